@@ -1,0 +1,64 @@
+import { defineCommand, UsageError } from "../command.ts";
+import { build } from "../../pipeline/build.ts";
+import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
+import { printDiagnostics, progressPrinter, summary } from "../io.ts";
+import { parseSize } from "./shared.ts";
+
+export const buildCommand = defineCommand({
+  name: "build",
+  summary: "Generate every artifact from a design, check each with its real consumer, and write the out dir atomically (nothing is written when any error is found).",
+  positionals: [{ name: "design", description: "The design file (.yaml, .yml or .json)", required: true }],
+  options: {
+    out: { type: "string", description: "Output directory (default: out)", valueHint: "dir" },
+    check: { type: "boolean", description: "Build in memory and exit 1 if the out dir is stale (for CI)" },
+    json: { type: "boolean", description: "Print the result as JSON on stdout; no progress lines" },
+    engine: { type: "boolean", default: true, description: "Run the migrations on a real Postgres engine (--no-engine skips only that check)" },
+    "database-url": { type: "string", description: "Run the engine check on this PostgreSQL server (postgres://…) instead of embedded PGlite", valueHint: "url" },
+    "migrations-format": { type: "string", description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`, valueHint: "format" },
+    render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },
+    "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
+  },
+  async run({ positionals, values }, io) {
+    const file = positionals[0]!;
+    const json = Boolean(values.json);
+    const format = (values["migrations-format"] as string | undefined) ?? "golang-migrate";
+    if (!(MIGRATION_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(`--migrations-format must be one of ${MIGRATION_FORMATS.join(", ")}`);
+    }
+    const databaseUrl = values["database-url"] as string | undefined;
+    if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError("--database-url must start with postgres:// or postgresql://");
+    const out = (values.out as string | undefined) ?? "out";
+    const engine = values.engine !== false;
+    if (!engine && !json) io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
+    const result = await build(
+      { file },
+      {
+        out,
+        check: Boolean(values.check),
+        engine,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        migrationsFormat: format as MigrationFormat,
+        render: Boolean(values.render),
+        maxBytes: parseSize(values["max-size"]),
+        onStep: progressPrinter(io, json),
+      },
+    );
+    if (json) {
+      io.stdout(JSON.stringify({
+        ok: result.ok,
+        written: result.written,
+        out,
+        files: result.files.map((f) => f.path),
+        stale: result.stale,
+        diagnostics: result.diagnostics,
+        timings: result.timings.map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 })),
+      }, null, 2) + "\n");
+    } else {
+      printDiagnostics(result.diagnostics, file, io);
+      if (values.check) io.stderr(result.ok ? `${out} is up to date\n` : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`);
+      else if (result.ok) io.stderr(`wrote ${result.files.length} files to ${out} (${summary(result.diagnostics)})\n`);
+      else io.stderr(`nothing written: ${summary(result.diagnostics)}\n`);
+    }
+    return result.ok ? 0 : 1;
+  },
+});

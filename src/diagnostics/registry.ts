@@ -1,0 +1,16 @@
+/**
+ * The one registry of diagnostic codes: every code table of the project, merged. A test checks
+ * that codes are unique across tables, documented, and produced by at least one test.
+ */
+import type { CodeDoc } from "../design/diagnostics.ts";
+import { designCodes } from "../design/codes.ts";
+import { pipelineCodes } from "../pipeline/codes.ts";
+
+export const codeTables: Record<string, Record<string, CodeDoc>> = {
+  design: designCodes,
+  pipeline: pipelineCodes,
+};
+
+export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(
+  Object.entries(codeTables).flatMap(([table, codes]) => Object.entries(codes).map(([code, doc]) => [code, { ...doc, table }])),
+);

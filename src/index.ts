@@ -1,0 +1,9 @@
+/** The library: everything the CLI does. */
+export { build, validate, resolveOptions } from "./pipeline/build.ts";
+export type { BuildOptions, BuildResult, DesignInput, StepTiming } from "./pipeline/build.ts";
+export type { Diagnostic, Severity } from "./design/diagnostics.ts";
+export type { Design } from "./design/schema.ts";
+export type { NDesign } from "./design/normalize.ts";
+export type { GeneratedFile, Artifact, MigrationFormat } from "./pipeline/artifact.ts";
+export { DesignSchema } from "./design/schema.ts";
+export { registry as diagnosticCodes } from "./diagnostics/registry.ts";

@@ -1,0 +1,145 @@
+/**
+ * The build: load → validate → semantic checks → normalise → generate (pure) → check (each
+ * artifact's real consumer) → write atomically, or nothing at all when any error was found.
+ */
+import { performance } from "node:perf_hooks";
+import { loadDesignFile, parseDesignText, DEFAULT_MAX_BYTES } from "../design/load.ts";
+import { validateDesign } from "../design/validate.ts";
+import { normalizeDesign, type NDesign } from "../design/normalize.ts";
+import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
+import { artifacts as defaultArtifacts } from "../../generators/index.ts";
+import type { Artifact, GeneratedFile, ResolvedOptions, PreviousBuild, MigrationFormat } from "./artifact.ts";
+import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
+
+export interface BuildOptions {
+  /** Output directory. When omitted the build only runs in memory. */
+  out?: string;
+  /** Compare with `out` instead of writing; stale files are reported as diagnostics. */
+  check?: boolean;
+  engine?: boolean;
+  databaseUrl?: string;
+  migrationsFormat?: MigrationFormat;
+  render?: boolean;
+  /** Largest design file accepted, in bytes. */
+  maxBytes?: number;
+  /** Called after each step with its duration. */
+  onStep?: (step: StepTiming) => void;
+  /** Override the artifact list (tests). */
+  artifacts?: readonly Artifact[];
+}
+
+export interface StepTiming {
+  step: string;
+  ms: number;
+  detail?: string;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  files: GeneratedFile[];
+  timings: StepTiming[];
+  /** True when the out dir was (re)written. */
+  written: boolean;
+  /** With `check`: files that differ from the out dir. */
+  stale: StaleFile[];
+  design?: NDesign;
+}
+
+/** Either a path to a design file or its text. */
+export type DesignInput = { file: string } | { text: string; name?: string };
+
+export function resolveOptions(options: BuildOptions): ResolvedOptions {
+  return Object.freeze({
+    engine: options.engine ?? true,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    migrationsFormat: options.migrationsFormat ?? "golang-migrate",
+    render: options.render ?? false,
+  });
+}
+
+class Timer {
+  readonly timings: StepTiming[] = [];
+  private readonly onStep: ((s: StepTiming) => void) | undefined;
+  constructor(onStep?: (s: StepTiming) => void) {
+    this.onStep = onStep;
+  }
+  async run<T>(step: string, fn: () => T | Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
+    const start = performance.now();
+    const value = await fn();
+    const t: StepTiming = { step, ms: performance.now() - start };
+    const d = detail?.(value);
+    if (d) t.detail = d;
+    this.timings.push(t);
+    this.onStep?.(t);
+    return value;
+  }
+}
+
+/** Load and validate only (what `contractor validate` runs). */
+export async function validate(input: DesignInput, options: Pick<BuildOptions, "maxBytes" | "onStep"> = {}) {
+  const timer = new Timer(options.onStep);
+  const loaded = await timer.run("load", () =>
+    "file" in input ? loadDesignFile(input.file, { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }) : parseDesignText(input.text, "auto", options.maxBytes ?? DEFAULT_MAX_BYTES),
+  );
+  if (hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics, timings: timer.timings };
+  const result = await timer.run("validate", () => validateDesign(loaded.value));
+  const design = result.design && !hasErrors(result.diagnostics) ? normalizeDesign(result.design) : undefined;
+  return { ok: !hasErrors(result.diagnostics), diagnostics: result.diagnostics, timings: timer.timings, ...(design ? { design } : {}) };
+}
+
+export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
+  const resolved = resolveOptions(options);
+  const timer = new Timer(options.onStep);
+  const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
+  const validated = await validate(input, { ...options, onStep: (s) => options.onStep?.(s) });
+  timer.timings.push(...validated.timings);
+  if (!validated.design) return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
+  const design = validated.design;
+  const diagnostics: Diagnostic[] = [...validated.diagnostics];
+
+  const previous: PreviousBuild | undefined = options.out ? await readPrevious(options.out) : undefined;
+  const ctx = { design, options: resolved, ...(previous ? { previous } : {}) };
+  const artifacts = options.artifacts ?? defaultArtifacts;
+
+  const owned = new Map<Artifact, GeneratedFile[]>();
+  for (const artifact of artifacts) {
+    const out = await timer.run(`generate ${artifact.name}`, () => artifact.generate(ctx));
+    const files = Array.isArray(out) ? out : out.files;
+    if (!Array.isArray(out)) diagnostics.push(...out.diagnostics);
+    for (const f of files) {
+      assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !f.path.split("/").includes(".."), `artifact ${artifact.name} produced an unsafe path ${f.path}`);
+      assert(f.contents.endsWith("\n") && !f.contents.includes("\r"), `artifact ${artifact.name}: ${f.path} must be LF with one trailing newline`);
+    }
+    owned.set(artifact, files);
+  }
+  const files = [...owned.values()].flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const paths = new Set<string>();
+  for (const f of files) {
+    assert(!paths.has(f.path), `two artifacts produced ${f.path}`);
+    paths.add(f.path);
+  }
+
+  if (!hasErrors(diagnostics)) {
+    for (const artifact of artifacts) {
+      if (!artifact.check) continue;
+      const notes: string[] = [];
+      const found = await timer.run(
+        `check ${artifact.name}`,
+        () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
+        () => notes.join("; ") || undefined,
+      );
+      diagnostics.push(...found);
+    }
+  }
+
+  const ok = !hasErrors(diagnostics);
+  if (!ok || !options.out) return { ...base, ok, diagnostics, files, timings: timer.timings, design };
+  if (options.check) {
+    const stale = await timer.run("compare", () => compareOutDir(options.out!, files));
+    for (const s of stale) diagnostics.push({ code: "out-of-date", severity: "error", message: `${s.path} is ${s.reason}; run contractor build`, path: `${s.path}` });
+    return { ...base, ok: stale.length === 0, diagnostics, files, timings: timer.timings, stale, design };
+  }
+  await timer.run("write", () => writeOutDir(options.out!, files), () => `${files.length} files`);
+  return { ...base, ok, diagnostics, files, timings: timer.timings, written: true, design };
+}
