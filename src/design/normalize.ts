@@ -152,12 +152,13 @@ function normalizeEntity(entity: Entity): NEntity {
 
 function resolveReferenceTargets(entities: NEntity[]): void {
   // A field reference without `field` points at the target's single-column primary key.
+  const byName = new Map(entities.map((e) => [e.name, e] as const));
   for (const entity of entities) {
     for (const fk of entity.foreignKeys) {
       if (!fk.fromField) continue;
       const source = entity.fields.find((f) => f.name === fk.fields[0]);
       if (source?.references?.field) continue;
-      const target = entities.find((e) => e.name === fk.entity);
+      const target = byName.get(fk.entity);
       if (target && target.primaryKey.length === 1) fk.references = [target.primaryKey[0]!];
     }
   }
@@ -179,7 +180,7 @@ function automaticErrors(e: Endpoint, isPublic: boolean, rateLimit: string | und
   return codes;
 }
 
-function normalizeEndpoint(e: Endpoint, design: Design, generated: boolean): NEndpoint {
+function normalizeEndpoint(e: Endpoint, design: Design, entityNames: ReadonlySet<string>, generated: boolean): NEndpoint {
   const isPublic = e.auth?.public ?? false;
   const schemes = isPublic ? [] : (e.auth?.schemes ?? design.api.defaultAuth ?? []);
   const scopes = e.auth?.scopes ?? [];
@@ -194,14 +195,13 @@ function normalizeEndpoint(e: Endpoint, design: Design, generated: boolean): NEn
     tags: e.tags ?? [defaultTag(e.path)],
     auth: { public: isPublic, schemes, scopes },
     params,
-    ...(body ? { body: isEntity(design, body.schema) ? { ...body, shape: body.shape ?? defaultShape(e.method) } : body } : {}),
+    ...(body ? { body: entityNames.has(body.schema) ? { ...body, shape: body.shape ?? defaultShape(e.method) } : body } : {}),
     errors,
     ...(rateLimit ? { rateLimit } : {}),
     generated,
   };
 }
 
-const isEntity = (design: Design, name: string) => design.data.entities.some((x) => x.name === name);
 
 /** The changes feed of offline sync, as an ordinary endpoint plus its payload schema. */
 function syncFeed(design: Design, syncEntities: NEntity[]): { endpoint: Endpoint; payload: Payload } {
@@ -253,16 +253,19 @@ export function normalizeDesign(design: Design): NDesign {
   resolveReferenceTargets(entities);
   const syncEntities = entities.filter((e) => e.sync);
   const schemas = [...(design.schemas ?? [])];
-  const endpoints: NEndpoint[] = design.api.endpoints.map((e) => normalizeEndpoint(e, design, false));
+  const entityNames = new Set(entities.map((e) => e.name));
+  const endpoints: NEndpoint[] = design.api.endpoints.map((e) => normalizeEndpoint(e, design, entityNames, false));
   const tags = [...(design.api.tags ?? [])];
   if (syncEntities.length > 0) {
     const feed = syncFeed(design, syncEntities);
     schemas.push(feed.payload);
-    endpoints.push(normalizeEndpoint(feed.endpoint, design, true));
+    endpoints.push(normalizeEndpoint(feed.endpoint, design, entityNames, true));
     if (!tags.some((t) => t.name === "Sync")) tags.push({ name: "Sync", description: "Offline sync: the delta changes feed." });
   }
-  for (const e of endpoints) {
-    for (const t of e.tags) if (!tags.some((x) => x.name === t)) tags.push({ name: t });
+  const tagNames = new Set(tags.map((t) => t.name));
+  for (const t of endpoints.flatMap((e) => e.tags)) {
+    if (!tagNames.has(t)) tags.push({ name: t });
+    tagNames.add(t);
   }
   const errors = [...design.errors];
   for (const b of BUILTIN_ERRORS) if (!errors.some((e) => e.code === b.code)) errors.push(b);

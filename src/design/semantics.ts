@@ -18,10 +18,24 @@ const RESERVED_TYPE_NAMES = new Set([
 const STRING_TYPES = new Set(["string", "text", "email", "url", "uuid"]);
 const NUMBER_TYPES = new Set(["integer", "bigint", "decimal"]);
 
-type Ctx = { out: Diagnostic[]; design: Design };
+type Ctx = {
+  out: Diagnostic[];
+  design: Design;
+  entities: Map<string, Entity>;
+  enums: Set<string>;
+  /** Entities and payload schemas: everything a `ref` or a body/response may name. */
+  schemas: Set<string>;
+};
 
 export function checkSemantics(design: Design): Diagnostic[] {
-  const ctx: Ctx = { out: [], design };
+  const entityMap = new Map(design.data.entities.map((e) => [e.name, e] as const));
+  const ctx: Ctx = {
+    out: [],
+    design,
+    entities: entityMap,
+    enums: new Set((design.data.enums ?? []).map((e) => e.name)),
+    schemas: new Set([...entityMap.keys(), ...(design.schemas ?? []).map((s) => s.name)]),
+  };
   const entities = design.data.entities;
   checkNames(ctx);
   entities.forEach((entity, i) => checkEntity(ctx, entity, pointer("data", "entities", i)));
@@ -141,7 +155,7 @@ function checkEntity(ctx: Ctx, entity: Entity, at: string) {
   (entity.foreignKeys ?? []).forEach((fk, i) => {
     const fat = pointer(...segments(at), "foreignKeys", i);
     fk.fields.forEach((n, j) => fieldRef(n, `${fat}/fields/${j}`));
-    const target = ctx.design.data.entities.find((e) => e.name === fk.entity);
+    const target = ctx.entities.get(fk.entity);
     if (!target) return void ctx.out.push(diag("dangling-reference", `foreign key ${fk.name} references unknown entity "${fk.entity}"`, `${fat}/entity`));
     if (fk.fields.length !== fk.references.length) return void ctx.out.push(diag("foreign-key-arity", `foreign key ${fk.name} has ${fk.fields.length} fields but references ${fk.references.length}`, fat));
     const targetFields = fk.references.map((n) => target.fields.find((f) => f.name === n));
@@ -185,7 +199,7 @@ const typeLabel = (f: Field) => (f.type === "enum" ? `enum ${f.enum}` : f.type);
 
 function checkReference(ctx: Ctx, entity: Entity, field: Field, at: string) {
   const ref = field.references!;
-  const target = ctx.design.data.entities.find((e) => e.name === ref.entity);
+  const target = ctx.entities.get(ref.entity);
   if (!target) return void ctx.out.push(diag("dangling-reference", `${entity.name}.${field.name} references unknown entity "${ref.entity}"`, `${at}/references/entity`));
   const targetPk = target.primaryKey ?? target.fields.filter((f) => f.primaryKey).map((f) => f.name);
   const targetName = ref.field ?? (targetPk.length === 1 ? targetPk[0]! : undefined);
@@ -219,8 +233,8 @@ type Typed = Pick<Field, "enum" | "maxLength" | "minLength" | "minimum" | "maxim
 
 function checkTyped(ctx: Ctx, t: Typed | Property | Parameter, at: string) {
   const d = ctx.design;
-  const enumExists = (name: string) => (d.data.enums ?? []).some((e) => e.name === name);
-  const schemaExists = (name: string) => d.data.entities.some((e) => e.name === name) || (d.schemas ?? []).some((s) => s.name === name);
+  const enumExists = (name: string) => ctx.enums.has(name);
+  const schemaExists = (name: string) => ctx.schemas.has(name);
   const typed = t as Typed;
   if (typed.type === "enum") {
     if (!typed.enum) ctx.out.push(diag("type-options-mismatch", "type enum needs `enum: <EnumName>`", at));
@@ -296,10 +310,11 @@ function checkEndpoints(ctx: Ctx) {
   const endpoints = d.api.endpoints;
   const at = (i: number) => pointer("api", "endpoints", i);
   duplicates(endpoints, (e) => e.operationId, (i) => `${at(i)}/operationId`, "operationId", ctx);
+  const byLowerId = new Map<string, string>();
   for (const [i, e] of endpoints.entries()) {
-    if (endpoints.findIndex((x) => x.operationId.toLowerCase() === e.operationId.toLowerCase() && x.operationId !== e.operationId) >= 0 && endpoints.findIndex((x) => x.operationId.toLowerCase() === e.operationId.toLowerCase()) < i) {
-      ctx.out.push(diag("name-collision", `operationId "${e.operationId}" differs from another only by case`, `${at(i)}/operationId`));
-    }
+    const prev = byLowerId.get(e.operationId.toLowerCase());
+    if (prev !== undefined && prev !== e.operationId) ctx.out.push(diag("name-collision", `operationId "${e.operationId}" differs from "${prev}" only by case`, `${at(i)}/operationId`));
+    else if (prev === undefined) byLowerId.set(e.operationId.toLowerCase(), e.operationId);
   }
   const routes = new Map<string, number>();
   const scopesDeclared = new Set((d.auth?.scopes ?? []).map((s) => s.name));
@@ -346,14 +361,14 @@ function checkEndpoints(ctx: Ctx) {
 
     if (e.body && (e.method === "GET" || e.method === "DELETE")) ctx.out.push(diag("body-not-allowed", `${e.method} requests carry no body`, `${eat}/body`));
     const schemaRef = (name: string, where: string) => {
-      if (!d.data.entities.some((x) => x.name === name) && !(d.schemas ?? []).some((s) => s.name === name) && !(name === SYNC_FEED_SCHEMA && entitiesSync(d))) {
+      if (!ctx.schemas.has(name) && !(name === SYNC_FEED_SCHEMA && entitiesSync(d))) {
         ctx.out.push(diag("dangling-reference", `unknown schema or entity "${name}"`, where));
         return false;
       }
       return true;
     };
     if (e.body && schemaRef(e.body.schema, `${eat}/body/schema`)) {
-      const entity = d.data.entities.find((x) => x.name === e.body!.schema);
+      const entity = ctx.entities.get(e.body.schema);
       if (entity) {
         const shape = e.body.shape ?? defaultShape(e.method);
         if (!entity.fields.some((f) => (f.visibility ?? ["read", "create", "update"]).includes(shape))) {
@@ -455,17 +470,28 @@ function checkArchitecture(ctx: Ctx) {
 
 function checkUnused(ctx: Ctx) {
   const d = ctx.design;
-  const json = JSON.stringify({ api: d.api, data: d.data, schemas: d.schemas, auth: d.auth });
-  const used = (name: string) => json.includes(`"${name}"`);
+  const usedEnums = new Set<string>();
+  const typedNodes = [
+    ...d.data.entities.flatMap((x) => x.fields),
+    ...(d.schemas ?? []).flatMap((s) => s.properties),
+    ...d.api.endpoints.flatMap((e) => e.params ?? []),
+  ];
+  for (const t of typedNodes) {
+    if (t.enum) usedEnums.add(t.enum);
+    if (t.items?.enum) usedEnums.add(t.items.enum);
+  }
   (d.data.enums ?? []).forEach((e, i) => {
-    if (!d.data.entities.some((x) => x.fields.some((f) => f.enum === e.name || f.items?.enum === e.name)) && !used(e.name)) {
+    if (!usedEnums.has(e.name)) {
       ctx.out.push(diag("unused-definition", `enum ${e.name} is never used`, pointer("data", "enums", i)));
     }
   });
   const referenced = new Set(d.api.endpoints.flatMap((e) => [e.body?.schema, e.response.schema]).filter(Boolean));
-  const refsIn = JSON.stringify(d.schemas ?? []);
+  for (const p of (d.schemas ?? []).flatMap((s) => s.properties)) {
+    if (p.ref) referenced.add(p.ref);
+    if (p.items?.ref) referenced.add(p.items.ref);
+  }
   (d.schemas ?? []).forEach((s, i) => {
-    if (!referenced.has(s.name) && !refsIn.includes(`"ref":"${s.name}"`)) ctx.out.push(diag("unused-definition", `schema ${s.name} is not used by any endpoint`, pointer("schemas", i)));
+    if (!referenced.has(s.name)) ctx.out.push(diag("unused-definition", `schema ${s.name} is not used by any endpoint`, pointer("schemas", i)));
   });
   const codes = new Set(d.api.endpoints.flatMap((e) => e.errors ?? []));
   d.errors.forEach((e, i) => {
