@@ -1,5 +1,4 @@
 import { defineCommand, UsageError } from "../command.ts";
-import { build } from "../../pipeline/build.ts";
 import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
@@ -19,6 +18,8 @@ export const buildCommand = defineCommand({
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
   },
   async run({ positionals, values }, io) {
+    // Loaded on demand so `--help` and usage errors stay instant.
+    const { build } = await import("../../pipeline/build.ts");
     const file = positionals[0]!;
     const json = Boolean(values.json);
     const format = (values["migrations-format"] as string | undefined) ?? "golang-migrate";

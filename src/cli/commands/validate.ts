@@ -1,5 +1,4 @@
 import { defineCommand } from "../command.ts";
-import { validate } from "../../pipeline/build.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
 
@@ -12,6 +11,8 @@ export const validateCommand = defineCommand({
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
   },
   async run({ positionals, values }, io) {
+    // Loaded on demand so `--help` and usage errors stay instant.
+    const { validate } = await import("../../pipeline/build.ts");
     const file = positionals[0]!;
     const json = Boolean(values.json);
     const result = await validate({ file }, { maxBytes: parseSize(values["max-size"]), onStep: progressPrinter(io, json) });
