@@ -1,0 +1,17 @@
+import { describe, it } from "vitest";
+import fc from "fast-check";
+import { validDesignsBuild, invalidDesignsFail } from "./properties.ts";
+
+// CI runs a few hundred cases of each; `npm run fuzz -- --runs N` runs as many as asked.
+const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 200);
+const INVALID_RUNS = Number(process.env.FUZZ_INVALID_RUNS ?? 300);
+
+describe("property: builds", () => {
+  it(`${VALID_RUNS} generated valid designs build, pass every artifact check (engine included) and are deterministic`, async () => {
+    await fc.assert(validDesignsBuild({ engine: true }), { numRuns: VALID_RUNS, seed: 20261122 });
+  }, 1_200_000);
+
+  it(`${INVALID_RUNS} mutated designs fail with diagnostics, never throw, and write nothing`, async () => {
+    await fc.assert(invalidDesignsFail(), { numRuns: INVALID_RUNS, seed: 20261122 });
+  }, 600_000);
+});
