@@ -1,4 +1,7 @@
 /** Every artifact the build produces, in generation order. One line per artifact folder. */
 import type { Artifact } from "../src/pipeline/artifact.ts";
+import { openapiArtifact } from "./openapi/index.ts";
 
-export const artifacts: readonly Artifact[] = [];
+export const artifacts: readonly Artifact[] = [
+  openapiArtifact,
+];

@@ -5,10 +5,12 @@
 import type { CodeDoc } from "../design/diagnostics.ts";
 import { designCodes } from "../design/codes.ts";
 import { pipelineCodes } from "../pipeline/codes.ts";
+import { openapiCodes } from "../../generators/openapi/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
   pipeline: pipelineCodes,
+  openapi: openapiCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(
