@@ -52,14 +52,16 @@ export function checkSemantics(design: Design): Diagnostic[] {
 
 // ---- names ----
 
-function duplicates<T>(items: readonly T[], key: (t: T) => string, at: (i: number) => string, what: string, ctx: Ctx, code: "duplicate-name" | "name-collision" = "duplicate-name") {
+function duplicates<T>(items: readonly T[], key: (t: T) => string, at: (i: number) => string, what: string, ctx: Ctx, code: "duplicate-name" | "duplicate-operation-id" | "name-collision" = "duplicate-name") {
   const first = new Map<string, number>();
+  const nameOf = (t: T) => (t as { name?: unknown }).name;
   items.forEach((item, i) => {
     const k = key(item);
     const prev = first.get(k);
     if (prev === undefined) first.set(k, i);
-    else if (code === "duplicate-name") ctx.out.push(diag(code, `${what} "${k}" is declared twice (first at ${at(prev)})`, at(i)));
-    else ctx.out.push(diag(code, `${what} "${k}" here collides with the one at ${at(prev)}`, at(i)));
+    else if (code !== "name-collision") ctx.out.push(diag(code, `${what} "${k}" is declared twice (first at ${at(prev)})`, at(i)));
+    // Two items with the very same name are already a duplicate-name; a collision is between different names.
+    else if (nameOf(item) === undefined || nameOf(item) !== nameOf(items[prev]!)) ctx.out.push(diag(code, `${what} "${k}" here collides with the one at ${at(prev)}`, at(i)));
   });
 }
 
@@ -85,21 +87,22 @@ function checkNames(ctx: Ctx) {
   }
 
   // Every generated type name lives in one namespace: entities (X, XCreate, XUpdate, XPage), enums, payloads.
-  const typeNames: Array<{ name: string; at: string }> = [];
+  // `source` identifies the declaration; the same declaration repeated is a duplicate-name, reported above.
+  const typeNames: Array<{ name: string; at: string; source: string }> = [];
   entities.forEach((e, i) => {
     const at = pointer("data", "entities", i);
-    for (const suffix of ["", "Create", "Update", "Page"]) typeNames.push({ name: e.name + suffix, at });
+    for (const suffix of ["", "Create", "Update", "Page"]) typeNames.push({ name: e.name + suffix, at, source: `entity:${e.name}` });
   });
-  (d.data.enums ?? []).forEach((e, i) => typeNames.push({ name: e.name, at: pointer("data", "enums", i) }));
-  (d.schemas ?? []).forEach((s, i) => typeNames.push({ name: s.name, at: pointer("schemas", i) }));
-  if (entities.some((e) => e.sync)) typeNames.push({ name: SYNC_FEED_SCHEMA, at: pointer("api", "sync") });
-  const byName = new Map<string, string>();
+  (d.data.enums ?? []).forEach((e, i) => typeNames.push({ name: e.name, at: pointer("data", "enums", i), source: `enum:${e.name}` }));
+  (d.schemas ?? []).forEach((s, i) => typeNames.push({ name: s.name, at: pointer("schemas", i), source: `schema:${s.name}` }));
+  if (entities.some((e) => e.sync)) typeNames.push({ name: SYNC_FEED_SCHEMA, at: pointer("api", "sync"), source: "sync" });
+  const byName = new Map<string, { at: string; source: string }>();
   const byLower = new Map<string, { name: string; at: string }>();
   for (const t of typeNames) {
     if (RESERVED_TYPE_NAMES.has(t.name)) ctx.out.push(diag("reserved-name", `"${t.name}" is reserved by the generated artifacts; choose another name`, t.at));
     const prev = byName.get(t.name);
-    if (prev !== undefined && prev !== t.at) ctx.out.push(diag("name-collision", `type name "${t.name}" is produced twice (also at ${prev})`, t.at));
-    byName.set(t.name, byName.get(t.name) ?? t.at);
+    if (prev !== undefined && prev.at !== t.at && prev.source !== t.source) ctx.out.push(diag("name-collision", `type name "${t.name}" is produced twice (also at ${prev.at})`, t.at));
+    if (!prev) byName.set(t.name, t);
     const lower = byLower.get(t.name.toLowerCase());
     if (lower && lower.name !== t.name) ctx.out.push(diag("name-collision", `type name "${t.name}" differs from "${lower.name}" (at ${lower.at}) only by case; case-insensitive file systems and languages collide`, t.at));
     if (!lower) byLower.set(t.name.toLowerCase(), t);
@@ -309,7 +312,7 @@ function checkEndpoints(ctx: Ctx) {
   const d = ctx.design;
   const endpoints = d.api.endpoints;
   const at = (i: number) => pointer("api", "endpoints", i);
-  duplicates(endpoints, (e) => e.operationId, (i) => `${at(i)}/operationId`, "operationId", ctx);
+  duplicates(endpoints, (e) => e.operationId, (i) => `${at(i)}/operationId`, "operationId", ctx, "duplicate-operation-id");
   const byLowerId = new Map<string, string>();
   for (const [i, e] of endpoints.entries()) {
     const prev = byLowerId.get(e.operationId.toLowerCase());
