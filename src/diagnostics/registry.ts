@@ -6,11 +6,13 @@ import type { CodeDoc } from "../design/diagnostics.ts";
 import { designCodes } from "../design/codes.ts";
 import { pipelineCodes } from "../pipeline/codes.ts";
 import { openapiCodes } from "../../generators/openapi/codes.ts";
+import { agentCodes } from "../agent/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
   pipeline: pipelineCodes,
   openapi: openapiCodes,
+  agent: agentCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(
