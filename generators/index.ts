@@ -1,7 +1,13 @@
 /** Every artifact the build produces, in generation order. One line per artifact folder. */
 import type { Artifact } from "../src/pipeline/artifact.ts";
 import { openapiArtifact } from "./openapi/index.ts";
+import { mermaidArtifact } from "./mermaid/index.ts";
+import { markdownArtifact } from "./markdown/index.ts";
+import { htmlArtifact } from "./html/index.ts";
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,
+  mermaidArtifact,
+  markdownArtifact,
+  htmlArtifact,
 ];

@@ -6,12 +6,14 @@ import type { CodeDoc } from "../design/diagnostics.ts";
 import { designCodes } from "../design/codes.ts";
 import { pipelineCodes } from "../pipeline/codes.ts";
 import { openapiCodes } from "../../generators/openapi/codes.ts";
+import { mermaidCodes } from "../../generators/mermaid/codes.ts";
 import { agentCodes } from "../agent/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
   pipeline: pipelineCodes,
   openapi: openapiCodes,
+  mermaid: mermaidCodes,
   agent: agentCodes,
 };
 

@@ -54,6 +54,11 @@ export interface Artifact {
   generate(ctx: ArtifactContext): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
   /** Runs the artifact's own consumer over its files; returns findings as diagnostics. */
   check?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]>;
+  /**
+   * Only with `options.render`, after every check passed: derived files that need a tool with
+   * I/O (diagram SVGs drawn in a headless browser). Not pure, so kept apart from `generate`.
+   */
+  render?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<{ files: GeneratedFile[]; diagnostics: Diagnostic[] }>;
 }
 
 /** A fixed header for generated text files; `comment` is the line-comment prefix. */

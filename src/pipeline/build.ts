@@ -133,6 +133,25 @@ export async function build(input: DesignInput, options: BuildOptions = {}): Pro
     }
   }
 
+  if (resolved.render && !hasErrors(diagnostics)) {
+    for (const artifact of artifacts) {
+      if (!artifact.render) continue;
+      const notes: string[] = [];
+      const rendered = await timer.run(
+        `render ${artifact.name}`,
+        () => artifact.render!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
+        () => notes.join("; ") || undefined,
+      );
+      diagnostics.push(...rendered.diagnostics);
+      for (const f of rendered.files) {
+        assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !paths.has(f.path), `artifact ${artifact.name} rendered an unsafe or duplicate path ${f.path}`);
+        paths.add(f.path);
+        files.push(f);
+      }
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
   const ok = !hasErrors(diagnostics);
   if (!ok || !options.out) return { ...base, ok, diagnostics, files, timings: timer.timings, design };
   if (options.check) {

@@ -1,0 +1,57 @@
+/**
+ * The Mermaid diagrams artifact: `diagrams/erd.mmd`, one `diagrams/erd-<service>.mmd` per
+ * service that owns entities, `diagrams/auth-flow.mmd` and `diagrams/architecture.mmd`.
+ * `generate` is pure; `check` runs every diagram through `mermaid.parse` in-process; `render`
+ * (only with `--render`) draws each to an `.svg` beside it in one headless browser.
+ * The diagram functions are exported so the Markdown design document embeds the same text.
+ */
+import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { NDesign } from "../../src/design/normalize.ts";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
+import { authFlowDiagram } from "./auth.ts";
+import { architectureDiagram } from "./architecture.ts";
+import { parseDiagram } from "./parse.ts";
+import { findBrowser, puppeteerBrowserPath, renderDiagrams } from "./render.ts";
+import { mermaidDiag } from "./codes.ts";
+
+export { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
+export { authFlowDiagram } from "./auth.ts";
+export { architectureDiagram } from "./architecture.ts";
+export { parseDiagram } from "./parse.ts";
+
+/** Every diagram of a design, path → text, in path order. */
+export function generateDiagrams(design: NDesign): GeneratedFile[] {
+  const files: GeneratedFile[] = [
+    { path: "diagrams/erd.mmd", contents: erdDiagram(design) },
+    { path: "diagrams/auth-flow.mmd", contents: authFlowDiagram(design) },
+    { path: "diagrams/architecture.mmd", contents: architectureDiagram(design) },
+    ...servicesWithEntities(design).map((s) => ({ path: `diagrams/erd-${s.name}.mmd`, contents: serviceErdDiagram(design, s.name) })),
+  ];
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Parses each diagram; each failure is a diagnostic at `file:line`. */
+export async function checkDiagrams(files: readonly GeneratedFile[]): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files.filter((f) => f.path.endsWith(".mmd"))) {
+    const result = await parseDiagram(f.contents);
+    if (!result.ok) diagnostics.push(mermaidDiag("mermaid-parse-failed", `mermaid.parse rejects ${f.path}: ${result.message}`, `${f.path}:${result.line}`));
+  }
+  return diagnostics;
+}
+
+export const mermaidArtifact: Artifact = {
+  name: "mermaid",
+  generate: (ctx) => generateDiagrams(ctx.design),
+  async check(own, ctx) {
+    const diagnostics = await checkDiagrams(own);
+    ctx.note(`${own.length} diagrams parsed`);
+    return diagnostics;
+  },
+  async render(own, ctx) {
+    const outcome = await renderDiagrams(own, findBrowser(process.env, await puppeteerBrowserPath()));
+    ctx.note(outcome.note);
+    return { files: outcome.files, diagnostics: outcome.diagnostics };
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * Rendering diagrams to SVG with @mermaid-js/mermaid-cli's Node API (`renderMermaid`) in ONE
+ * headless browser launched for all diagrams of a build. Puppeteer and mermaid-cli are imported
+ * only when rendering is asked for.
+ *
+ * SVGs are deterministic: mermaid draws ER boxes with rough.js, whose random seed is pinned
+ * (`handDrawnSeed: 1`), and the SVG id is the diagram's file name, not a random one.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { mermaidDiag } from "./codes.ts";
+
+/** Launch flags: no sandbox (root in containers and CI), nothing that phones home. */
+export const BROWSER_ARGS = [
+  "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+] as const;
+
+/** Installed Chromes looked for after PUPPETEER_EXECUTABLE_PATH, in order. */
+export const SYSTEM_BROWSERS = [
+  "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome-stable", "/usr/bin/google-chrome", "/opt/google/chrome/chrome",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome", "/Applications/Chromium.app/Contents/MacOS/Chromium",
+] as const;
+
+export const NO_BROWSER_HINT = "install one (`apt-get install chromium`) or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium binary";
+
+export interface BrowserChoice {
+  path: string;
+  /** Where it came from: `PUPPETEER_EXECUTABLE_PATH`, `system` or `puppeteer`. */
+  source: string;
+}
+
+/**
+ * The browser to render with: PUPPETEER_EXECUTABLE_PATH, else an installed Chromium or Chrome,
+ * else puppeteer's own download (when present). `undefined` when there is none.
+ */
+export function findBrowser(
+  env: Readonly<Record<string, string | undefined>>,
+  puppeteerOwn: string | undefined,
+  exists: (path: string) => boolean = existsSync,
+): BrowserChoice | undefined {
+  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv && exists(fromEnv)) return { path: fromEnv, source: "PUPPETEER_EXECUTABLE_PATH" };
+  const system = SYSTEM_BROWSERS.find((p) => exists(p));
+  if (system) return { path: system, source: "system" };
+  if (puppeteerOwn && exists(puppeteerOwn)) return { path: puppeteerOwn, source: "puppeteer" };
+  return undefined;
+}
+
+/** Puppeteer's own browser path (its download cache), or undefined when it has none. */
+export async function puppeteerBrowserPath(): Promise<string | undefined> {
+  try {
+    const { default: puppeteer } = await import("puppeteer");
+    return puppeteer.executablePath();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Mermaid configuration used for every render. */
+export const RENDER_CONFIG = {
+  handDrawnSeed: 1,
+  securityLevel: "strict",
+  // Generated ERDs of large designs exceed the defaults (50 000 characters, 500 edges).
+  maxTextSize: 50_000_000,
+  maxEdges: 100_000,
+} as const;
+
+export interface RenderOutcome {
+  files: GeneratedFile[];
+  diagnostics: Diagnostic[];
+  /** A short account for the progress line. */
+  note: string;
+}
+
+/**
+ * Renders each `.mmd` file to an `.svg` beside it, in one browser at `browser`. A browser that
+ * will not start yields one warning (the `.mmd` files stay valid); a diagram that will not
+ * render is an error naming its file.
+ */
+export async function renderDiagrams(own: readonly GeneratedFile[], browser: BrowserChoice | undefined): Promise<RenderOutcome> {
+  const diagrams = own.filter((f) => f.path.endsWith(".mmd"));
+  if (!browser) {
+    return {
+      files: [],
+      diagnostics: [mermaidDiag("mermaid-no-browser", `--render found no browser, so no SVG was written: ${NO_BROWSER_HINT}`, diagrams[0]?.path ?? "diagrams")],
+      note: "no browser: SVGs skipped",
+    };
+  }
+  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import("puppeteer"), import("@mermaid-js/mermaid-cli")]);
+  const userDataDir = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
+  let instance: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
+  try {
+    try {
+      instance = await puppeteer.launch({ executablePath: browser.path, headless: true, userDataDir, args: [...BROWSER_ARGS] });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      return {
+        files: [],
+        diagnostics: [mermaidDiag("mermaid-browser-failed", `--render could not start ${browser.path} (${reason}), so no SVG was written: ${NO_BROWSER_HINT}`, diagrams[0]?.path ?? "diagrams")],
+        note: "browser failed to start: SVGs skipped",
+      };
+    }
+    const files: GeneratedFile[] = [];
+    const diagnostics: Diagnostic[] = [];
+    for (const d of diagrams) {
+      const svgId = posix.basename(d.path, ".mmd");
+      try {
+        const { data } = await renderMermaid(instance, d.contents, "svg", { mermaidConfig: RENDER_CONFIG, svgId });
+        const svg = Buffer.from(data).toString("utf8").replace(/\r\n?/g, "\n");
+        files.push({ path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" });
+      } catch (error) {
+        const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+        diagnostics.push(mermaidDiag("mermaid-render-failed", `mermaid-cli could not render the diagram: ${reason}`, d.path));
+      }
+    }
+    return { files, diagnostics, note: `${files.length} SVG${files.length === 1 ? "" : "s"} rendered in one browser (${browser.path})` };
+  } finally {
+    await instance?.close().catch(() => undefined);
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
