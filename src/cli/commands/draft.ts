@@ -121,12 +121,12 @@ export const draftCommand = defineCommand({
       onRound: (r) => {
         progress.done();
         if (json) return;
-        const byCode = new Map<string, number>();
-        for (const d of r.errors) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
-        const counts = [...byCode].map(([code, count]) => `${code} ×${count}`).join(", ");
         const label = r.round === 0 ? "first answer" : `repair ${r.round}`;
         const fixed = r.round === 0 ? "" : `fixed ${r.fixed.length}${r.introduced.length ? `, introduced ${r.introduced.length}` : ""}; `;
-        io.stderr(`${label}: ${fixed}${r.errors.length ? `${r.errors.length} error(s) (${counts})` : "no errors — accepted"}\n`);
+        io.stderr(`${label}: ${fixed}${r.errors.length ? `${r.errors.length} error(s) left` : "no errors — accepted"}\n`);
+        for (const d of r.fixed) io.stderr(`  fixed  ${d.code}  ${d.path || "/"}\n`);
+        for (const d of r.errors.slice(0, 20)) io.stderr(`  error  ${d.code}  ${d.path || "/"}  ${d.message}\n`);
+        if (r.errors.length > 20) io.stderr(`  …and ${r.errors.length - 20} more\n`);
       },
     });
     progress.done();
