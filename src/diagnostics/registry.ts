@@ -8,6 +8,8 @@ import { pipelineCodes } from "../pipeline/codes.ts";
 import { openapiCodes } from "../../generators/openapi/codes.ts";
 import { mermaidCodes } from "../../generators/mermaid/codes.ts";
 import { agentCodes } from "../agent/codes.ts";
+import { markdownCodes } from "../../generators/markdown/codes.ts";
+import { htmlCodes } from "../../generators/html/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -15,6 +17,8 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   openapi: openapiCodes,
   mermaid: mermaidCodes,
   agent: agentCodes,
+  markdown: markdownCodes,
+  html: htmlCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(

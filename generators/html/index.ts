@@ -1,0 +1,53 @@
+/**
+ * index.html: a self-contained review page (works from disk, no network): DESIGN.md rendered with
+ * its diagrams drawn by the mermaid browser bundle (written beside the page as
+ * `assets/mermaid.min.js`, byte-identical to the installed mermaid's), and a browsable reference of
+ * the OpenAPI document.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { OpenAPIV3 } from "openapi-types";
+import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { generateDesignMarkdown, DESIGN_MD } from "../markdown/index.ts";
+import { siblingsFor } from "../markdown/siblings.ts";
+import { buildDocument } from "../openapi/document.ts";
+import { renderPage, MERMAID_ASSET } from "./page.ts";
+import { checkPage } from "./check.ts";
+import { operations } from "./api-reference.ts";
+
+export const INDEX_HTML = "index.html";
+
+let bundle: string | undefined;
+/** The mermaid browser bundle: a static asset of contractor itself, the same for every design. */
+function mermaidBundle(): string {
+  bundle ??= readFileSync(createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js"), "utf8");
+  return bundle;
+}
+
+/** The OpenAPI document the page's reference is built from (the openapi generator's own structure). */
+function openapiDocument(ctx: ArtifactContext): OpenAPIV3.Document {
+  return buildDocument(ctx.design) as OpenAPIV3.Document;
+}
+
+/** index.html as text. Pure. */
+export function generateReviewPage(ctx: ArtifactContext): string {
+  const siblings = siblingsFor(ctx);
+  const links = [DESIGN_MD, ...[...siblings.paths].sort()].map((p) => ({ label: p, path: p }));
+  return renderPage({ title: ctx.design.info.title, designMarkdown: generateDesignMarkdown(ctx), openapi: openapiDocument(ctx), links });
+}
+
+export const htmlArtifact: Artifact = {
+  name: "html",
+  generate(ctx): GeneratedFile[] {
+    return [
+      { path: INDEX_HTML, contents: generateReviewPage(ctx) },
+      { path: MERMAID_ASSET, contents: mermaidBundle() },
+    ];
+  },
+  async check(own, ctx) {
+    const page = own.find((f) => f.path === INDEX_HTML);
+    if (!page) return [];
+    const ids = operations(openapiDocument(ctx)).flatMap((o) => (o.op.operationId ? [o.op.operationId] : []));
+    return checkPage(INDEX_HTML, page.contents, ctx.files, ids);
+  },
+};

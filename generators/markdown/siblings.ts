@@ -1,0 +1,68 @@
+/**
+ * What the sibling generators produce for a design, gathered by calling their pure exported
+ * functions with the same context (never a second copy of their logic). Memoised per design
+ * object and options, so DESIGN.md and index.html share one computation per build.
+ */
+import ts from "typescript";
+import type { ArtifactContext, Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { openapiArtifact } from "../openapi/index.ts";
+import { mermaidArtifact, architectureDiagram, erdDiagram, authFlowDiagram } from "../mermaid/index.ts";
+import { buildModel, pageName } from "../typescript/model.ts";
+import { emitTypes } from "../typescript/emit-types.ts";
+import type { Siblings } from "./sections.ts";
+
+/** Artifacts whose files DESIGN.md and index.html link to. */
+const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact];
+
+const cache = new WeakMap<object, Map<string, Siblings>>();
+
+export function siblingsFor(ctx: ArtifactContext): Siblings {
+  const key = JSON.stringify(ctx.options);
+  let byOptions = cache.get(ctx.design);
+  if (!byOptions) cache.set(ctx.design, (byOptions = new Map()));
+  const hit = byOptions.get(key);
+  if (hit) return hit;
+  const siblings = computeSiblings(ctx);
+  byOptions.set(key, siblings);
+  return siblings;
+}
+
+function filesOf(artifact: Artifact, ctx: ArtifactContext): GeneratedFile[] {
+  const out = artifact.generate(ctx);
+  return Array.isArray(out) ? out : out.files;
+}
+
+/**
+ * The interfaces of the request and response bodies, exactly as types.ts declares them: the
+ * TypeScript generator emits them and the TypeScript parser cuts out those declarations.
+ */
+export function shapeDeclarations(ctx: ArtifactContext): string | undefined {
+  const model = buildModel(ctx.design);
+  const wanted = new Set<string>();
+  for (const e of model.endpoints) {
+    if (e.body) wanted.add(e.body);
+    if (e.response) wanted.add(e.paginated ? pageName(e.response) : e.response);
+  }
+  const schemas = model.schemas.filter((s) => wanted.has(s.name));
+  if (schemas.length === 0) return undefined;
+  const text = emitTypes({ ...model, schemas, endpoints: [] });
+  const source = ts.createSourceFile("types.ts", text, ts.ScriptTarget.ES2022, /* setParentNodes */ true);
+  const decls = source.statements.filter(
+    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && wanted.has(s.name.text),
+  );
+  return decls.map((d) => d.getFullText(source).replace(/^\s+/, "")).join("\n\n") + "\n";
+}
+
+function computeSiblings(ctx: ArtifactContext): Siblings {
+  const files = LINKED.flatMap((a) => filesOf(a, ctx));
+  const shapes = shapeDeclarations(ctx);
+  return {
+    paths: new Set(files.map((f) => f.path)),
+    diagrams: {
+      architecture: architectureDiagram(ctx.design),
+      erd: erdDiagram(ctx.design),
+      auth: authFlowDiagram(ctx.design),
+    },
+    ...(shapes ? { shapes } : {}),
+  };
+}
