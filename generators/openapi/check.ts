@@ -4,7 +4,8 @@
  * diagnostic at `openapi.yaml:LINE`.
  */
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import jsYaml from "js-yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from "yaml";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
 import { openapiCodes } from "./codes.ts";
@@ -12,10 +13,14 @@ import { lintDocument } from "./lint.ts";
 
 const diag = diagnosticsFor(openapiCodes);
 
-/** Line (1-based) of the node at `at`, or of its nearest existing ancestor. */
+/** Line (1-based) of the key (or sequence item) at `at`, or of its nearest existing ancestor. */
 function lineOf(doc: Document, lines: LineCounter, at: ReadonlyArray<string | number>): number | undefined {
-  for (let n = at.length; n >= 0; n--) {
-    const node = doc.getIn(at.slice(0, n), true);
+  for (let n = at.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(at.slice(0, n - 1), true);
+    const last = at[n - 1];
+    let node: unknown;
+    if (isMap(parent)) node = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last))?.key;
+    else if (isSeq(parent)) node = parent.items[Number(last)];
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
@@ -30,10 +35,25 @@ const at = (file: string, line: number | undefined) => (line ? `${file}:${line}`
 
 /** Validates OpenAPI text; returns every problem found (empty when it is clean). */
 export async function checkOpenApi(text: string, file = "openapi.yaml"): Promise<Diagnostic[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  if (doc.errors.length) return doc.errors.map((e) => diag("openapi-invalid", `YAML: ${e.message}`, at(file, e.linePos?.[0].line)));
-  const value = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
+  // Parsed the way swagger-parser reads YAML files (js-yaml, JSON schema, duplicate keys rejected);
+  // the slower position-keeping parse of `yaml` runs only when a finding needs its line.
+  let value: Record<string, unknown>;
+  try {
+    value = jsYaml.load(text, { schema: jsYaml.JSON_SCHEMA }) as Record<string, unknown>;
+  } catch (error) {
+    const e = error as Error & { mark?: { line: number } };
+    return [diag("openapi-invalid", `YAML: ${e.message.split("\n")[0]}`, at(file, e.mark ? e.mark.line + 1 : undefined))];
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [diag("openapi-invalid", "the document is not a YAML mapping", file)];
+  let positions: { doc: Document; lines: LineCounter } | undefined;
+  const lineAt = (path: ReadonlyArray<string | number>) => {
+    if (!positions) {
+      const lines = new LineCounter();
+      positions = { doc: parseDocument(text, { lineCounter: lines }), lines };
+    }
+    return lineOf(positions.doc, positions.lines, path);
+  };
+  const lineOfOffset = (offset: number) => text.slice(0, offset).split("\n").length;
   const out: Diagnostic[] = [];
   try {
     // swagger-parser dereferences in place: give it its own copy.
@@ -41,14 +61,14 @@ export async function checkOpenApi(text: string, file = "openapi.yaml"): Promise
   } catch (error) {
     const e = error as Error & { details?: Array<{ instancePath?: string; message?: string }> };
     if (e.details?.length) {
-      for (const d of e.details) out.push(diag("openapi-invalid", `${d.instancePath || "/"} ${d.message ?? ""}`.trim(), at(file, lineOf(doc, lines, segments(d.instancePath ?? "")))));
+      for (const d of e.details) out.push(diag("openapi-invalid", `${d.instancePath || "/"} ${d.message ?? ""}`.trim(), at(file, lineAt(segments(d.instancePath ?? "")))));
     } else {
       // A $ref failure names the pointer: point at its first use in the text.
       const ref = /"(#\/[^"]*)"/.exec(e.message)?.[1];
       const offset = ref ? text.indexOf(ref) : -1;
-      out.push(diag("openapi-invalid", e.message, at(file, offset >= 0 ? lines.linePos(offset).line : undefined)));
+      out.push(diag("openapi-invalid", e.message, at(file, offset >= 0 ? lineOfOffset(offset) : undefined)));
     }
   }
-  for (const f of lintDocument(value)) out.push(diag(f.code, f.message, at(file, lineOf(doc, lines, f.at))));
+  for (const f of lintDocument(value)) out.push(diag(f.code, f.message, at(file, lineAt(f.at))));
   return out;
 }

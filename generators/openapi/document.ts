@@ -203,7 +203,7 @@ function errorResponses(e: NEndpoint, b: Built, design: NDesign): Record<string,
     const response = errorResponse(design, status, defs, headers);
     if (status === 429 && tier) {
       response.description = `Rate limit \`${tier.name}\` exceeded: ${tier.requests} requests per ${tier.windowSeconds} s per ${tier.scope}${tier.burst ? ` (burst ${tier.burst})` : ""}. ${response.description}`;
-      (response as Record<string, unknown>)["x-rate-limit"] = tierExtension(tier);
+      (response as unknown as Record<string, unknown>)["x-rate-limit"] = tierExtension(tier);
     }
     if (defs.length === 1) {
       const name = errorResponseName(defs[0]!.code, tier);
@@ -239,13 +239,14 @@ function operation(e: NEndpoint, b: Built, design: NDesign): OpenAPIV3.Operation
   if (e.caching?.etag) responses["304"] = ref("responses", "NotModified");
   Object.assign(responses, errorResponses(e, b, design));
   const tier = e.rateLimit ? b.tiers.get(e.rateLimit) : undefined;
-  const op: OpenAPIV3.OperationObject & Record<string, unknown> = {
+  // `responses` is set below, after `requestBody`, to keep the conventional key order.
+  const op = {
     operationId: e.operationId,
     summary: e.summary,
     ...(notes.length ? { description: notes.join("\n\n") } : {}),
     tags: [...e.tags],
     ...(params.length ? { parameters: params } : {}),
-  };
+  } as OpenAPIV3.OperationObject<Record<`x-${string}`, unknown>>;
   if (e.body) {
     const name = schemaNameOf(design, e.body.schema, e.body.shape ?? "create");
     op.requestBody = {
@@ -389,7 +390,7 @@ export function buildDocument(design: NDesign): Doc {
       securitySchemes: sortKeys(Object.fromEntries(design.auth.schemes.map((s) => [s.name, securityScheme(s, design)]))),
     },
   };
-  if (design.api.versioning.policy) (doc.info as Record<string, unknown>)["x-versioning"] = { strategy: design.api.versioning.strategy, current: design.api.versioning.current, policy: design.api.versioning.policy };
+  if (design.api.versioning.policy) (doc.info as unknown as Record<string, unknown>)["x-versioning"] = { strategy: design.api.versioning.strategy, current: design.api.versioning.current, policy: design.api.versioning.policy };
   prune(doc);
   return doc;
 }

@@ -90,7 +90,7 @@ const TYPE_SCHEMAS: Record<TypeSpec["type"], (t: TypeSpec, ctx: SchemaContext) =
   url: (t) => ({ type: "string", format: "uri", ...strLimits(t) }),
   date: () => ({ type: "string", format: "date" }),
   timestamp: () => ({ type: "string", format: "date-time" }),
-  json: () => ({ description: "Any JSON value." }),
+  json: () => ({ description: "Any JSON value (null included)." }),
   enum: (t) => {
     assert(t.enum, "enum type without an enum name passed semantic checks");
     return ref("schemas", t.enum);
@@ -133,7 +133,9 @@ export function propertySchema(t: TypeSpec, ctx: SchemaContext, extra: { nullabl
     if (!extra.nullable && Object.keys(doc).length === 0) return base;
     return { ...(extra.nullable ? { type: refType(t), nullable: true } : {}), allOf: [base], ...doc } as Schema;
   }
-  return { ...base, ...(extra.nullable ? { nullable: true } : {}), ...doc } as Schema;
+  // A type-less schema (json: any value) admits null already; `nullable` needs a `type` sibling.
+  const nullable = extra.nullable && "type" in base;
+  return { ...base, ...(nullable ? { nullable: true } : {}), ...doc } as Schema;
 }
 
 // ---- examples: deterministic, from design examples, literal defaults or the type ----
