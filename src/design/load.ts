@@ -78,7 +78,8 @@ function parseYaml(text: string): LoadResult {
       value: undefined,
       diagnostics: doc.errors.map((e) => {
         const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : "";
-        const first = e.message.split("\n")[0] ?? e.message;
+        // prettyErrors appends " at line L, column C:" and a code frame; the position is already in `where`.
+        const first = (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, "");
         if (e.code === "DUPLICATE_KEY") return diag("duplicate-key", `duplicate key${where}: ${first}`, "");
         return diag("parse-error", `invalid YAML${where}: ${first}`, "");
       }),

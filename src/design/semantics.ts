@@ -336,6 +336,7 @@ function checkEndpoints(ctx: Ctx) {
   if (d.api.sync?.rateLimit && !tiers.has(d.api.sync.rateLimit)) ctx.out.push(diag("dangling-reference", `unknown rate-limit tier "${d.api.sync.rateLimit}"`, pointer("api", "sync", "rateLimit")));
   const pg = d.api.pagination;
   if (pg?.defaultLimit !== undefined && pg.maxLimit !== undefined && pg.defaultLimit > pg.maxLimit) ctx.out.push(diag("invalid-limits", `defaultLimit ${pg.defaultLimit} exceeds maxLimit ${pg.maxLimit}`, pointer("api", "pagination")));
+  if (entitiesSync(d) && !d.api.sync) ctx.out.push(diag("sync-without-feed", `entities declare sync; the changes feed GET /sync/changes (listChanges) is added automatically — configure it under api.sync`, pointer("api")));
   if (entitiesSync(d) && !(d.api.defaultAuth ?? []).length) ctx.out.push(diag("auth-missing", "the sync feed needs an auth scheme: set api.defaultAuth", pointer("api", "defaultAuth")));
 
   endpoints.forEach((e, i) => {
