@@ -4,10 +4,12 @@ import { openapiArtifact } from "./openapi/index.ts";
 import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";
 import { htmlArtifact } from "./html/index.ts";
+import { typescriptArtifact } from "./typescript/index.ts";
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,
   mermaidArtifact,
   markdownArtifact,
   htmlArtifact,
+  typescriptArtifact,
 ];

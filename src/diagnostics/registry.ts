@@ -10,6 +10,7 @@ import { mermaidCodes } from "../../generators/mermaid/codes.ts";
 import { agentCodes } from "../agent/codes.ts";
 import { markdownCodes } from "../../generators/markdown/codes.ts";
 import { htmlCodes } from "../../generators/html/codes.ts";
+import { typescriptCodes } from "../../generators/typescript/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -19,6 +20,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   agent: agentCodes,
   markdown: markdownCodes,
   html: htmlCodes,
+  typescript: typescriptCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(

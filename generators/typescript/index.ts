@@ -1,0 +1,48 @@
+/**
+ * The TypeScript artifact: `types.ts` (interfaces, enums, error catalog, endpoint map) and
+ * `client.ts` (a typed fetch client), both printed from ts-morph structures and checked by the
+ * TypeScript compiler in strict mode with zero diagnostics allowed.
+ */
+import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import { diagnosticsFor } from "../../src/design/diagnostics.ts";
+import type { NDesign } from "../../src/design/normalize.ts";
+import { buildModel } from "./model.ts";
+import { emitTypes } from "./emit-types.ts";
+import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
+import { typeCheck } from "./check.ts";
+import { typescriptCodes } from "./codes.ts";
+
+export const TYPES_FILE = "types.ts";
+export const CLIENT_FILE = "client.ts";
+
+const diag = diagnosticsFor(typescriptCodes);
+
+/** Generates `types.ts` and `client.ts`; reports parameter names the client input cannot carry. */
+export function generateTypeScript(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+  const model = buildModel(design);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of model.endpoints) {
+    for (const r of RESERVED_INPUT) {
+      const i = e.params.findIndex((p) => p.name === r.name && p.in !== "header");
+      if (i >= 0 && r.applies(e)) {
+        diagnostics.push(diag("ts-input-name-reserved", `operation ${e.operationId}: parameter "${r.name}" collides with the client's \`${r.name}\` input; rename the parameter`, `${e.at}/params/${i}/name`));
+      }
+    }
+  }
+  const files = [
+    { path: TYPES_FILE, contents: emitTypes(model) },
+    { path: CLIENT_FILE, contents: emitClient(model) },
+  ];
+  return { files, diagnostics };
+}
+
+export const typescriptArtifact: Artifact = {
+  name: "typescript",
+  generate: (ctx) => generateTypeScript(ctx.design),
+  async check(own, ctx) {
+    const found = typeCheck(own);
+    ctx.note(`tsc strict: ${own.length} files, ${found.length} diagnostics`);
+    return found;
+  },
+};
