@@ -7,3 +7,5 @@ export type { NDesign } from "./design/normalize.ts";
 export type { GeneratedFile, Artifact, MigrationFormat } from "./pipeline/artifact.ts";
 export { DesignSchema } from "./design/schema.ts";
 export { registry as diagnosticCodes } from "./diagnostics/registry.ts";
+export { draft } from "./agent/draft.ts";
+export type { DraftOptions, DraftResult } from "./agent/draft.ts";
