@@ -34,10 +34,16 @@ export const CHECK_OPTIONS: ts.CompilerOptions = {
   types: [],
 };
 
+// One in-memory project for the process: each check replaces its source files, and the compiler
+// reuses the parsed lib files (lib.dom.d.ts alone is most of a small check's cost) from the old program.
+let shared: Project | undefined;
+
 /** Type-checks the files (plus any `extra` files, e.g. a test's consistency check) in memory. */
 export function typeCheck(files: readonly GeneratedFile[], extra: readonly GeneratedFile[] = []): Diagnostic[] {
-  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: CHECK_OPTIONS });
-  for (const f of [...files, ...extra]) project.createSourceFile(`/out/${f.path}`, f.contents);
+  shared ??= new Project({ useInMemoryFileSystem: true, compilerOptions: CHECK_OPTIONS });
+  const project = shared;
+  for (const old of project.getSourceFiles()) project.removeSourceFile(old);
+  for (const f of [...files, ...extra]) project.createSourceFile(`/out/${f.path}`, f.contents, { overwrite: true });
   const found = ts.getPreEmitDiagnostics(project.getProgram().compilerObject);
   return found.map((d) => {
     const file = d.file ? d.file.fileName.replace(/^\/out\//, "") : "tsconfig";

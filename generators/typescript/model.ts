@@ -68,7 +68,7 @@ export function namedTypes(t: Typed): string[] {
 }
 
 export function withNull(type: string, nullable: boolean): string {
-  return nullable ? `${type} | null` : type;
+  return nullable && type !== "unknown" ? `${type} | null` : type;
 }
 
 export interface PropModel {

@@ -50,8 +50,9 @@ export function blockStatement(doc: string | undefined, head: string, lines: Lin
   };
 }
 
-/** Serialises statements into the file text: header, statements, one trailing newline. */
+/** Serialises statements into the file text: header, statements one blank line apart, one trailing newline. */
 export function printFile(statements: Statement[]): string {
-  const text = printStructure({ kind: StructureKind.SourceFile, statements: [generatedHeader("//").trimEnd(), ...statements] }, { indentNumberOfSpaces: 2, newLine: "\n" });
-  return text.replace(/\n*$/, "\n");
+  const options = { indentNumberOfSpaces: 2, newLine: "\n" } as const;
+  const parts = statements.map((statement) => printStructure({ kind: StructureKind.SourceFile, statements: [statement] }, options).trim());
+  return `${generatedHeader("//")}\n${parts.join("\n\n")}\n`;
 }
