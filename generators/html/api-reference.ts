@@ -5,7 +5,18 @@
  * §4.7.24 Reference Object); every string of the document is escaped by `el`.
  */
 import type { OpenAPIV3 } from "openapi-types";
-import { el, type Node, type Raw } from "./html.ts";
+import markdownIt from "markdown-it";
+import { el, raw, type Node, type Raw } from "./html.ts";
+
+/** Links may only stay on the page or in the out dir: anything with a scheme (or `//`) renders as text. */
+export function localOnly(url: string): boolean {
+  return !/^\s*([a-z][a-z0-9+.-]*:|\/\/)/i.test(url);
+}
+
+/** OpenAPI descriptions are CommonMark (§4.7.1 Rich Text); raw HTML is off, so they render escaped. */
+const inlineMd = markdownIt({ html: false, linkify: false });
+inlineMd.validateLink = localOnly;
+const prose = (s: string | undefined): Node => (s ? raw(inlineMd.renderInline(s)) : null);
 
 type Doc = OpenAPIV3.Document;
 type MaybeRef<T> = T | OpenAPIV3.ReferenceObject;
@@ -110,7 +121,7 @@ function parametersTable(doc: Doc, params: readonly MaybeRef<OpenAPIV3.Parameter
             el("td", null, p.in),
             el("td", null, schemaType(p.schema), constraints(p.schema) ? el("div", { class: "muted" }, constraints(p.schema)) : null),
             el("td", null, p.required ? "yes" : "no"),
-            el("td", null, p.description ?? "", p.example !== undefined ? el("div", { class: "muted" }, "Example: ", el("code", null, JSON.stringify(p.example))) : null),
+            el("td", null, prose(p.description), p.example !== undefined ? el("div", { class: "muted" }, "Example: ", el("code", null, JSON.stringify(p.example))) : null),
           ),
         ),
       ),
@@ -131,7 +142,7 @@ function responsesBlock(doc: Doc, responses: OpenAPIV3.ResponsesObject): Node {
         return el(
           "div",
           { class: `response s${status[0]}` },
-          el("div", { class: "status" }, el("strong", null, status), " ", res?.description ?? "", named ? el("span", { class: "muted" }, ` (${named})`) : null),
+          el("div", { class: "status" }, el("strong", null, status), " ", prose(res?.description), named ? el("span", { class: "muted" }, ` (${named})`) : null),
           headers.length ? el("div", { class: "muted" }, "Headers: ", headers.join(", ")) : null,
           contentBlock(doc, res?.content),
         );
@@ -166,13 +177,13 @@ function operationSection(doc: Doc, { method, path, op }: Operation): Raw {
       op.deprecated ? el("span", { class: "badge dep" }, "deprecated") : null,
     ),
     el("p", { class: "summary" }, op.summary ?? "", " ", el("code", { class: "opid" }, id)),
-    op.description ? el("p", null, op.description) : null,
+    op.description ? el("p", null, prose(op.description)) : null,
     el("p", { class: "meta" }, securityLine(doc, op), " ", rateLimit(op)),
     parametersTable(doc, op.parameters ?? []),
     op.requestBody
       ? (() => {
           const body = deref(doc, op.requestBody);
-          return [el("h4", null, "Request body", body?.required ? "" : " (optional)"), body?.description ? el("p", null, body.description) : null, contentBlock(doc, body?.content)];
+          return [el("h4", null, "Request body", body?.required ? "" : " (optional)"), body?.description ? el("p", null, prose(body.description)) : null, contentBlock(doc, body?.content)];
         })()
       : null,
     responsesBlock(doc, op.responses),
@@ -187,7 +198,7 @@ function schemaSection(doc: Doc, name: string, s: MaybeRef<OpenAPIV3.SchemaObjec
     "section",
     { class: "schema", id: schemaAnchor(name) },
     el("h3", null, name),
-    schema?.description ? el("p", null, schema.description) : null,
+    schema?.description ? el("p", null, prose(schema.description)) : null,
     props.length
       ? el(
           "table",
@@ -203,7 +214,7 @@ function schemaSection(doc: Doc, name: string, s: MaybeRef<OpenAPIV3.SchemaObjec
                 el("td", null, el("code", null, prop)),
                 el("td", null, schemaType(ps), constraints(ps) ? el("div", { class: "muted" }, constraints(ps)) : null),
                 el("td", null, required.has(prop) ? "yes" : "no"),
-                el("td", null, (isRef(ps) ? "" : ps.description) ?? ""),
+                el("td", null, prose(isRef(ps) ? undefined : ps.description)),
               ),
             ),
           ),
@@ -242,7 +253,7 @@ export function apiReference(doc: Doc): { nav: Node; body: Node } {
   const body = [
     el("h1", { id: "reference/top" }, "API reference"),
     el("p", null, `${doc.info.title} ${doc.info.version}, OpenAPI ${doc.openapi}. Servers: `, (doc.servers ?? []).map((s, i) => [i ? ", " : "", el("code", null, s.url)])),
-    groups.map((g) => el("section", { class: "tag", id: tagAnchor(g.tag) }, el("h2", null, g.tag), g.description ? el("p", null, g.description) : null, g.ops.map((o) => operationSection(doc, o)))),
+    groups.map((g) => el("section", { class: "tag", id: tagAnchor(g.tag) }, el("h2", null, g.tag), g.description ? el("p", null, prose(g.description)) : null, g.ops.map((o) => operationSection(doc, o)))),
     schemas.length ? [el("h2", { id: "reference/schemas" }, "Schemas"), schemas.map(([name, s]) => schemaSection(doc, name, s))] : null,
   ];
   return { nav, body };

@@ -13,6 +13,7 @@ import { siblingsFor } from "../markdown/siblings.ts";
 import { buildDocument } from "../openapi/document.ts";
 import { renderPage, MERMAID_ASSET } from "./page.ts";
 import { checkPage } from "./check.ts";
+import { checkInBrowser, chromiumPath } from "./browser.ts";
 import { operations } from "./api-reference.ts";
 
 export const INDEX_HTML = "index.html";
@@ -48,6 +49,14 @@ export const htmlArtifact: Artifact = {
     const page = own.find((f) => f.path === INDEX_HTML);
     if (!page) return [];
     const ids = operations(openapiDocument(ctx)).flatMap((o) => (o.op.operationId ? [o.op.operationId] : []));
-    return checkPage(INDEX_HTML, page.contents, ctx.files, ids);
+    const found = checkPage(INDEX_HTML, page.contents, ctx.files, ids);
+    if (!ctx.options.render || found.length > 0) return found;
+    if (!chromiumPath()) {
+      ctx.note("no Chromium: page not opened");
+      return found;
+    }
+    const seen = await checkInBrowser(INDEX_HTML, ctx.files);
+    ctx.note("opened in headless Chromium");
+    return seen;
   },
 };

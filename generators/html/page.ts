@@ -4,17 +4,18 @@
  * followed by the API reference of the OpenAPI document. No network: the only script is the
  * bundle copied next to the page, and the page links to nothing outside the out dir.
  */
-import MarkdownIt from "markdown-it";
+import markdownIt, { type MarkdownIt } from "markdown-it";
 import type { OpenAPIV3 } from "openapi-types";
 import { Anchors } from "../markdown/document.ts";
 import { el, esc, raw, render, type Node } from "./html.ts";
-import { apiReference } from "./api-reference.ts";
+import { apiReference, localOnly } from "./api-reference.ts";
 
 export const MERMAID_ASSET = "assets/mermaid.min.js";
 
 /** markdown-it configured like GitHub for our documents: GFM tables, raw HTML (for <details>), heading ids, mermaid fences. */
 function designRenderer(): MarkdownIt {
-  const md = new MarkdownIt({ html: true, linkify: false });
+  const md = markdownIt({ html: true, linkify: false });
+  md.validateLink = localOnly;
   md.core.ruler.push("github_anchors", (state) => {
     const anchors = new Anchors();
     state.tokens.forEach((t, i) => {

@@ -4,8 +4,8 @@
  * goes through `mermaid.parse`; every relative link must name a file of the build and every
  * in-page link a heading. Findings are `DESIGN.md:line` diagnostics.
  */
-import MarkdownIt from "markdown-it";
-import type { Token } from "markdown-it/index.js";
+import markdownIt, { type MarkdownIt } from "markdown-it";
+import type { Token } from "markdown-it";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { Anchors } from "./document.ts";
@@ -16,7 +16,7 @@ const diag = diagnosticsFor(markdownCodes);
 
 /** The parser GitHub-like rendering uses: raw HTML allowed (for <details>), GFM tables on. */
 export function markdownParser(): MarkdownIt {
-  return new MarkdownIt({ html: true, linkify: false });
+  return markdownIt({ html: true, linkify: false });
 }
 
 /** Cells of a GFM table row: split on unescaped `|`, outer pipes dropped (GFM §4.10). */
@@ -88,7 +88,7 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
       if (details < 0) out.push(diag("markdown-structure", "</details> without an open <details>", at(lastLine)));
       details = Math.max(details, 0);
     } else if (t.type === "inline") {
-      for (const c of t.children ?? []) if (c.type === "link_open") links.push({ href: c.attrGet("href") ?? "", line: lastLine });
+      for (const c of t.children ?? []) if (c.type === "link_open") links.push({ href: String(c.attrGet("href") ?? ""), line: lastLine });
     }
   }
   if (h1 !== 1) out.push(diag("markdown-structure", `the document has ${h1} level-1 headings; it needs exactly one`, at(1)));

@@ -1,0 +1,105 @@
+/**
+ * The review page's real consumer: headless Chromium opens index.html from disk with every
+ * network request blocked, waits for the mermaid bundle to draw, and reports console errors,
+ * diagrams left unrendered and ids missing. Used by the tests and, with `--render`, by the check.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
+import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { htmlCodes } from "./codes.ts";
+
+const diag = diagnosticsFor(htmlCodes);
+
+export const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/** The Chromium to drive: PUPPETEER_EXECUTABLE_PATH, else Debian's, else none. */
+export function chromiumPath(): string | undefined {
+  const candidates = [process.env["PUPPETEER_EXECUTABLE_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((p): p is string => Boolean(p && existsSync(p)));
+}
+
+export interface PageReport {
+  /** `data-diagrams` of the body once the script finished: rendered, failed or unavailable. */
+  state: string;
+  consoleErrors: string[];
+  /** Requests that would have left the machine (blocked). */
+  blockedRequests: string[];
+  diagrams: number;
+  svgDiagrams: number;
+  ids: string[];
+  text: string;
+}
+
+export interface OpenOptions {
+  /** Save a PNG of the first screen here. */
+  screenshot?: string;
+  viewport?: { width: number; height: number };
+}
+
+/** Opens a page from disk in headless Chromium (fresh profile) and reports what a reader would see. */
+export async function openPage(file: string, options: OpenOptions = {}): Promise<PageReport> {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error("no Chromium found (set PUPPETEER_EXECUTABLE_PATH or apt-get install chromium)");
+  const { default: puppeteer } = await import("puppeteer");
+  const profile = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
+  const browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport(options.viewport ?? { width: 1400, height: 900 });
+    const consoleErrors: string[] = [];
+    const blockedRequests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(e instanceof Error ? e.message : String(e)));
+    await page.setRequestInterception(true);
+    page.on("request", (r) => {
+      if (/^(file|data|blob|about):/.test(r.url())) void r.continue();
+      else {
+        blockedRequests.push(r.url());
+        void r.abort();
+      }
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.waitForFunction(() => document.body.getAttribute("data-diagrams") !== "pending", { timeout: 120_000 });
+    const report = await page.evaluate(() => ({
+      state: document.body.getAttribute("data-diagrams") ?? "",
+      diagrams: document.querySelectorAll("pre.mermaid").length,
+      svgDiagrams: Array.from(document.querySelectorAll("pre.mermaid")).filter((p) => p.querySelector("svg")).length,
+      ids: Array.from(document.querySelectorAll("[id]")).map((e) => e.id),
+      text: document.body.innerText,
+    }));
+    if (options.screenshot) {
+      await mkdir(dirname(options.screenshot), { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: options.screenshot as `${string}.png` });
+    }
+    return { ...report, consoleErrors, blockedRequests };
+  } finally {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/** Writes the build to a temp dir, opens `path` and turns what went wrong into diagnostics. */
+export async function checkInBrowser(path: string, files: readonly GeneratedFile[]): Promise<Diagnostic[]> {
+  const dir = await mkdtemp(join(tmpdir(), "contractor-page-"));
+  try {
+    for (const f of files) {
+      await mkdir(dirname(join(dir, f.path)), { recursive: true });
+      await writeFile(join(dir, f.path), f.contents);
+    }
+    const r = await openPage(join(dir, path));
+    const out: Diagnostic[] = [];
+    for (const e of r.consoleErrors) out.push(diag("html-render-failed", `console error: ${e}`, `${path}:1`));
+    for (const u of r.blockedRequests) out.push(diag("html-external-reference", `the page requested ${u}`, `${path}:1`));
+    if (r.svgDiagrams !== r.diagrams) out.push(diag("html-render-failed", `${r.diagrams - r.svgDiagrams} of ${r.diagrams} diagrams were not drawn (state ${r.state})`, `${path}:1`));
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

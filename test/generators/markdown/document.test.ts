@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { Anchors, cell, code, githubSlug, renderMarkdown, text, type Block } from "../../../generators/markdown/document.ts";
+import { duration, typeLabel } from "../../../generators/markdown/sections.ts";
+import { rowCells } from "../../../generators/markdown/check.ts";
+
+describe("inline escaping", () => {
+  const cases: Array<[string, { fn: (s: string) => string; given: string; want: string }]> = [
+    ["text collapses whitespace", { fn: text, given: "a\n  b\tc ", want: "a b c" }],
+    ["text escapes raw HTML", { fn: text, given: "<script>alert(1)</script>", want: "&lt;script&gt;alert(1)&lt;/script&gt;" }],
+    ["text keeps code spans verbatim", { fn: text, given: "use `<T>` here", want: "use `<T>` here" }],
+    ["text escapes entity-looking ampersands", { fn: text, given: "&amp; & x", want: "&amp;amp; & x" }],
+    ["cell escapes pipes", { fn: cell, given: "a | b", want: "a \\| b" }],
+    ["code wraps plain text", { fn: code, given: "getMe", want: "`getMe`" }],
+    ["code with a backtick uses a longer fence", { fn: code, given: "a`b", want: "`` a`b ``" }],
+  ];
+  it.each(cases)("%s", (_name, { fn, given, want }) => expect(fn(given)).toBe(want));
+});
+
+describe("GitHub anchors", () => {
+  const cases: Array<[string, string]> = [
+    ["Overview", "overview"],
+    ["Request and response shapes", "request-and-response-shapes"],
+    ["users (User)", "users-user"],
+    ["Scheme bearer (jwt)", "scheme-bearer-jwt"],
+    ["A modular monolith, not microservices (adr-modular-monolith)", "a-modular-monolith-not-microservices-adr-modular-monolith"],
+    ["`code` &lt;b&gt;", "code-b"],
+    ["list_members (ListMember)", "list_members-listmember"],
+  ];
+  it.each(cases)("%s → %s", (given, want) => expect(githubSlug(given)).toBe(want));
+
+  it("suffixes repeats like github-slugger", () => {
+    const a = new Anchors();
+    expect(["Flow", "Flow", "Flow-1", "Flow"].map((h) => a.next(h))).toStrictEqual(["flow", "flow-1", "flow-1-1", "flow-2"]);
+  });
+});
+
+describe("renderMarkdown", () => {
+  it("serialises blocks with a TOC of the headings after it", () => {
+    const blocks: Block[] = [
+      { kind: "heading", level: 1, text: "T" },
+      { kind: "toc", minLevel: 2, maxLevel: 3 },
+      { kind: "heading", level: 2, text: "A b" },
+      { kind: "table", header: ["x", "y"], rows: [["1", ""]] },
+      { kind: "heading", level: 3, text: "C" },
+      { kind: "details", summary: "S", blocks: [{ kind: "code", lang: "sql", text: "SELECT 1;" }] },
+      { kind: "heading", level: 2, text: "A b" },
+    ];
+    expect(renderMarkdown(blocks)).toBe(
+      "# T\n\n- [A b](#a-b)\n  - [C](#c)\n- [A b](#a-b-1)\n\n## A b\n\n| x | y |\n| --- | --- |\n| 1 |   |\n\n### C\n\n<details>\n<summary>S</summary>\n\n```sql\nSELECT 1;\n```\n\n</details>\n\n## A b\n",
+    );
+  });
+
+  it("fences code that itself holds a fence with a longer one", () => {
+    expect(renderMarkdown([{ kind: "code", lang: "md", text: "```\nx\n```" }])).toBe("````md\n```\nx\n```\n````\n");
+  });
+});
+
+describe("labels", () => {
+  const types: Array<[string, Parameters<typeof typeLabel>[0], string]> = [
+    ["string default length", { type: "string" }, "string(255)"],
+    ["email", { type: "email", maxLength: 320 }, "email(320)"],
+    ["decimal default", { type: "decimal" }, "decimal(12,2)"],
+    ["decimal", { type: "decimal", precision: 10, scale: 3 }, "decimal(10,3)"],
+    ["enum", { type: "enum", enum: "MemberRole" }, "MemberRole"],
+    ["array of strings", { type: "array", items: { type: "string", maxLength: 32 } }, "string(32)[]"],
+    ["array of enums", { type: "array", items: { type: "enum", enum: "Tag" } }, "Tag[]"],
+    ["text", { type: "text" }, "text"],
+  ];
+  it.each(types)("type %s", (_n, given, want) => expect(typeLabel(given)).toBe(want));
+
+  const durations: Array<[number, string]> = [[900, "15 minutes"], [2592000, "30 days"], [3600, "1 hour"], [90, "90 seconds"], [1, "1 second"]];
+  it.each(durations)("duration %i", (given, want) => expect(duration(given)).toBe(want));
+
+  const rows: Array<[string, number]> = [["| a | b |", 2], ["| a \\| b | c |", 2], ["| `x` |  |", 2], ["a | b | c", 3]];
+  it.each(rows)("row cells of %s", (given, want) => expect(rowCells(given)).toBe(want));
+});
