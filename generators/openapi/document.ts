@@ -277,7 +277,7 @@ function securityScheme(s: AuthScheme, design: NDesign): OpenAPIV3.SecuritySchem
     case "oauth2": {
       const o = s.oauth2;
       assert(o, `oauth2 scheme ${s.name} without its block passed semantic checks`);
-      if (o.pkce) lines.push("Authorization code flow with PKCE (S256) required — mandatory for mobile and single-page clients.");
+      if (o.pkce && !lines.join(" ").includes("PKCE")) lines.push("Authorization code flow with PKCE (S256) required.");
       return {
         type: "oauth2",
         description: lines.join(" ") || "OAuth 2.0 authorization code flow.",
