@@ -69,6 +69,9 @@ export const RENDER_CONFIG = {
   maxEdges: 100_000,
 } as const;
 
+/** Pages rendering at once in the one browser. */
+const PAGES = 2;
+
 export interface RenderOutcome {
   files: GeneratedFile[];
   diagnostics: Diagnostic[];
@@ -104,19 +107,26 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
         note: "browser failed to start: SVGs skipped",
       };
     }
-    const files: GeneratedFile[] = [];
-    const diagnostics: Diagnostic[] = [];
-    for (const d of diagrams) {
-      const svgId = posix.basename(d.path, ".mmd");
+    const browserInstance = instance;
+    const renderOne = async (d: GeneratedFile): Promise<GeneratedFile | Diagnostic> => {
       try {
-        const { data } = await renderMermaid(instance, d.contents, "svg", { mermaidConfig: RENDER_CONFIG, svgId });
+        const { data } = await renderMermaid(browserInstance, d.contents, "svg", { mermaidConfig: RENDER_CONFIG, svgId: posix.basename(d.path, ".mmd") });
         const svg = Buffer.from(data).toString("utf8").replace(/\r\n?/g, "\n");
-        files.push({ path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" });
+        return { path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" };
       } catch (error) {
         const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-        diagnostics.push(mermaidDiag("mermaid-render-failed", `mermaid-cli could not render the diagram: ${reason}`, d.path));
+        return mermaidDiag("mermaid-render-failed", `mermaid-cli could not render the diagram: ${reason}`, d.path);
       }
-    }
+    };
+    // A few pages of the one browser at a time (each page is its own renderer process); results keep file order.
+    const results: Array<GeneratedFile | Diagnostic> = new Array(diagrams.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < diagrams.length; i = next++) results[i] = await renderOne(diagrams[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(PAGES, diagrams.length) }, worker));
+    const files = results.filter((r): r is GeneratedFile => "contents" in r);
+    const diagnostics = results.filter((r): r is Diagnostic => "code" in r);
     return { files, diagnostics, note: `${files.length} SVG${files.length === 1 ? "" : "s"} rendered in one browser (${browser.path})` };
   } finally {
     await instance?.close().catch(() => undefined);
