@@ -70,6 +70,8 @@ code { font:12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; bac
 pre { background:var(--side); border:1px solid var(--line); border-radius:6px; padding:12px; overflow:auto; }
 pre code { background:none; padding:0; }
 pre.mermaid { background:#fff; text-align:center; }
+h2#contents + ul { columns:3; column-gap:32px; font-size:14px; }
+h2#contents + ul ul { break-inside:avoid; }
 pre.mermaid svg { max-width:100%; height:auto; }
 details { margin:8px 0; }
 summary { cursor:pointer; color:var(--accent); }
