@@ -12,7 +12,7 @@ const diag = diagnosticsFor(designCodes);
 
 /** Type names the generated TypeScript and OpenAPI already use, or that shadow TS built-ins. */
 const RESERVED_TYPE_NAMES = new Set([
-  "Problem", "ErrorCode", "Endpoints", "Operations", "Client", "ApiError", "PageInfo",
+  "Problem", "ProblemFieldError", "ErrorCode", "Endpoints", "Operations", "Client", "ApiError", "PageInfo",
   "Array", "Boolean", "Date", "Error", "Function", "Map", "Number", "Object", "Promise", "Record", "Set", "String", "Symbol", "Partial", "Required",
 ]);
 const STRING_TYPES = new Set(["string", "text", "email", "url", "uuid"]);
@@ -94,7 +94,11 @@ function checkNames(ctx: Ctx) {
     for (const suffix of ["", "Create", "Update", "Page"]) typeNames.push({ name: e.name + suffix, at, source: `entity:${e.name}` });
   });
   (d.data.enums ?? []).forEach((e, i) => typeNames.push({ name: e.name, at: pointer("data", "enums", i), source: `enum:${e.name}` }));
-  (d.schemas ?? []).forEach((s, i) => typeNames.push({ name: s.name, at: pointer("schemas", i), source: `schema:${s.name}` }));
+  const paginated = new Set(d.api.endpoints.filter((e) => e.response.paginated && e.response.schema).map((e) => e.response.schema!));
+  (d.schemas ?? []).forEach((s, i) => {
+    typeNames.push({ name: s.name, at: pointer("schemas", i), source: `schema:${s.name}` });
+    if (paginated.has(s.name)) typeNames.push({ name: `${s.name}Page`, at: pointer("schemas", i), source: `schema:${s.name}` });
+  });
   if (entities.some((e) => e.sync)) typeNames.push({ name: SYNC_FEED_SCHEMA, at: pointer("api", "sync"), source: "sync" });
   const byName = new Map<string, { at: string; source: string }>();
   const byLower = new Map<string, { name: string; at: string }>();
@@ -227,9 +231,21 @@ function checkPredicate(ctx: Ctx, entity: Entity, p: Predicate, at: string) {
   if (p.otherField && !entity.fields.some((f) => f.name === p.otherField) && !["createdAt", "updatedAt", "deletedAt", "version"].includes(p.otherField)) {
     ctx.out.push(diag("dangling-reference", `entity ${entity.name} has no field "${p.otherField}"`, `${at}/otherField`));
   }
+  const other = p.otherField ? entity.fields.find((f) => f.name === p.otherField) : undefined;
+  if (field && other && comparableKind(field) !== comparableKind(other)) {
+    ctx.out.push(diag("invalid-predicate", `${entity.name}.${field.name} (${typeLabel(field)}) cannot be compared with ${entity.name}.${other.name} (${typeLabel(other)})`, `${at}/otherField`));
+  }
   if (field && p.value !== undefined && !literalFits(ctx, field, p.value)) {
     ctx.out.push(diag("invalid-predicate", `${JSON.stringify(p.value)} cannot be compared with ${entity.name}.${field.name} (${typeLabel(field)})`, `${at}/value`));
   }
+}
+
+/** Types that compare with each other in SQL without a cast share a kind. */
+function comparableKind(f: Field): string {
+  if (NUMBER_TYPES.has(f.type)) return "number";
+  if (f.type === "string" || f.type === "text" || f.type === "email" || f.type === "url") return "text";
+  if (f.type === "enum") return `enum ${f.enum}`;
+  return f.type;
 }
 
 type Typed = Pick<Field, "enum" | "maxLength" | "minLength" | "minimum" | "maximum" | "precision" | "scale" | "pattern"> & { type: Property["type"]; items?: ArrayItems; ref?: string };

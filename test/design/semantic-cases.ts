@@ -62,6 +62,8 @@ export const semanticCases: Array<[string, (d: Loose) => void, Array<[string, st
   ["fractional integer literal", (d) => d.data.entities[0].fields.push({ name: "n", type: "integer", default: { kind: "literal", value: 1.5 } }), [["invalid-default", `${E}/fields/2/default`]]],
   ["valid literals", (d) => d.data.entities[0].fields.push({ name: "n", type: "integer", default: { kind: "literal", value: 2 } }, { name: "on", type: "date", default: { kind: "literal", value: "2026-01-31" } }, { name: "ok", type: "boolean", default: { kind: "literal", value: false } }), []],
   ["predicate on a missing otherField", (d) => d.data.entities[0].checks = [{ name: "c", field: "title", operator: "<>", otherField: "name" }], [["dangling-reference", `${E}/checks/0/otherField`]]],
+  ["predicate comparing a number with text", (d) => { d.data.entities[0].fields.push({ name: "price", type: "decimal" }); d.data.entities[0].checks = [{ name: "c", field: "price", operator: ">", otherField: "title" }]; }, [["invalid-predicate", `${E}/checks/0/otherField`]]],
+  ["predicate comparing integer with decimal is fine", (d) => { d.data.entities[0].fields.push({ name: "a", type: "decimal" }, { name: "b", type: "integer" }); d.data.entities[0].checks = [{ name: "c", field: "a", operator: ">=", otherField: "b" }]; }, []],
   ["predicate on a generated column", (d) => { d.data.entities[0].sync = true; d.api.sync = {}; d.data.entities[0].indexes = [{ name: "w_live", fields: ["title"], where: [{ field: "deletedAt", operator: "is-null" }] }]; }, []],
   // endpoints
   ["body on GET", (d) => (d.api.endpoints[0].body = { schema: "Widget" }), [["body-not-allowed", `${EP}/0/body`]]],
