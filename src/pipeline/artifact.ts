@@ -24,6 +24,8 @@ export interface ResolvedOptions {
   migrationsFormat: MigrationFormat;
   /** Render diagrams to SVG with a headless browser. */
   render: boolean;
+  /** Accept destructive schema changes in the next migration (their lint findings become warnings). */
+  allowDestructive: boolean;
 }
 
 /** What a build knows of the previous build in the out dir (for design evolution). */

@@ -20,6 +20,8 @@ export interface BuildOptions {
   databaseUrl?: string;
   migrationsFormat?: MigrationFormat;
   render?: boolean;
+  /** Accept destructive schema changes (dropped tables/columns, narrowing…) in the next migration. */
+  allowDestructive?: boolean;
   /** Largest design file accepted, in bytes. */
   maxBytes?: number;
   /** Called after each step with its duration. */
@@ -55,6 +57,7 @@ export function resolveOptions(options: BuildOptions): ResolvedOptions {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     migrationsFormat: options.migrationsFormat ?? "golang-migrate",
     render: options.render ?? false,
+    allowDestructive: options.allowDestructive ?? false,
   });
 }
 

@@ -15,6 +15,7 @@ export const buildCommand = defineCommand({
     "database-url": { type: "string", description: "Run the engine check on this PostgreSQL server (postgres://…) instead of embedded PGlite", valueHint: "url" },
     "migrations-format": { type: "string", description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`, valueHint: "format" },
     render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },
+    "allow-destructive": { type: "boolean", description: "Accept destructive changes in the next migration (dropped tables or columns, narrowed types…): reported as warnings" },
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
   },
   async run({ positionals, values }, io) {
@@ -40,6 +41,7 @@ export const buildCommand = defineCommand({
         ...(databaseUrl ? { databaseUrl } : {}),
         migrationsFormat: format as MigrationFormat,
         render: Boolean(values.render),
+        allowDestructive: Boolean(values["allow-destructive"]),
         maxBytes: parseSize(values["max-size"]),
         onStep: progressPrinter(io, json),
       },
