@@ -443,7 +443,7 @@ function data(ctx: SectionContext): Block[] {
   const m = ctx.siblings.migration;
   if (m) {
     blocks.push(
-      p(`The schema is created by ${link(m.up.path, m.up.path)}; it is checked by a SQL parser and applied up, down and up again against a real PostgreSQL engine before it is written.`),
+      p(`The schema change is ${link(m.up.path, m.up.path)}. The build checks every migration with a SQL parser and, unless run with ${code("--no-engine")}, applies it up, down and up again against PostgreSQL before writing anything.`),
       { kind: "details", summary: `Up migration (${text(m.up.path)})`, blocks: [{ kind: "code", lang: "sql", text: m.up.contents }] },
     );
   }

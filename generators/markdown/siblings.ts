@@ -4,15 +4,16 @@
  * object and options, so DESIGN.md and index.html share one computation per build.
  */
 import ts from "typescript";
-import type { ArtifactContext, Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { ArtifactContext, Artifact, GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { openapiArtifact } from "../openapi/index.ts";
 import { mermaidArtifact, architectureDiagram, erdDiagram, authFlowDiagram } from "../mermaid/index.ts";
+import { typescriptArtifact } from "../typescript/index.ts";
 import { buildModel, pageName } from "../typescript/model.ts";
 import { emitTypes } from "../typescript/emit-types.ts";
 import type { Siblings } from "./sections.ts";
 
 /** Artifacts whose files DESIGN.md and index.html link to. */
-const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact];
+const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact, typescriptArtifact];
 
 const cache = new WeakMap<object, Map<string, Siblings>>();
 
@@ -53,9 +54,35 @@ export function shapeDeclarations(ctx: ArtifactContext): string | undefined {
   return decls.map((d) => d.getFullText(source).replace(/^\s+/, "")).join("\n\n") + "\n";
 }
 
+const version = (path: string) => Number(/^migrations\/[VU]?(\d+)/.exec(path)?.[1] ?? NaN);
+const byVersion = (a: GeneratedFile, b: GeneratedFile) => version(a.path) - version(b.path) || (a.path < b.path ? -1 : 1);
+
+/** The newest migration among the files, by the naming of `format` (golang-migrate, dbmate, flyway). */
+export function latestMigration(files: readonly GeneratedFile[], format: MigrationFormat): Siblings["migration"] {
+  const mig = files.filter((f) => f.path.startsWith("migrations/") && f.path.endsWith(".sql")).sort(byVersion);
+  const pick: Record<MigrationFormat, () => Siblings["migration"]> = {
+    "golang-migrate": () => {
+      const up = mig.filter((f) => f.path.endsWith(".up.sql")).at(-1);
+      const down = up && mig.find((f) => f.path === up.path.replace(/\.up\.sql$/, ".down.sql"));
+      return up ? { up, ...(down ? { down } : {}) } : undefined;
+    },
+    dbmate: () => {
+      const up = mig.at(-1);
+      return up ? { up } : undefined;
+    },
+    flyway: () => {
+      const up = mig.filter((f) => /^migrations\/V/.test(f.path)).at(-1);
+      const down = up && mig.find((f) => f.path === up.path.replace(/^migrations\/V/, "migrations/U"));
+      return up ? { up, ...(down ? { down } : {}) } : undefined;
+    },
+  };
+  return pick[format]();
+}
+
 function computeSiblings(ctx: ArtifactContext): Siblings {
   const files = LINKED.flatMap((a) => filesOf(a, ctx));
   const shapes = shapeDeclarations(ctx);
+  const migration = latestMigration(files, ctx.options.migrationsFormat);
   return {
     paths: new Set(files.map((f) => f.path)),
     diagrams: {
@@ -64,5 +91,6 @@ function computeSiblings(ctx: ArtifactContext): Siblings {
       auth: authFlowDiagram(ctx.design),
     },
     ...(shapes ? { shapes } : {}),
+    ...(migration ? { migration } : {}),
   };
 }
