@@ -25,14 +25,15 @@ export function commandHelp(c: Command): string {
   const lines = [`contractor ${c.name} ${pos} [options]`, "", c.summary, ""];
   if (c.positionals.length) {
     lines.push("Arguments:");
-    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
+    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(28)} ${p.description}`);
     lines.push("");
   }
   lines.push("Options:");
   for (const [name, o] of Object.entries(c.options)) {
-    const flag = o.type === "boolean" ? `--${name}` : `--${name} <${o.valueHint ?? "value"}>`;
-    lines.push(`  ${flag.padEnd(24)} ${o.description}`);
+    // A boolean that defaults to true is only ever given as its negation.
+    const flag = o.type === "boolean" ? (o.default === true ? `--no-${name}` : `--${name}`) : `--${name} <${o.valueHint ?? "value"}>`;
+    lines.push(`  ${flag.padEnd(28)} ${o.description}`);
   }
-  lines.push(`  ${"--help".padEnd(24)} Show this help`);
+  lines.push(`  ${"--help".padEnd(28)} Show this help`);
   return lines.join("\n") + "\n";
 }

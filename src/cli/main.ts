@@ -27,7 +27,7 @@ export function mainHelp(): string {
     ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
     "",
     "Run `contractor <command> --help` for a command's options. `contractor --version` prints the version.",
-    "Exit codes: 0 success, 1 design or check errors, 2 usage errors.",
+    "Exit codes: 0 success, 1 design or check errors, 2 usage errors (draft adds 3: no usable answer, 4: API failure).",
   ];
   return lines.join("\n") + "\n";
 }
