@@ -11,7 +11,7 @@ export const buildCommand = defineCommand({
     out: { type: "string", description: "Output directory (default: out)", valueHint: "dir" },
     check: { type: "boolean", description: "Build in memory and exit 1 if the out dir is stale (for CI)" },
     json: { type: "boolean", description: "Print the result as JSON on stdout; no progress lines" },
-    engine: { type: "boolean", default: true, description: "Run the migrations on a real Postgres engine (--no-engine skips only that check)" },
+    engine: { type: "boolean", default: true, description: "Skip only the Postgres round trip of the migrations (the parser check still runs)" },
     "database-url": { type: "string", description: "Run the engine check on this PostgreSQL server (postgres://…) instead of embedded PGlite", valueHint: "url" },
     "migrations-format": { type: "string", description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`, valueHint: "format" },
     render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },

@@ -51,7 +51,7 @@ export const draftCommand = defineCommand({
     "max-repairs": { type: "string", description: "Repair rounds after the first answer (default 3)", valueHint: "n" },
     build: { type: "boolean", description: "Build the accepted design into --build-out" },
     "build-out": { type: "string", description: "Output directory for --build (default out)", valueHint: "dir" },
-    engine: { type: "boolean", default: true, description: "Run the migrations on a real Postgres engine while checking (--no-engine skips only that)" },
+    engine: { type: "boolean", default: true, description: "Skip only the Postgres round trip of the migrations while checking" },
     timeout: { type: "string", description: "Seconds to wait for the API before giving up (default 600)", valueHint: "seconds" },
     record: { type: "string", description: "Save every API exchange to this cassette (the key is never stored)", valueHint: "file" },
     replay: { type: "string", description: "Serve the API exchanges from this cassette: offline, no key needed", valueHint: "file" },
