@@ -71,7 +71,7 @@ pre { background:var(--side); border:1px solid var(--line); border-radius:6px; p
 pre code { background:none; padding:0; }
 pre.mermaid { background:#fff; text-align:center; }
 h2#contents + ul { columns:3; column-gap:32px; font-size:14px; }
-h2#contents + ul ul { break-inside:avoid; }
+h2#contents + ul > li { break-inside:avoid; }
 pre.mermaid svg { max-width:100%; height:auto; }
 details { margin:8px 0; }
 summary { cursor:pointer; color:var(--accent); }

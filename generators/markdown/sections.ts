@@ -486,13 +486,14 @@ const SCHEME_FACTS: { [K in AuthScheme["type"]]: (s: SchemeOf<K>, ctx: SectionCo
       o.accessTokenTtlSeconds ? `Access token lifetime: ${duration(o.accessTokenTtlSeconds)}.` : "Access token lifetime: set by the authorization server.",
       o.refreshTokenTtlSeconds ? `Refresh token lifetime: ${duration(o.refreshTokenTtlSeconds)}.` : "Refresh token lifetime: set by the authorization server.",
       o.refreshRotation ? "Rotation: refresh tokens are rotated on every use." : "Rotation: refresh tokens are not rotated.",
+      `Revocation: refresh tokens are revoked at the authorization server; access tokens stay valid until they expire${o.accessTokenTtlSeconds ? ` (${duration(o.accessTokenTtlSeconds)})` : ""}.`,
     ];
   },
   "api-key": (s) => {
     const k = s.apiKey;
     if (!k) return ["API key (no settings in the design)."];
     return [
-      `Key sent in the ${k.in} ${k.in === "header" ? "header" : "parameter"} ${code(k.name)}; for server-to-server partners, never embedded in mobile apps.`,
+      `Key sent in the ${k.in === "header" ? "HTTP header" : "query parameter"} ${code(k.name)}; for server-to-server partners, never embedded in mobile apps.`,
       k.rotationDays ? `Rotation: keys must be rotated every ${plural(k.rotationDays, "day")}; revoke a key by deleting it.` : "Rotation: no rotation period is set; revoke a key by deleting it.",
     ];
   },
