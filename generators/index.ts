@@ -5,6 +5,7 @@ import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";
 import { htmlArtifact } from "./html/index.ts";
 import { typescriptArtifact } from "./typescript/index.ts";
+import { evolutionArtifact } from "./evolution/index.ts";
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,
@@ -12,4 +13,5 @@ export const artifacts: readonly Artifact[] = [
   markdownArtifact,
   htmlArtifact,
   typescriptArtifact,
+  evolutionArtifact,
 ];

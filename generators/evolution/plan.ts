@@ -172,12 +172,13 @@ function slugOf(diff: SchemaDiff): string {
 }
 
 /**
- * Plans the migration from `before` to `after`; undefined `up` length 0 means no schema change.
- * Diagnostics: ignored renames, unsupported changes, new enum values used in the same migration.
+ * Plans the migration from `before` to `after`; an empty `up` means no schema change.
+ * Diagnostics: unsupported changes, new enum values used in the same migration.
  */
 export function planNextMigration(before: NDesign, after: NDesign): NextMigrationPlan {
   const diff = diffSchemas(before, after);
-  const diagnostics: Diagnostic[] = [...diff.diagnostics];
+  // The diff's own findings (ignored renamedFrom) travel with `diff`, reported by the evolution artifact.
+  const diagnostics: Diagnostic[] = [];
   if (isEmptyDiff(diff)) return { up: [], down: [], slug: "", diagnostics, diff };
 
   const oldPlan = planInitialMigration(before);

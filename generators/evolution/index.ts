@@ -1,0 +1,91 @@
+/**
+ * Design evolution as an artifact: `design.json` (the canonical normalised design of this build,
+ * what the next build diffs against) and `CHANGES.md` (the PR-ready report of the change from the
+ * previous build). The migration files and the lock are written by the SQL artifact through
+ * `sqlMigrations` (history.ts), so every migration file has one owner and one checker.
+ *
+ * Check: the new migration on the real engine — every earlier up, snapshot; the new up,
+ * snapshot; the new down → equals the earlier snapshot; up again → equals the later one.
+ */
+import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
+import { migrationFiles, toSql } from "../sql/format.ts";
+import { evolutionCodes } from "./codes.ts";
+import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory, type MigrationFiles, type PlanNext } from "./history.ts";
+import { planNextMigration } from "./plan.ts";
+import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
+import { verifyMigrationSequence } from "./verify.ts";
+
+export const CHANGES_FILE = "CHANGES.md";
+const diag = diagnosticsFor(evolutionCodes);
+const pad4 = (n: number) => String(n).padStart(4, "0");
+
+export interface PlannedMigration extends MigrationFiles {
+  up: string[];
+  down: string[];
+}
+
+/** The next migration's files (undefined when the schema did not change), with the planner's findings. */
+export function nextMigration(before: ArtifactContext["design"], after: ArtifactContext["design"], version: number, options: ArtifactContext["options"]): { migration?: PlannedMigration; diagnostics: Diagnostic[] } {
+  const plan = planNextMigration(before, after);
+  const diagnostics = [...plan.diagnostics];
+  if (plan.up.length === 0) return { diagnostics };
+  const up = toSql(plan.up);
+  const down = toSql(plan.down);
+  const files = migrationFiles({ version, slug: plan.slug, up, down }, options.migrationsFormat);
+  return { migration: { version, name: `${pad4(version)}_${plan.slug}`, files, up, down }, diagnostics };
+}
+
+const planNext: PlanNext = (before, after, version, ctx) => nextMigration(before, after, version, ctx.options);
+
+/**
+ * The seam for the SQL artifact's `generate`: the migration files of this build (earlier ones
+ * copied byte for byte, plus the next one when the schema changed) and the lock file, or the
+ * initial migration when the out dir has no history. History findings (a tampered or missing
+ * migration) and the planner's come with them; the destructive lint is the evolution artifact's.
+ */
+export function sqlMigrations(ctx: ArtifactContext, initial: () => MigrationFiles): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+  return migrationHistory(ctx, initial, planNext);
+}
+
+/** What changed since the previous build, or undefined on a first build or an unchanged design. */
+export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; migration?: PlannedMigration } | undefined {
+  const before = previousDesign(ctx.previous);
+  if (!before || ctx.previous?.designJson === designFile(ctx.design).contents) return undefined;
+  const report = compareDesigns(before, ctx.design, { allowDestructive: ctx.options.allowDestructive });
+  const history = readHistory(ctx.previous, ctx.options.migrationsFormat);
+  const version = (history?.lock.migrations ?? []).reduce((n, m) => Math.max(n, m.version), 0) + 1;
+  const next = nextMigration(before, ctx.design, version, ctx.options);
+  if (next.migration) {
+    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n") };
+  }
+  return { report, ...(next.migration ? { migration: next.migration } : {}) };
+}
+
+export const evolutionArtifact: Artifact = {
+  name: "evolution",
+  generate(ctx) {
+    const files: GeneratedFile[] = [designFile(ctx.design)];
+    const diagnostics: Diagnostic[] = [];
+    const evo = evolutionOf(ctx);
+    if (evo) {
+      files.push({ path: CHANGES_FILE, contents: renderChanges(evo.report) });
+      diagnostics.push(...evo.report.destructive, ...evo.report.diagnostics);
+      for (const c of evo.report.api.filter((x) => x.breaking)) diagnostics.push(diag("api-breaking-change", `${c.message} [${c.operations.join(", ")}]`, c.location));
+    } else {
+      // Unchanged design: the report of the last change stays as it was.
+      const kept = ctx.previous?.files.get(CHANGES_FILE);
+      if (kept !== undefined && ctx.previous?.designJson !== undefined) files.push({ path: CHANGES_FILE, contents: kept });
+    }
+    return { files, diagnostics };
+  },
+  async check(_own, ctx) {
+    const evo = evolutionOf(ctx);
+    if (!evo?.migration || !ctx.options.engine) return [];
+    const out = await verifyMigrationSequence(ctx.files, evo.migration.version, ctx);
+    ctx.note(`migration ${evo.migration.name} round trip on ${ctx.options.databaseUrl ? "PostgreSQL" : "PGlite"}`);
+    return out;
+  },
+};
+
+export { DESIGN_FILE };
