@@ -217,3 +217,42 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
     expect([e.code, e.status, e.problem["detail"]]).toStrictEqual(["internal-error", 503, "<html>down for maintenance</html>"]);
   });
 });
+
+describe("client.ts with an injected fetch (marketplace: header parameters, API keys)", () => {
+  const calls: Array<{ url: string; method: string; headers: Record<string, string> }> = [];
+  let mod: ClientModule & { createClient(options: Record<string, unknown>): Client };
+  let dir: string;
+
+  beforeAll(async () => {
+    const { files } = generateTypeScript(await loadFixture("marketplace"));
+    dir = await mkdtemp(join(tmpdir(), "contractor-ts-client-"));
+    await writeFile(join(dir, "client.mjs"), stripTypeScriptTypes(files.find((f) => f.path === CLIENT_FILE)!.contents));
+    mod = (await import(pathToFileURL(join(dir, "client.mjs")).href)) as typeof mod;
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const fakeFetch = async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), method: init?.method ?? "GET", headers: { ...(init?.headers as Record<string, string>) } });
+    return new Response(JSON.stringify({ items: [], nextCursor: null, hasMore: false }), { status: 200, headers: { "content-type": "application/json" } });
+  };
+
+  it("sends declared header parameters and query values, and no credentials to a public operation", async () => {
+    const client = mod.createClient({ baseUrl: "https://api.example/api/v1/", fetch: fakeFetch, token: async () => "tok" });
+    await client.searchListings!({ q: "lamp", minPrice: "10.00", "Accept-Language": "de-DE" });
+    const call = calls.at(-1)!;
+    expect([call.method, call.url]).toStrictEqual(["GET", "https://api.example/api/v1/listings?q=lamp&minPrice=10.00"]);
+    expect(call.headers["accept-language"]).toBe("de-DE");
+    expect(call.headers["authorization"]).toBeUndefined();
+  });
+
+  it("sends the API key header to operations of an api-key scheme", async () => {
+    const client = mod.createClient({ baseUrl: "https://api.example/api/v1", fetch: fakeFetch, apiKey: async () => "partner-key" });
+    await client.partnerListOrders!({ updatedSince: "2026-01-01T00:00:00Z" });
+    expect(calls.at(-1)!.url).toBe("https://api.example/api/v1/partner/orders?updatedSince=2026-01-01T00%3A00%3A00Z");
+    expect(calls.at(-1)!.headers["x-api-key"]).toBe("partner-key");
+    expect(calls.at(-1)!.headers["authorization"]).toBeUndefined();
+  });
+});
