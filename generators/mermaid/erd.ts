@@ -61,7 +61,8 @@ function scalarType(t: { type: string; maxLength?: number; precision?: number; s
     case "decimal": return `numeric(${t.precision ?? 12},${t.scale ?? 2})`;
     case "timestamp": return "timestamptz";
     case "json": return "jsonb";
-    case "enum": return t.enum ?? "enum";
+    // An enum named like a key marker (Pk, FK…) would be read as one: aliased.
+    case "enum": return t.enum ? (/^(pk|fk|uk)$/i.test(t.enum) ? `enum_${t.enum}` : t.enum) : "enum";
     case "ref": return "jsonb";
     default: return t.type;
   }

@@ -118,6 +118,32 @@ describe("hostile text", () => {
   });
 });
 
+describe("names Mermaid reads as keywords", () => {
+  const keywords = ["End", "Style", "Class", "ClassDef", "Subgraph", "One", "Many", "To", "ErDiagram", "Direction", "Zero", "Only", "U", "Pk", "FK", "Uk"];
+  it.each(keywords)("%s as an entity (referenced, self-referencing) and as an enum type still parses", async (word) => {
+    const asEntity = tiny((d) => {
+      d.data.entities.push({ name: word, timestamps: false, fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "selfId", type: "uuid", nullable: true, references: { entity: word } }] });
+      d.data.entities[1]!.fields.push({ name: "otherId", type: "uuid", references: { entity: word } });
+    });
+    const asEnum = tiny((d) => {
+      d.data.enums = [{ name: word, values: ["a", "b"] }];
+      d.data.entities[0]!.fields.push({ name: "kind", type: "enum", enum: word }, { name: "kinds", type: "array", items: { type: "enum", enum: word } });
+    });
+    const files = [...generateDiagrams(asEntity), ...generateDiagrams(asEnum).map((f) => ({ ...f, path: f.path.replace(".mmd", "-enum.mmd") }))];
+    expect(await checkDiagrams(files)).toStrictEqual([]);
+    const erd = files.find((f) => f.path === "diagrams/erd.mmd")!.contents;
+    expect(erd).toMatch(new RegExp(`^ {2}(entity_${word}\\["${word}"\\]|${word}) \\{$`, "m"));
+  });
+
+  it("a design with no auth schemes and no architecture still gets all three diagrams, parsed", async () => {
+    const files = generateDiagrams(tiny((d) => { delete d.auth; delete d.api.defaultAuth; d.api.endpoints[0]!.auth = { public: true }; }));
+    expect(files.map((f) => f.path)).toStrictEqual(["diagrams/architecture.mmd", "diagrams/auth-flow.mmd", "diagrams/erd.mmd"]);
+    expect(files[1]!.contents).toContain("Note over M,A: No auth schemes declared: every endpoint is public.");
+    expect(files[0]!.contents).toContain('api --> db[("Database<br/>2 entities")]');
+    expect(await checkDiagrams(files)).toStrictEqual([]);
+  });
+});
+
 describe("cardinality", () => {
   const cases: Array<[string, { patch: Parameters<typeof tiny>[0]; want: string }]> = [
     ["required, many", { patch: () => {}, want: '  Parent ||..o{ Child : "has"' }],
