@@ -107,6 +107,8 @@ function overview(ctx: SectionContext): Block[] {
     artifactLink(ctx, "client.ts", "client.ts") && `${artifactLink(ctx, "client.ts", "client.ts")}: a typed fetch client`,
     ctx.siblings.migration && `${link(ctx.siblings.migration.up.path, ctx.siblings.migration.up.path)}: the schema migration${ctx.siblings.migration.down ? ` (rollback: ${link(ctx.siblings.migration.down.path, ctx.siblings.migration.down.path)})` : ""}`,
     ...[...ctx.siblings.paths].filter((p) => p.startsWith("diagrams/") && p.endsWith(".mmd")).sort().map((p) => `${link(p, p)}: Mermaid source`),
+    artifactLink(ctx, "CHANGES.md", "CHANGES.md") && `${artifactLink(ctx, "CHANGES.md", "CHANGES.md")}: what changed since the previous build`,
+    artifactLink(ctx, "design.json", "design.json") && `${artifactLink(ctx, "design.json", "design.json")}: the design these files were generated from, in canonical JSON`,
     artifactLink(ctx, "index.html", "index.html") && `${artifactLink(ctx, "index.html", "index.html")}: this document with rendered diagrams and the API reference, for a browser`,
   ].filter((x): x is string => Boolean(x));
   if (artifacts.length > 0) blocks.push(p("Generated artifacts, all from the same design:"), list(artifacts));

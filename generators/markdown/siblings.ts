@@ -8,12 +8,13 @@ import type { ArtifactContext, Artifact, GeneratedFile, MigrationFormat } from "
 import { openapiArtifact } from "../openapi/index.ts";
 import { mermaidArtifact, architectureDiagram, erdDiagram, authFlowDiagram } from "../mermaid/index.ts";
 import { typescriptArtifact } from "../typescript/index.ts";
+import { evolutionArtifact } from "../evolution/index.ts";
 import { buildModel, pageName } from "../typescript/model.ts";
 import { emitTypes } from "../typescript/emit-types.ts";
 import type { Siblings } from "./sections.ts";
 
 /** Artifacts whose files DESIGN.md and index.html link to. */
-const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact, typescriptArtifact];
+const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact, typescriptArtifact, evolutionArtifact];
 
 const cache = new WeakMap<object, Map<string, Siblings>>();
 
