@@ -57,7 +57,7 @@ function clientMethod(e: EndpointModel): OptionalKind<MethodSignatureStructure> 
   const parameters = props.length === 0
     ? [{ name: "init", type: "CallOptions", hasQuestionToken: true }]
     : [{ name: "input", type: inputName(e), hasQuestionToken: props.every((p) => p.hasQuestionToken) }, { name: "init", type: "CallOptions", hasQuestionToken: true }];
-  return { name: e.operationId, parameters, returnType: `Promise<ApiResponse<${e.response ? qualify(e.response) : "undefined"}>>`, docs: methodDoc(e) };
+  return { name: e.operationId, parameters, returnType: `Promise<ApiResponse<${e.responseType ? qualify(e.responseType) : "undefined"}>>`, docs: methodDoc(e) };
 }
 
 function operationEntry(e: EndpointModel): readonly [string, string] {

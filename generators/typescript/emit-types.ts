@@ -49,7 +49,7 @@ function endpointEntry(e: EndpointModel): Lines {
         objectMember("headers", paramProps(e, "header")),
         `body: ${e.body ?? "never"};`,
         `status: ${e.status};`,
-        `response: ${e.response ?? "void"};`,
+        `response: ${e.responseType ?? "void"};`,
         `errors: ${union(e.errors)};`,
       ],
       tail: "};",

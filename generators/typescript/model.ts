@@ -115,8 +115,10 @@ export interface EndpointModel {
   params: ParamModel[];
   /** Schema name of the request body. */
   body?: string;
-  /** Schema name of the success body; undefined for 204. */
+  /** The response schema as the design names it (the item of a paginated list); undefined for 204. */
   response?: string;
+  /** The type of the success body: `response`, or its `<X>Page` envelope when paginated. */
+  responseType?: string;
   status: number;
   errors: string[];
   paginated: boolean;
@@ -247,7 +249,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
   const schemes = e.auth.schemes.map((s) => design.auth.schemes.find((d) => d.name === s)?.type).filter((t) => t !== undefined);
   const auth = [...new Set(schemes.map((t) => AUTH_KIND[t]))].sort();
   const body = bodySchemaName(design, e);
-  const response = responseSchemaName(design, e);
+  const responseType = responseSchemaName(design, e);
   return {
     operationId: e.operationId,
     method: e.method,
@@ -257,7 +259,8 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     ...(e.deprecated ? { deprecated: e.deprecated } : {}),
     params,
     ...(body ? { body } : {}),
-    ...(response ? { response } : {}),
+    ...(e.response.schema ? { response: e.response.schema } : {}),
+    ...(responseType ? { responseType } : {}),
     status: e.response.status,
     errors: [...e.errors],
     paginated: e.response.paginated ?? false,
