@@ -38,7 +38,7 @@ function paramProps(e: EndpointModel, where: "path" | "query" | "header"): PropM
 
 function endpointEntry(e: EndpointModel): Lines {
   return [
-    ...docComment(docText(e.summary, e.description)),
+    ...docComment(docText(e.summary, e.description, e.deprecated ? `@deprecated Since ${e.deprecated.since}.${e.deprecated.replacement ? ` Use \`${e.deprecated.replacement}\`.` : ""}` : undefined)),
     {
       head: `${e.operationId}: {`,
       lines: [

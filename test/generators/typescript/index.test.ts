@@ -132,6 +132,20 @@ describe("types.ts of a small design", () => {
   });
 });
 
+describe("client.ts of listly", () => {
+  it("one documented method per operation; deprecation carried as @deprecated", async () => {
+    const design = await loadFixture("listly");
+    const client = parse(generateTypeScript(design).files, CLIENT_FILE).getInterfaceOrThrow("Client");
+    expect(client.getMethods().map((m) => m.getName())).toStrictEqual(design.api.endpoints.map((e) => e.operationId));
+    const legacy = client.getMethodOrThrow("getLegacyProfile").getJsDocs()[0]!;
+    expect(legacy.getTags().map((t) => [t.getTagName(), t.getCommentText()])).toStrictEqual([
+      ["deprecated", "Since 1.2.0. Removed after 2027-06-30. Use `getMe`. Renamed to /me so profile, devices and settings share one prefix."],
+      ["throws", "with one of: `unauthenticated`, `rate-limited`, `internal-error`."], // the {ApiError} type expression is not part of the comment
+    ]);
+    expect(client.getMethodOrThrow("updateItem").getParameters().map((p) => p.getText())).toStrictEqual(["input: UpdateItemInput", "init?: CallOptions"]);
+  });
+});
+
 describe("strict type check (the artifact's checker)", () => {
   it.each(fixtureNames)("fixture %s: types.ts and client.ts have zero diagnostics", async (name) => {
     const { files, diagnostics } = generateTypeScript(await loadFixture(name));
