@@ -156,6 +156,7 @@ export function renderChanges(r: EvolutionReport): string {
       "",
       "### Rollback (down)",
       "",
+      ...(r.destructive.length ? ["The rollback restores the schema, not the data a destructive step removed.", ""] : []),
       "```sql",
       r.migration.down.trimEnd(),
       "```",

@@ -4,7 +4,9 @@
  * new up again → must equal B. Any difference is a diagnostic naming the object.
  *
  * Columns are compared by name, not position: a down that restores a dropped column adds it
- * back at the end of the table, which no query by name can tell apart.
+ * back at the end of the table, which no query by name can tell apart. NOT NULL constraints
+ * (listed in pg_constraint from PostgreSQL 18, with names PostgreSQL picks) are part of the
+ * column line instead.
  */
 import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
 import type { CheckContext } from "../../src/pipeline/artifact.ts";
@@ -33,7 +35,7 @@ const CATALOG_QUERIES: Array<[string, string]> = [
   ["column", `SELECT c.relname || '.' || a.attname AS k, format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') || CASE WHEN a.attidentity <> '' THEN ' IDENTITY ' || a.attidentity::text ELSE '' END || coalesce(' -- ' || col_description(c.oid, a.attnum), '') AS v
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
      WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`],
-  ["constraint", `SELECT c.relname || '.' || k.conname AS k, pg_get_constraintdef(k.oid) || coalesce(' -- ' || obj_description(k.oid, 'pg_constraint'), '') AS v FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`],
+  ["constraint", `SELECT c.relname || '.' || k.conname AS k, pg_get_constraintdef(k.oid) || coalesce(' -- ' || obj_description(k.oid, 'pg_constraint'), '') AS v FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND k.contype <> 'n'`],
   ["index", `SELECT i.relname AS k, pg_get_indexdef(i.oid) || coalesce(' -- ' || obj_description(i.oid, 'pg_class'), '') AS v FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace WHERE n.nspname = 'public'`],
   ["enum", `SELECT t.typname AS k, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) || coalesce(' -- ' || obj_description(t.oid, 'pg_type'), '') AS v FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' GROUP BY t.oid, t.typname`],
 ];
@@ -58,7 +60,7 @@ export function compareSnapshots(want: Snapshot, got: Snapshot): string[] {
   return out.sort();
 }
 
-async function run(db: Engine, script: ScriptRef): Promise<Diagnostic | undefined> {
+export async function applyScript(db: Engine, script: ScriptRef): Promise<Diagnostic | undefined> {
   // The tool (dbmate, flyway) wraps scripts without their own transaction; so does this check.
   const sql = script.statements.map((s) => `${s.sql};`).join("\n");
   try {
@@ -79,17 +81,17 @@ export async function verifyMigrationSequence(files: readonly GeneratedFile[], v
   const db = await engine();
   try {
     for (const m of migrations.filter((x) => x.version < version)) {
-      const err = await run(db, m.up);
+      const err = await applyScript(db, m.up);
       if (err) return [err];
     }
     const before = await snapshot(db);
-    let err = await run(db, target.up);
+    let err = await applyScript(db, target.up);
     if (err) return [err];
     const after = await snapshot(db);
-    err = await run(db, target.down);
+    err = await applyScript(db, target.down);
     if (err) return [err];
     const out: Diagnostic[] = compareSnapshots(before, await snapshot(db)).map((d) => sqlDiag("sql-rollback-mismatch", `after ${target.up.file} and its down: ${d}`, `${target.down!.file}:1`));
-    err = await run(db, target.up);
+    err = await applyScript(db, target.up);
     if (err) return [...out, err];
     out.push(...compareSnapshots(after, await snapshot(db)).map((d) => sqlDiag("sql-reapply-mismatch", `applying ${target.up.file} again: ${d}`, `${target.up.file}:1`)));
     return out;

@@ -8,9 +8,10 @@ import { commandHelp, UsageError, type Command } from "./command.ts";
 import { processIo, type Io } from "./io.ts";
 import { buildCommand } from "./commands/build.ts";
 import { validateCommand } from "./commands/validate.ts";
+import { diffCommand } from "./commands/diff.ts";
 import { draftCommand } from "./commands/draft.ts";
 
-export const commands: Command[] = [buildCommand, validateCommand, draftCommand];
+export const commands: Command[] = [buildCommand, validateCommand, draftCommand, diffCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

@@ -11,6 +11,7 @@ import { agentCodes } from "../agent/codes.ts";
 import { markdownCodes } from "../../generators/markdown/codes.ts";
 import { htmlCodes } from "../../generators/html/codes.ts";
 import { typescriptCodes } from "../../generators/typescript/codes.ts";
+import { evolutionCodes } from "../../generators/evolution/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -21,6 +22,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   markdown: markdownCodes,
   html: htmlCodes,
   typescript: typescriptCodes,
+  evolution: evolutionCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(

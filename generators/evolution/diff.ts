@@ -1,0 +1,73 @@
+/**
+ * `contractor diff` as a library call: two designs (files, or a build's `design.json`) → the
+ * evolution report, its Markdown (`CHANGES.md`), and a verdict for CI. Breaking API changes and
+ * destructive schema changes fail the verdict unless allowed.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { NDesign } from "../../src/design/normalize.ts";
+import { hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
+import type { MigrationFormat } from "../../src/pipeline/artifact.ts";
+import { validate } from "../../src/pipeline/build.ts";
+import { LOCK_FILE, type Lock } from "./history.ts";
+import { nextMigration } from "./index.ts";
+import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
+
+export interface DiffOptions {
+  allowDestructive?: boolean;
+  allowBreaking?: boolean;
+  migrationsFormat?: MigrationFormat;
+  maxBytes?: number;
+}
+
+export interface DiffResult {
+  /** False on invalid designs, planning errors, and unallowed breaking or destructive changes. */
+  ok: boolean;
+  report?: EvolutionReport;
+  markdown?: string;
+  /** Design diagnostics of either input, then the report's findings. */
+  diagnostics: Diagnostic[];
+  breaking: number;
+  destructive: number;
+}
+
+/** A build's `design.json` is already normalised; anything else goes through load + validate. */
+async function loadDesign(file: string, maxBytes?: number): Promise<{ design?: NDesign; diagnostics: Diagnostic[]; nextVersion: number }> {
+  if (file.endsWith(".json")) {
+    try {
+      const v = JSON.parse(await readFile(file, "utf8")) as NDesign;
+      if (v && v.contractor === 1 && typeof v.api?.versionedBasePath === "string") {
+        let nextVersion = 2;
+        try {
+          const lock = JSON.parse(await readFile(join(dirname(file), LOCK_FILE), "utf8")) as Lock;
+          nextVersion = lock.migrations.reduce((n, m) => Math.max(n, m.version), 0) + 1;
+        } catch {
+          // no lock beside it: number the migration as the second one
+        }
+        return { design: v, diagnostics: [], nextVersion };
+      }
+    } catch {
+      // not a build's design.json: validate it as a design below
+    }
+  }
+  const r = await validate({ file }, maxBytes !== undefined ? { maxBytes } : {});
+  return { ...(r.design ? { design: r.design } : {}), diagnostics: r.diagnostics, nextVersion: 2 };
+}
+
+export async function diffDesignFiles(oldFile: string, newFile: string, options: DiffOptions = {}): Promise<DiffResult> {
+  const [a, b] = await Promise.all([loadDesign(oldFile, options.maxBytes), loadDesign(newFile, options.maxBytes)]);
+  const loadDiagnostics = [...a.diagnostics, ...b.diagnostics];
+  if (!a.design || !b.design || hasErrors(loadDiagnostics)) return { ok: false, diagnostics: loadDiagnostics, breaking: 0, destructive: 0 };
+  const allowDestructive = options.allowDestructive ?? false;
+  const report = compareDesigns(a.design, b.design, { allowDestructive });
+  const next = nextMigration(a.design, b.design, a.nextVersion, { engine: false, migrationsFormat: options.migrationsFormat ?? "golang-migrate", render: false, allowDestructive });
+  if (next.migration) {
+    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n") };
+  }
+  report.diagnostics.push(...next.diagnostics);
+  const breaking = report.api.filter((c) => c.breaking).length;
+  const destructive = report.destructive.length;
+  const diagnostics = [...loadDiagnostics, ...report.destructive, ...report.diagnostics];
+  const ok = !hasErrors(diagnostics) && (breaking === 0 || (options.allowBreaking ?? false));
+  return { ok, report, markdown: renderChanges(report), diagnostics, breaking, destructive };
+}
