@@ -9,6 +9,7 @@ import { type Block, renderMarkdown, text, code } from "./document.ts";
 import { SECTION_KINDS, sectionBlocks, type SectionContext, type Siblings } from "./sections.ts";
 import { siblingsFor } from "./siblings.ts";
 import { checkDesignMarkdown } from "./check.ts";
+import { memoByObject } from "../../src/pipeline/memo.ts";
 
 export const DESIGN_MD = "DESIGN.md";
 
@@ -31,10 +32,11 @@ export function designBlocks(ctx: ArtifactContext, siblings: Siblings = siblings
   ];
 }
 
-/** DESIGN.md as text. Pure: the same design and options give the same bytes. */
-export function generateDesignMarkdown(ctx: ArtifactContext): string {
-  return renderMarkdown(designBlocks(ctx));
-}
+/**
+ * DESIGN.md as text. Pure: the same design and options give the same bytes. Memoised per context
+ * object (index.html renders the same text in the same build).
+ */
+export const generateDesignMarkdown: (ctx: ArtifactContext) => string = memoByObject((ctx: ArtifactContext) => renderMarkdown(designBlocks(ctx)));
 
 export const markdownArtifact: Artifact = {
   name: "markdown",

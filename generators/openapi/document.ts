@@ -28,6 +28,7 @@ import {
   type Json, type Ref, type Schema, type SchemaContext,
 } from "./schemas.ts";
 import { errorResponse, errorResponseName, problemSchemas } from "./problems.ts";
+import { memoByObject } from "../../src/pipeline/memo.ts";
 
 type Doc = OpenAPIV3.Document;
 type Parameter = OpenAPIV3.ParameterObject;
@@ -341,8 +342,13 @@ function prune(doc: Doc): void {
   }
 }
 
-/** Builds the OpenAPI 3.0.3 document of a design (OpenAPI Specification 3.0.3, §4.7). */
-export function buildDocument(design: NDesign): Doc {
+/**
+ * Builds the OpenAPI 3.0.3 document of a design (OpenAPI Specification 3.0.3, §4.7). Memoised per
+ * design object (the openapi, html and evolution generators all read it): callers must not mutate it.
+ */
+export const buildDocument: (design: NDesign) => Doc = memoByObject(buildDocumentOnce);
+
+function buildDocumentOnce(design: NDesign): Doc {
   const ctx = schemaContext(design);
   const ex = examplesFor(design);
   const b: Built = {

@@ -12,14 +12,20 @@ import { emitTypes } from "./emit-types.ts";
 import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
 import { typeCheck } from "./check.ts";
 import { typescriptCodes } from "./codes.ts";
+import { memoByObject } from "../../src/pipeline/memo.ts";
 
 export const TYPES_FILE = "types.ts";
 export const CLIENT_FILE = "client.ts";
 
 const diag = diagnosticsFor(typescriptCodes);
 
-/** Generates `types.ts` and `client.ts`; reports parameter names the client input cannot carry. */
-export function generateTypeScript(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+/**
+ * Generates `types.ts` and `client.ts`; reports parameter names the client input cannot carry.
+ * Memoised per design object (DESIGN.md's siblings call it again); callers must not mutate the result.
+ */
+export const generateTypeScript: (design: NDesign) => { files: GeneratedFile[]; diagnostics: Diagnostic[] } = memoByObject(generateTypeScriptOnce);
+
+function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const model = buildModel(design);
   const diagnostics: Diagnostic[] = [];
   for (const e of model.endpoints) {
