@@ -2,23 +2,22 @@
  * Schema validation (ajv, every error) followed by the semantic checks the schema cannot
  * express. Each problem becomes a diagnostic carrying a JSON pointer into the design.
  */
-import { Ajv, type ErrorObject } from "ajv";
-import addFormatsModule from "ajv-formats";
-import { DesignSchema, type Design } from "./schema.ts";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { Design } from "./schema.ts";
 import { designCodes } from "./codes.ts";
 import { diagnosticsFor, type Diagnostic } from "./diagnostics.ts";
 import { checkSemantics } from "./semantics.ts";
 
 const diag = diagnosticsFor(designCodes);
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-let compiled: ReturnType<Ajv["compile"]> | undefined;
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    compiled = ajv.compile(DesignSchema);
-  }
+/** The ajv standalone code of schema.ts, written by `npm run schema` (src/design/validator-code.ts). */
+export const VALIDATOR_FILE = "design-validator.generated.cjs";
+
+let compiled: ValidateFunction | undefined;
+/** The schema validator ajv compiled ahead of time (`npm run schema`; see validator-code.ts). */
+function validator(): ValidateFunction {
+  compiled ??= (createRequire(import.meta.url)(`./${VALIDATOR_FILE}`) as { default: ValidateFunction }).default;
   return compiled;
 }
 
