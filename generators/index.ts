@@ -1,6 +1,7 @@
 /** Every artifact the build produces, in generation order. One line per artifact folder. */
 import type { Artifact } from "../src/pipeline/artifact.ts";
 import { openapiArtifact } from "./openapi/index.ts";
+import { sqlArtifact } from "./sql/index.ts";
 import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";
 import { htmlArtifact } from "./html/index.ts";
@@ -9,6 +10,7 @@ import { evolutionArtifact } from "./evolution/index.ts";
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,
+  sqlArtifact,
   mermaidArtifact,
   markdownArtifact,
   htmlArtifact,

@@ -12,6 +12,7 @@ import { markdownCodes } from "../../generators/markdown/codes.ts";
 import { htmlCodes } from "../../generators/html/codes.ts";
 import { typescriptCodes } from "../../generators/typescript/codes.ts";
 import { evolutionCodes } from "../../generators/evolution/codes.ts";
+import { sqlCodes } from "../../generators/sql/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -23,6 +24,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   html: htmlCodes,
   typescript: typescriptCodes,
   evolution: evolutionCodes,
+  sql: sqlCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(

@@ -1,0 +1,314 @@
+/**
+ * Check 2: the migrations on a real PostgreSQL engine. Up → snapshot → down → must equal the
+ * starting snapshot → up again → must equal the first snapshot. Runs in a throw-away schema of
+ * a shared embedded PGlite (started once per process, from a cached initialised data dir when
+ * one exists), or on a server (`--database-url`) inside a throw-away database — or, without the
+ * CREATEDB privilege, a throw-away schema — that is dropped afterwards, also on SIGINT/SIGTERM.
+ */
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile, rename, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import { snapshotCatalog, diffCatalogs, type Queryable, type Catalog, type CatalogDifference } from "./catalog.ts";
+import type { ReadMigration, ScriptRef } from "./format.ts";
+import { sqlDiag } from "./codes.ts";
+
+/** A connection the round trip can drive. */
+export interface Engine extends Queryable {
+  /** Runs one statement (simple protocol: no parameters). */
+  exec(sql: string): Promise<void>;
+}
+
+// ---- PGlite: one per process, reused ----
+
+type PGliteInstance = import("@electric-sql/pglite").PGlite;
+let shared: Promise<PGliteInstance> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+let schemaCounter = 0;
+
+function pgliteVersion(): string {
+  // The package's exports hide package.json: walk up from its entry point.
+  let dir = dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "@electric-sql/pglite" && pkg.version) return pkg.version;
+    } catch {
+      // keep walking up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return "unknown";
+    dir = parent;
+  }
+}
+
+/** Where the initialised PGlite data dir is cached (keyed by the PGlite version). */
+export function pgliteCacheFile(): string {
+  return join(tmpdir(), `contractor-pglite-${pgliteVersion()}.tar.gz`);
+}
+
+async function startPglite(): Promise<PGliteInstance> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const cache = pgliteCacheFile();
+  const cached = await readFile(cache).catch(() => undefined);
+  if (cached) {
+    try {
+      return await PGlite.create({ loadDataDir: new Blob([cached]) });
+    } catch {
+      await rm(cache, { force: true });
+    }
+  }
+  const db = await PGlite.create();
+  // initdb is most of a cold start; later processes load this snapshot instead.
+  try {
+    const dump = await db.dumpDataDir("gzip");
+    const tmp = `${cache}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    await writeFile(tmp, Buffer.from(await dump.arrayBuffer()));
+    await rename(tmp, cache);
+  } catch {
+    // The cache is an optimisation only.
+  }
+  return db;
+}
+
+/** The process-wide PGlite, started on first use. */
+export function sharedPglite(): Promise<PGliteInstance> {
+  if (!shared) {
+    const started = startPglite();
+    shared = started;
+    // A failed start is not cached: the next check tries again.
+    started.catch(() => {
+      if (shared === started) shared = undefined;
+    });
+  }
+  return shared;
+}
+
+/** Closes the shared PGlite (tests, benchmarks); the next check starts a new one. */
+export async function closeSharedPglite(): Promise<void> {
+  const db = shared;
+  shared = undefined;
+  if (db) await (await db).close();
+}
+
+function pgliteEngine(db: PGliteInstance): Engine {
+  return {
+    exec: async (sql) => void (await db.exec(sql)),
+    query: async <R>(sql: string, params?: unknown[]) => (await db.query<R>(sql, params)).rows,
+  };
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Runs `fn` in a fresh schema of the shared PGlite; the schema is dropped afterwards. One at a time. */
+export async function withPgliteSchema<T>(fn: (engine: Engine, schema: string) => Promise<T>): Promise<T> {
+  const run = queue.then(async () => {
+    const engine = pgliteEngine(await sharedPglite());
+    const schema = `contractor_check_${++schemaCounter}`;
+    await engine.exec(`CREATE SCHEMA ${quote(schema)}`);
+    await engine.exec(`SET search_path TO ${quote(schema)}`);
+    try {
+      return await fn(engine, schema);
+    } finally {
+      await engine.exec("ROLLBACK").catch(() => undefined);
+      await engine.exec("RESET search_path");
+      await engine.exec(`DROP SCHEMA ${quote(schema)} CASCADE`);
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+// ---- a PostgreSQL server through `pg` ----
+
+type PgClient = import("pg").Client;
+
+function pgEngine(client: PgClient): Engine {
+  return {
+    exec: async (sql) => void (await client.query(sql)),
+    query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+  };
+}
+
+/** Runs `cleanup` if the process is interrupted while `fn` runs, then lets the signal take its course. */
+async function cleanupOnSignal<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+  const handler = (signal: NodeJS.Signals) => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+    void cleanup().finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  try {
+    return await fn();
+  } finally {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  }
+}
+
+/**
+ * Runs `fn` on the server at `url`, inside a throw-away database `contractor_check_<random>`
+ * (or, when the role may not create databases, a throw-away schema), removed afterwards.
+ */
+export async function withServer<T>(url: string, fn: (engine: Engine, schema: string) => Promise<T>): Promise<T> {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `contractor_check_${randomBytes(6).toString("hex")}`;
+  try {
+    let ownDatabase = true;
+    try {
+      await admin.query(`CREATE DATABASE ${quote(name)}`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "42501") throw e;
+      ownDatabase = false;
+    }
+    if (ownDatabase) {
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      const client = new pg.Client({ connectionString: target.toString() });
+      const drop = async () => {
+        await client.end().catch(() => undefined);
+        await admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+      };
+      return await cleanupOnSignal(drop, async () => {
+        try {
+          await client.connect();
+          const engine = pgEngine(client);
+          await engine.exec(`CREATE SCHEMA ${quote(name)}`);
+          await engine.exec(`SET search_path TO ${quote(name)}`);
+          return await fn(engine, name);
+        } finally {
+          await drop();
+        }
+      });
+    }
+    const engine = pgEngine(admin);
+    const drop = async () => {
+      await admin.query("ROLLBACK").catch(() => undefined);
+      await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+    };
+    return await cleanupOnSignal(drop, async () => {
+      try {
+        await engine.exec(`CREATE SCHEMA ${quote(name)}`);
+        await engine.exec(`SET search_path TO ${quote(name)}`);
+        return await fn(engine, name);
+      } finally {
+        await drop();
+      }
+    });
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+// ---- the round trip ----
+
+/** The line of an engine error inside a statement, from the error's 1-based character `position`. */
+function errorLine(sql: string, startLine: number, error: unknown): number {
+  const position = Number((error as { position?: string | number }).position);
+  if (!Number.isFinite(position) || position < 1) return startLine;
+  return startLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
+}
+
+/**
+ * Applies a script. Fast path: the whole script as one simple-protocol query (one round trip
+ * to the engine). When that fails, the transaction is rolled back and the statements are
+ * replayed one by one inside a transaction that is rolled back too, to find the failing
+ * statement and its line.
+ */
+export async function applyScript(engine: Engine, script: ScriptRef, out: Diagnostic[]): Promise<boolean> {
+  const body = script.statements.map((st) => `${st.sql};\n`).join("");
+  try {
+    await engine.exec(script.ownTransaction ? body : `BEGIN;\n${body}COMMIT;\n`);
+    return true;
+  } catch (whole) {
+    await engine.exec("ROLLBACK").catch(() => undefined);
+    const failure = await locateFailure(engine, script);
+    await engine.exec("ROLLBACK").catch(() => undefined);
+    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    out.push(failure
+      ? sqlDiag("sql-engine-error", `PostgreSQL rejected the statement: ${message(failure.error)}`, `${script.file}:${errorLine(failure.sql, failure.line, failure.error)}`)
+      : sqlDiag("sql-engine-error", `PostgreSQL rejected the script: ${message(whole)}`, `${script.file}:1`));
+    return false;
+  }
+}
+
+async function locateFailure(engine: Engine, script: ScriptRef): Promise<{ sql: string; line: number; error: unknown } | undefined> {
+  if (!script.ownTransaction) await engine.exec("BEGIN");
+  for (const st of script.statements) {
+    // Never commit while replaying: the replay only looks for the failing statement.
+    if (/^COMMIT$/i.test(st.sql)) continue;
+    try {
+      await engine.exec(st.sql);
+    } catch (error) {
+      return { sql: st.sql, line: st.line, error };
+    }
+  }
+  return undefined;
+}
+
+function describe(d: CatalogDifference, phase: string): string {
+  switch (d.change) {
+    case "leftover": return `leftover ${d.object} ${phase}`;
+    case "missing": return `${d.object} missing ${phase}`;
+    case "differs": return `${d.object} differs ${phase}: ${d.before} → ${d.after}`;
+  }
+}
+
+export interface RoundTripResult {
+  diagnostics: Diagnostic[];
+  /** The catalog after the first up (for later diffs and tests). */
+  applied?: Catalog;
+}
+
+/** Up → snapshot A → down → equals the start → up → equals A, on `engine` in `schema`. */
+export async function roundTrip(engine: Engine, schema: string, migrations: readonly ReadMigration[]): Promise<RoundTripResult> {
+  const out: Diagnostic[] = [];
+  const start = await snapshotCatalog(engine, schema);
+  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return { diagnostics: out };
+  const applied = await snapshotCatalog(engine, schema);
+  for (const m of [...migrations].reverse()) {
+    if (!m.down) {
+      out.push(sqlDiag("sql-rollback-mismatch", `migration ${m.version} has no down migration`, m.up.file));
+      return { diagnostics: out, applied };
+    }
+    if (!(await applyScript(engine, m.down, out))) return { diagnostics: out, applied };
+  }
+  const downFile = migrations.at(-1)?.down?.file ?? "migrations";
+  for (const d of diffCatalogs(start, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-rollback-mismatch", describe(d, "after down"), downFile));
+  if (out.length > 0) return { diagnostics: out, applied };
+  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return { diagnostics: out, applied };
+  const upFile = migrations.at(-1)?.up.file ?? "migrations";
+  for (const d of diffCatalogs(applied, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-reapply-mismatch", describe(d, "after up, down, up"), upFile));
+  return { diagnostics: out, applied };
+}
+
+/** The engine check: PGlite by default, or the server at `databaseUrl`. */
+export async function engineCheck(migrations: readonly ReadMigration[], databaseUrl?: string): Promise<RoundTripResult> {
+  try {
+    return databaseUrl
+      ? await withServer(databaseUrl, (engine, schema) => roundTrip(engine, schema, migrations))
+      : await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
+  } catch (e) {
+    const what = databaseUrl ? `the PostgreSQL server at ${redact(databaseUrl)}` : "the embedded PGlite engine";
+    return { diagnostics: [sqlDiag("sql-engine-unavailable", `could not run the round trip on ${what}: ${e instanceof Error ? e.message : String(e)}`, "migrations")] };
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
