@@ -3,7 +3,7 @@
  * functions with the same context (never a second copy of their logic). Memoised per design
  * object and options, so DESIGN.md and index.html share one computation per build.
  */
-import ts from "typescript";
+import { ts } from "ts-morph";
 import type { ArtifactContext, Artifact, GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { openapiArtifact } from "../openapi/index.ts";
 import { mermaidArtifact, architectureDiagram, erdDiagram, authFlowDiagram } from "../mermaid/index.ts";
