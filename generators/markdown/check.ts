@@ -112,7 +112,7 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
 export async function checkDesignMarkdown(file: GeneratedFile, files: readonly GeneratedFile[], note: (m: string) => void = () => {}): Promise<Diagnostic[]> {
   const { diagnostics, mermaid } = checkMarkdownStructure(file.path, file.contents, new Set(files.map((f) => f.path)));
   for (const block of mermaid) {
-    const result = await parseDiagram(block.text);
+    const result = await parseDiagram(block.text, files);
     if (!result.ok) diagnostics.push(diag("markdown-mermaid-invalid", `mermaid block does not parse: ${result.message}`, `${file.path}:${block.line + result.line}`));
   }
   if (mermaid.length) note(`${mermaid.length} mermaid blocks parsed`);

@@ -31,11 +31,11 @@ export function generateDiagrams(design: NDesign): GeneratedFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Parses each diagram; each failure is a diagnostic at `file:line`. */
-export async function checkDiagrams(files: readonly GeneratedFile[]): Promise<Diagnostic[]> {
+/** Parses each diagram; each failure is a diagnostic at `file:line`. `scope`: see `parseDiagram`. */
+export async function checkDiagrams(files: readonly GeneratedFile[], scope?: object): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   for (const f of files.filter((f) => f.path.endsWith(".mmd"))) {
-    const result = await parseDiagram(f.contents);
+    const result = await parseDiagram(f.contents, scope);
     if (!result.ok) diagnostics.push(mermaidDiag("mermaid-parse-failed", `mermaid.parse rejects ${f.path}: ${result.message}`, `${f.path}:${result.line}`));
   }
   return diagnostics;
@@ -45,7 +45,7 @@ export const mermaidArtifact: Artifact = {
   name: "mermaid",
   generate: (ctx) => generateDiagrams(ctx.design),
   async check(own, ctx) {
-    const diagnostics = await checkDiagrams(own);
+    const diagnostics = await checkDiagrams(own, ctx.files);
     ctx.note(`${own.length} diagrams parsed`);
     return diagnostics;
   },

@@ -59,8 +59,23 @@ function errorLine(source: string, error: unknown): number {
   return kept[reported - 1] ?? kept[kept.length - 1] ?? 1;
 }
 
-/** Parses one diagram with mermaid's own parser; a failure carries the file line and mermaid's message. */
-export async function parseDiagram(source: string): Promise<ParseResult> {
+const parsedIn = new WeakMap<object, Map<string, Promise<ParseResult>>>();
+
+/**
+ * Parses one diagram with mermaid's own parser; a failure carries the file line and mermaid's
+ * message. With a `scope` (the build's file list), each distinct text is parsed once per scope:
+ * DESIGN.md embeds the same diagrams the .mmd files hold, so its check reuses their parses.
+ */
+export function parseDiagram(source: string, scope?: object): Promise<ParseResult> {
+  if (!scope) return parseOnce(source);
+  let cache = parsedIn.get(scope);
+  if (!cache) parsedIn.set(scope, (cache = new Map()));
+  let result = cache.get(source);
+  if (!result) cache.set(source, (result = parseOnce(source)));
+  return result;
+}
+
+async function parseOnce(source: string): Promise<ParseResult> {
   const mermaid = await mermaidModule();
   try {
     const result = await mermaid.parse(source);
