@@ -41,6 +41,12 @@ export const PARSER_GAPS: readonly ParserGap[] = [
     rewrite: (sql) => tokenize(sql).map((t) => (t.kind === "ident" ? t.text.slice(0, 1) + t.text.slice(1, -1).replace(/""/g, "_") + t.text.slice(-1) : t.text)).join(""),
   },
   {
+    id: "backslash-in-string",
+    reason: "With standard_conforming_strings on (the default since PostgreSQL 9.1, docs §4.1.2.1) a backslash in '…' is an ordinary character; the grammar treats it as an escape (MySQL style), so `'a\\'` or `'\\''…'` end the literal elsewhere. Parsed with each backslash inside string literals replaced by `/`.",
+    applies: (sql) => tokenize(sql).some((t) => t.kind === "string" && t.text.includes("\\")),
+    rewrite: (sql) => tokenize(sql).map((t) => (t.kind === "string" ? t.text.replace(/\\/g, "/") : t.text)).join(""),
+  },
+  {
     id: "array-element-type",
     reason: "Arrays of boolean, uuid, date, timestamptz, jsonb and of enum types (`\"item_priority\"[]`) are valid column types (docs §8.15); the grammar only knows arrays of a few built-in types (text, varchar, integer, bigint, numeric).",
     applies: (sql) => tokenize(sql).some((t, i, all) => (t.kind === "other" && HAS_ARRAY_TYPE.test(t.text)) || (t.kind === "ident" && all[i + 1]?.text.startsWith("[]") === true)),
