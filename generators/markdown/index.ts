@@ -10,6 +10,7 @@ import { SECTION_KINDS, sectionBlocks, type SectionContext, type Siblings } from
 import { siblingsFor } from "./siblings.ts";
 import { checkDesignMarkdown } from "./check.ts";
 import { memoByObject } from "../../src/pipeline/memo.ts";
+import { warmMermaid } from "../mermaid/index.ts";
 
 export const DESIGN_MD = "DESIGN.md";
 
@@ -43,6 +44,7 @@ export const markdownArtifact: Artifact = {
   generate(ctx): GeneratedFile[] {
     return [{ path: DESIGN_MD, contents: generateDesignMarkdown(ctx) }];
   },
+  warm: warmMermaid,
   async check(own, ctx) {
     const file = own.find((f) => f.path === DESIGN_MD);
     if (!file) return [];

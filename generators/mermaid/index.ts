@@ -41,9 +41,15 @@ export async function checkDiagrams(files: readonly GeneratedFile[], scope?: obj
   return diagnostics;
 }
 
+/** Imports mermaid and the parsers of the three diagram kinds contractor writes (each loads lazily). */
+export async function warmMermaid(): Promise<void> {
+  await Promise.all(["erDiagram\n", "sequenceDiagram\n  A->>B: x\n", "flowchart LR\n  a --> b\n"].map((d) => parseDiagram(d)));
+}
+
 export const mermaidArtifact: Artifact = {
   name: "mermaid",
   generate: (ctx) => generateDiagrams(ctx.design),
+  warm: warmMermaid,
   async check(own, ctx) {
     const diagnostics = await checkDiagrams(own, ctx.files);
     ctx.note(`${own.length} diagrams parsed`);

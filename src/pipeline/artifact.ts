@@ -57,6 +57,12 @@ export interface Artifact {
   /** Runs the artifact's own consumer over its files; returns findings as diagnostics. */
   check?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]>;
   /**
+   * Optional: loads what `check` needs that is slow to start (a compiler and its lib files, a
+   * parser module, an embedded engine), so the first check does not pay for it. Called at the
+   * start of a build, while the design is still being loaded and generated; no output.
+   */
+  warm?(options: ResolvedOptions): Promise<void>;
+  /**
    * Only with `options.render`, after every check passed: derived files that need a tool with
    * I/O (diagram SVGs drawn in a headless browser). Not pure, so kept apart from `generate`.
    */

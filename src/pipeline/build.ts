@@ -10,6 +10,7 @@ import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
 import type { Artifact, GeneratedFile, ResolvedOptions, PreviousBuild, MigrationFormat } from "./artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
+import { CheckSession, workerArtifacts, workersEnabled } from "./check-pool.ts";
 
 export interface BuildOptions {
   /** Output directory. When omitted the build only runs in memory. */
@@ -93,6 +94,17 @@ export async function validate(input: DesignInput, options: Pick<BuildOptions, "
 
 export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
   const resolved = resolveOptions(options);
+  // The default artifacts' heavy checkers start warming up in worker threads right away (check-pool.ts).
+  const remote = workersEnabled() ? await workerArtifacts(options.artifacts ?? defaultArtifacts) : new Set<string>();
+  const session = remote.size ? new CheckSession(remote, resolved) : undefined;
+  try {
+    return await buildWith(input, options, resolved, session);
+  } finally {
+    session?.end();
+  }
+}
+
+async function buildWith(input: DesignInput, options: BuildOptions, resolved: ResolvedOptions, session: CheckSession | undefined): Promise<BuildResult> {
   const timer = new Timer(options.onStep);
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
   const validated = await validate(input, { ...options, onStep: (s) => options.onStep?.(s) });
@@ -124,15 +136,33 @@ export async function build(input: DesignInput, options: BuildOptions = {}): Pro
   }
 
   if (!hasErrors(diagnostics)) {
-    for (const artifact of artifacts) {
-      if (!artifact.check) continue;
+    // Checks in workers run concurrently with those on the main thread; findings are kept in artifact order.
+    const checked = artifacts.filter((a) => a.check);
+    const remote = session ? checked.filter((a) => session.handles(a.name)) : [];
+    if (session && remote.length) session.begin(files, design, resolved, previous);
+    const found = new Map<Artifact, Promise<Diagnostic[]>>();
+    for (const artifact of remote) {
+      found.set(artifact, timer.run(
+        `check ${artifact.name}`,
+        () => session!.check(artifact.name, owned.get(artifact)!),
+        (r) => r.notes.join("; ") || undefined,
+      ).then((r) => r.diagnostics));
+    }
+    for (const artifact of checked) {
+      if (found.has(artifact)) continue;
       const notes: string[] = [];
-      const found = await timer.run(
+      const local = timer.run(
         `check ${artifact.name}`,
         () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
         () => notes.join("; ") || undefined,
       );
-      diagnostics.push(...found);
+      found.set(artifact, local);
+      await local.catch(() => undefined);
+    }
+    const settled = await Promise.allSettled(checked.map((a) => found.get(a)!));
+    for (const r of settled) {
+      if (r.status === "rejected") throw r.reason;
+      diagnostics.push(...r.value);
     }
   }
 

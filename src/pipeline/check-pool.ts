@@ -1,0 +1,145 @@
+/**
+ * Checks off the main thread. The heavy checkers (PGlite for the migrations, the TypeScript
+ * compiler with its lib files, mermaid's parser) take seconds to start and then run in
+ * milliseconds; on a multi-core machine they start in worker threads at the very beginning of a
+ * build (`warm`), while the main thread loads, validates and generates, and they stay warm for
+ * the next build of the same process. Artifacts that share a cache (DESIGN.md's check reuses the
+ * mermaid parses of the .mmd files; the evolution check uses the SQL check's engine) share a worker.
+ *
+ * Only the default artifacts (one folder each under `generators/`) run in workers: a worker
+ * imports `generators/<name>/index.ts` itself. Everything else, and every check when workers are
+ * off (`CONTRACTOR_WORKERS=0`, or a single CPU), runs in process exactly as before.
+ */
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import type { Artifact, GeneratedFile, PreviousBuild, ResolvedOptions } from "./artifact.ts";
+import type { Diagnostic } from "../design/diagnostics.ts";
+import type { NDesign } from "../design/normalize.ts";
+
+/** Which default artifacts' checks run in which worker (groups share a thread and its caches). */
+export const WORKER_GROUPS: readonly (readonly string[])[] = [
+  ["sql", "evolution"],
+  ["typescript", "mermaid", "markdown"],
+];
+
+export type WorkerRequest =
+  | { type: "warm"; names: readonly string[]; options: ResolvedOptions }
+  | { type: "build"; build: number; files: GeneratedFile[]; design: NDesign; options: ResolvedOptions; previous?: PreviousBuild }
+  | { type: "check"; id: number; build: number; name: string; own: string[] }
+  | { type: "end"; build: number };
+
+export type WorkerReply = { id: number; diagnostics: Diagnostic[]; notes: string[] } | { id: number; error: string };
+
+interface Pending {
+  resolve: (r: { diagnostics: Diagnostic[]; notes: string[] }) => void;
+  reject: (e: Error) => void;
+}
+
+class CheckWorker {
+  readonly names: readonly string[];
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor(names: readonly string[]) {
+    this.names = names;
+    this.worker = new Worker(new URL("./check-worker.ts", import.meta.url));
+    this.worker.unref();
+    this.worker.on("message", (reply: WorkerReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if ("error" in reply) p.reject(new Error(`check in worker failed: ${reply.error}`));
+      else p.resolve(reply);
+    });
+    this.worker.on("error", (error: Error) => this.fail(error));
+    this.worker.on("exit", (code) => this.fail(new Error(`check worker exited with code ${code}`)));
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    if (pool?.includes(this)) pool = undefined;
+  }
+
+  post(msg: WorkerRequest): void {
+    if (!this.failed) this.worker.postMessage(msg);
+  }
+
+  check(build: number, name: string, own: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.post({ type: "check", id, build, name, own: own.map((f) => f.path) });
+    });
+  }
+}
+
+let pool: CheckWorker[] | undefined;
+let builds = 0;
+
+/** Whether checks run in worker threads in this process. */
+export function workersEnabled(): boolean {
+  const env = process.env.CONTRACTOR_WORKERS;
+  if (env !== undefined) return env !== "0";
+  return availableParallelism() > 1;
+}
+
+/**
+ * The names among `artifacts` whose checks a worker can run: those of a worker group that are the
+ * very object `generators/<name>/index.ts` exports (what the worker imports), not a test double.
+ */
+export async function workerArtifacts(artifacts: readonly Artifact[]): Promise<Set<string>> {
+  const grouped = new Set(WORKER_GROUPS.flat());
+  const names = new Set<string>();
+  for (const a of artifacts) {
+    if (!a.check || !grouped.has(a.name)) continue;
+    const mod = (await import(`../../generators/${a.name}/index.ts`).catch(() => ({}))) as Record<string, unknown>;
+    if (Object.values(mod).includes(a)) names.add(a.name);
+  }
+  return names;
+}
+
+/** One build's use of the pool: `warm` at its start, `begin` once files exist, `check`, `end`. */
+export class CheckSession {
+  private readonly workers: CheckWorker[];
+  private readonly names: ReadonlySet<string>;
+  private readonly build = ++builds;
+  private begun = new Set<CheckWorker>();
+
+  /** `names`: from `workerArtifacts`; only their workers are warmed and used. */
+  constructor(names: ReadonlySet<string>, options: ResolvedOptions) {
+    pool ??= WORKER_GROUPS.map((group) => new CheckWorker(group));
+    this.names = names;
+    this.workers = pool.filter((w) => w.names.some((n) => names.has(n)));
+    for (const w of this.workers) w.post({ type: "warm", names: w.names.filter((n) => names.has(n)), options });
+  }
+
+  /** True when `name`'s check runs in a worker. */
+  handles(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** Hands the build's files and context to the workers (once per build). */
+  begin(files: GeneratedFile[], design: NDesign, options: ResolvedOptions, previous?: PreviousBuild): void {
+    for (const w of this.workers) {
+      w.post({ type: "build", build: this.build, files, design, options, ...(previous ? { previous } : {}) });
+      this.begun.add(w);
+    }
+  }
+
+  check(name: string, own: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
+    const w = this.workers.find((x) => x.names.includes(name));
+    if (!w) return Promise.reject(new Error(`no worker checks ${name}`));
+    return w.check(this.build, name, own);
+  }
+
+  end(): void {
+    for (const w of this.begun) w.post({ type: "end", build: this.build });
+  }
+}
