@@ -1,44 +1,52 @@
 /**
  * One benchmark subject in its own process (so peak memory is its own): builds a design in
- * memory `runs` times and prints JSON with the median time of every step and the peak RSS.
+ * memory `runs` times — every check included (the PGlite round trip unless --no-engine), SVG
+ * rendering excluded — and prints JSON: the time to import contractor, the first build's total
+ * and steps (fresh process), the median of the later builds (warm: checkers already loaded) and
+ * its steps, and the peak RSS (worker threads included: they share the process).
  * Usage: node bench/build-one.ts <listly | N entities> <runs> [--no-engine]
  */
 import { readFileSync } from "node:fs";
-import { build, type StepTiming } from "../src/pipeline/build.ts";
-import { largeDesign } from "../fixtures/large.ts";
+import { median } from "./util.ts";
 
 const [subject = "listly", runsArg = "5", ...flags] = process.argv.slice(2);
-const runs = Number(runsArg);
+const runs = Math.max(1, Number(runsArg));
+const importStart = performance.now();
+const { build } = await import("../src/pipeline/build.ts");
+const { largeDesign } = await import("../fixtures/large.ts");
+const importMs = performance.now() - importStart;
 const text = subject === "listly"
   ? readFileSync(new URL("../fixtures/designs/listly.yaml", import.meta.url), "utf8")
   : JSON.stringify(largeDesign(Number(subject)));
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 const totals: number[] = [];
 const steps = new Map<string, number[]>();
-let firstRunMs = 0;
+const firstSteps: Record<string, number> = {};
 for (let i = 0; i < runs; i++) {
-  const timings: StepTiming[] = [];
+  const timings: { step: string; ms: number }[] = [];
   const start = performance.now();
   const result = await build({ text }, { engine: !flags.includes("--no-engine"), onStep: (s) => timings.push(s) });
   const total = performance.now() - start;
   if (!result.ok) {
-    console.error(JSON.stringify(result.diagnostics.filter((d) => d.severity === "error").slice(0, 5), null, 2));
-    process.exit(1);
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    console.log(JSON.stringify({ subject, runs, failed: `${errors.length} error(s); first: ${errors[0]?.code}: ${errors[0]?.message}`, afterMs: total, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+    process.exit(0);
   }
-  if (i === 0) firstRunMs = total;
   totals.push(total);
-  for (const t of timings) steps.set(t.step, [...(steps.get(t.step) ?? []), t.ms]);
+  for (const t of timings) {
+    if (i === 0) firstSteps[t.step] = t.ms;
+    else steps.set(t.step, [...(steps.get(t.step) ?? []), t.ms]);
+  }
 }
+const warm = totals.slice(1);
 console.log(JSON.stringify({
   subject,
   runs,
-  firstRunMs,
-  medianMs: median(totals),
-  steps: Object.fromEntries([...steps].map(([k, v]) => [k, median(v)])),
+  importMs,
+  firstRunMs: totals[0],
+  medianMs: warm.length ? median(warm) : totals[0],
+  firstSteps,
+  steps: warm.length ? Object.fromEntries([...steps].map(([k, v]) => [k, median(v)])) : firstSteps,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 }));
+process.exit(0);

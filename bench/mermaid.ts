@@ -12,16 +12,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFixture } from "../test/helpers.ts";
 import { generateDiagrams, checkDiagrams } from "../generators/mermaid/index.ts";
+import { fmt, timed, isMain } from "./util.ts";
 import { BROWSER_ARGS, RENDER_CONFIG, findBrowser, puppeteerBrowserPath, renderDiagrams } from "../generators/mermaid/render.ts";
 
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const mmdc = fileURLToPath(new URL("../node_modules/@mermaid-js/mermaid-cli/src/cli.js", import.meta.url));
-
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
-  const start = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - start, value };
-}
 
 export async function run(): Promise<Record<string, number>> {
   const files = generateDiagrams(await loadFixture("listly"));
@@ -66,4 +60,4 @@ export async function run(): Promise<Record<string, number>> {
   return { diagrams: files.length, parseAllMs: parse.ms, parseWarmMs: parseWarm.ms, oneBrowserMs: one.ms, mmdcPerDiagramMs: perDiagram, ratio };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (isMain(import.meta.url)) await run();

@@ -16,22 +16,8 @@ import { typeCheck } from "../generators/typescript/check.ts";
 import { loadFixture, largeFixture, contextFor } from "../test/helpers.ts";
 import type { NDesign } from "../src/design/normalize.ts";
 import type { GeneratedFile } from "../src/pipeline/artifact.ts";
+import { fmt, time, isMain } from "./util.ts";
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-
-async function time(fn: () => Promise<unknown> | unknown, runs: number): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    xs.push(performance.now() - start);
-  }
-  return median(xs);
-}
 
 function mustBeClean(files: readonly GeneratedFile[], who: string): void {
   const found = typeCheck(files);
@@ -78,4 +64,4 @@ export async function run(): Promise<Record<string, number>> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (isMain(import.meta.url)) await run();
