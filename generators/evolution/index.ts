@@ -53,8 +53,10 @@ export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; mi
   const before = previousDesign(ctx.previous);
   if (!before || ctx.previous?.designJson === designFile(ctx.design).contents) return undefined;
   const report = compareDesigns(before, ctx.design, { allowDestructive: ctx.options.allowDestructive });
+  // Without a migration history (no SQL artifact, or a first build) there is no next migration.
   const history = readHistory(ctx.previous, ctx.options.migrationsFormat);
-  const version = (history?.lock.migrations ?? []).reduce((n, m) => Math.max(n, m.version), 0) + 1;
+  if (!history) return { report };
+  const version = history.lock.migrations.reduce((n, m) => Math.max(n, m.version), 0) + 1;
   const next = nextMigration(before, ctx.design, version, ctx.options);
   if (next.migration) {
     report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n") };
