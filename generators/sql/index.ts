@@ -8,7 +8,7 @@ import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { planInitialMigration } from "./plan.ts";
 import { migrationFiles, readMigrations, toSql } from "./format.ts";
 import { parseCheck } from "./parse-check.ts";
-import { engineCheck } from "./engine.ts";
+import { engineCheck, sharedPglite } from "./engine.ts";
 import { sqlMigrations } from "../evolution/index.ts";
 
 export { planInitialMigration, enumTypeName, scalarSqlType, literalSql, type MigrationPlan } from "./plan.ts";
@@ -39,6 +39,8 @@ export function generateSql(ctx: ArtifactContext): { files: GeneratedFile[]; dia
 /** Both checks over the artifact's own files: the parser per statement, then the engine round trip. */
 export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]> {
   const migrations = readMigrations(own, ctx.options.migrationsFormat);
+  // Start the embedded engine first: its wasm compiles in the background while the parser runs.
+  if (ctx.options.engine && !ctx.options.databaseUrl) void sharedPglite().catch(() => undefined);
   const parsed = parseCheck(migrations);
   const allowed = Object.entries(parsed.allowListed).sort(([a], [b]) => (a < b ? -1 : 1));
   const allowedCount = allowed.reduce((n, [, c]) => n + c, 0);

@@ -13,6 +13,7 @@ import type { NDesign } from "../../../src/design/normalize.ts";
 import type { Design, Entity } from "../../../src/design/schema.ts";
 import type { BuildOptions } from "../../../src/pipeline/build.ts";
 import { build } from "../../../src/pipeline/build.ts";
+import { loadDesignFile } from "../../../src/design/load.ts";
 import { startPostgres, type PostgresServer } from "../../setup/postgres.ts";
 
 let server: PostgresServer = { skip: "not started" };
@@ -113,7 +114,8 @@ describe("the listly migration", () => {
   it("is deterministic: byte-identical across builds and design copies", async () => {
     const a = generate(await loadFixture("listly")).files;
     const b = generate(await loadFixture("listly")).files;
-    const c = generate(normalizeOrThrow(JSON.parse(JSON.stringify((await import("../../../src/design/load.ts")).loadDesignFile ? (await (await import("../../../src/design/load.ts")).loadDesignFile(fixturePath("listly"))).value : {})) as Design)).files;
+    const raw = (await loadDesignFile(fixturePath("listly"))).value as Design;
+    const c = generate(normalizeOrThrow(structuredClone(raw))).files;
     expect(b).toStrictEqual(a);
     expect(c).toStrictEqual(a);
   });
