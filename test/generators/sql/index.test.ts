@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { fixtureNames, loadFixture, largeFixture, contextFor, normalizeOrThrow, fixturePath } from "../../helpers.ts";
 import { generateSql, checkSql, readMigrations, roundTrip, planInitialMigration, toSql, closeSharedPglite } from "../../../generators/sql/index.ts";
 import { withPgliteSchema, type Engine } from "../../../generators/sql/engine.ts";
@@ -316,6 +318,33 @@ describe("on a server, nothing is left behind", () => {
       const schemas = await client.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'contractor_check_%'");
       expect(schemas.rows).toStrictEqual([]);
     } finally {
+      await client.end();
+    }
+  });
+});
+
+describe("interrupted on a server", () => {
+  it("SIGINT during a round trip drops the throw-away database", async (t) => {
+    if ("skip" in server) return t.skip(server.skip);
+    const url = server.url;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const leftovers = async () => (await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'contractor_check_%'")).rows;
+    const child = spawn(process.execPath, [fileURLToPath(new URL("./interrupt-child.ts", import.meta.url)), url], { stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
+    try {
+      // Wait until the child's throw-away database exists, then interrupt it mid-check.
+      let seen = false;
+      for (let i = 0; i < 600 && !seen; i++) {
+        seen = (await leftovers()).length > 0;
+        if (!seen) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen).toBe(true);
+      child.kill("SIGINT");
+      expect(await exited).toBe("SIGINT");
+      expect(await leftovers()).toStrictEqual([]);
+    } finally {
+      child.kill("SIGKILL");
       await client.end();
     }
   });
