@@ -11,6 +11,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
 try {
   const { main } = await import("../src/cli/main.ts");
   process.exitCode = await main(process.argv.slice(2));
+  // Check workers may still be warm; the command is done, so end the process with its code.
+  process.exit(process.exitCode);
 } catch (error) {
   process.stderr.write(`contractor crashed — this is a bug in contractor, please report it:\n${error?.stack ?? error}\n`);
   process.exitCode = 70;
