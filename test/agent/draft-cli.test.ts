@@ -54,7 +54,7 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     const code = await main(["draft", brief, "--replay", cassette, "--out", join(dir, "listly.yaml"), "--build", "--build-out", join(dir, "out")], io);
     expect(out.stderr).toMatch(/first answer: 2 error\(s\) left/);
     expect(out.stderr).toMatch(/repair 1: fixed 2; no errors — accepted/);
-    expect(out.stderr).toMatch(/usage: 6 input, 19,751 output, 15,628 cache read, 25,307 cache write tokens over 2 request\(s\); est\. cost \$0\.\d{4}/);
+    expect(out.stderr).toMatch(/usage: 6 input, 19,772 output, 15,628 cache read, 25,318 cache write tokens over 2 request\(s\); est\. cost \$0\.\d{4}/);
     expect(code).toBe(0);
     expect(parse(await readFile(join(dir, "listly.yaml"), "utf8"))).toStrictEqual(listlyDesign());
     expect(await readdir(join(dir, "out"))).toContain("openapi.yaml");
