@@ -14,19 +14,25 @@ export type Block =
   | { kind: "toc"; minLevel: number; maxLevel: number }
   | { kind: "comment"; text: string };
 
-/** Collapses whitespace (a design string never breaks a block) and escapes raw HTML outside code spans. */
+/**
+ * Collapses whitespace (a design string never breaks a block), escapes raw HTML outside code
+ * spans, and backslash-escapes what could open a block when the text starts a line: `#`, `>`,
+ * list markers, `=`, and `|` anywhere (a lone `|` line would start a GFM table). CommonMark §2.4:
+ * any ASCII punctuation may be backslash-escaped, so the reader sees the same characters.
+ */
 export function text(s: string): string {
-  return s
+  const escaped = s
     .replace(/\s+/g, " ")
     .trim()
     .split(/(`+[^`]*`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&(?=[a-zA-Z#])/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&(?=[a-zA-Z#])/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|")))
     .join("");
+  return escaped.replace(/^([#>+*=-]|\d+(?=[.)](\s|$)))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
 }
 
-/** Text for a table cell: also escapes `|` (GFM splits cells on it even inside code spans). */
+/** Text for a table cell: `|` is escaped even inside code spans (GFM splits cells on it there too). */
 export function cell(s: string): string {
-  return text(s).replace(/\|/g, "\\|");
+  return text(s).replace(/(?<!\\)\|/g, "\\|");
 }
 
 /** An inline code span holding `s` verbatim (CommonMark §6.1: a longer fence when `s` has backticks). */

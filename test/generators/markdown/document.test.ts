@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import MarkdownIt from "markdown-it";
 import { Anchors, cell, code, githubSlug, renderMarkdown, text, type Block } from "../../../generators/markdown/document.ts";
 import { duration, typeLabel } from "../../../generators/markdown/sections.ts";
 import { rowCells } from "../../../generators/markdown/check.ts";
@@ -73,4 +74,14 @@ describe("labels", () => {
 
   const rows: Array<[string, number]> = [["| a | b |", 2], ["| a \\| b | c |", 2], ["| `x` |  |", 2], ["a | b | c", 3]];
   it.each(rows)("row cells of %s", (given, want) => expect(rowCells(given)).toBe(want));
+});
+
+describe("text() never opens a block (found by the fuzzer: a description of `|` broke DESIGN.md's tables)", () => {
+  const md = new MarkdownIt();
+  it.each(["|", "| a | b |", "# not a heading", "> not a quote", "- not a list", "+ x", "* x", "= x", "1. not a list", "2) x", "a | b"])("%s", (given) => {
+    const tokens = md.parse(`${text(given)}\n\n| A |\n| --- |\n| ${cell(given)} |\n`, {});
+    expect(tokens.map((t) => t.type).slice(0, 3)).toStrictEqual(["paragraph_open", "inline", "paragraph_close"]);
+    expect(tokens[1]!.children!.map((c) => c.content).join("")).toBe(given);
+    expect(tokens.filter((t) => t.type === "td_open")).toHaveLength(1);
+  });
 });
