@@ -52,16 +52,19 @@ export function pgliteCacheFile(): string {
 
 async function startPglite(): Promise<PGliteInstance> {
   const { PGlite } = await import("@electric-sql/pglite");
+  // A whole schema created and dropped in one transaction takes a lock per object; the default
+  // (64 per connection slot) runs out of shared memory around 1,000 tables.
+  const startParams = [...PGlite.defaultStartParams, "-c", "max_locks_per_transaction=4096"];
   const cache = pgliteCacheFile();
   const cached = await readFile(cache).catch(() => undefined);
   if (cached) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([cached]) });
+      return await PGlite.create({ loadDataDir: new Blob([cached]), startParams });
     } catch {
       await rm(cache, { force: true });
     }
   }
-  const db = await PGlite.create();
+  const db = await PGlite.create({ startParams });
   // initdb is most of a cold start; later processes load this snapshot instead.
   try {
     const dump = await db.dumpDataDir("gzip");
