@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile, rename, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -59,7 +60,8 @@ async function startPglite(): Promise<PGliteInstance> {
   const cached = await readFile(cache).catch(() => undefined);
   if (cached) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([cached]), startParams });
+      // zlib's gunzip takes a third of the time of the web DecompressionStream PGlite would use.
+      return await PGlite.create({ loadDataDir: new Blob([gunzipSync(cached)]), startParams });
     } catch {
       await rm(cache, { force: true });
     }

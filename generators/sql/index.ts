@@ -60,4 +60,8 @@ export const sqlArtifact: Artifact = {
   name: "sql",
   generate: generateSql,
   check: checkSql,
+  // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check.
+  warm: async (options) => {
+    if (options.engine && !options.databaseUrl) await sharedPglite();
+  },
 };

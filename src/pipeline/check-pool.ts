@@ -12,6 +12,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { getCompileCacheDir } from "node:module";
 import type { Artifact, GeneratedFile, PreviousBuild, ResolvedOptions } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
@@ -44,7 +45,8 @@ class CheckWorker {
 
   constructor(names: readonly string[]) {
     this.names = names;
-    this.worker = new Worker(new URL("./check-worker.ts", import.meta.url));
+    // A worker uses the on-disk compile cache when its process does (bin/contractor.js turns it on).
+    this.worker = new Worker(new URL("./check-worker.ts", import.meta.url), { workerData: { compileCache: getCompileCacheDir() } });
     this.worker.unref();
     this.worker.on("message", (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);

@@ -5,12 +5,15 @@
  * generates. Messages: `warm` (names, options), `build` (the build's files and context once),
  * `check` (one artifact's check), `end` (forget a build).
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
+import { enableCompileCache } from "node:module";
 import type { Artifact, ArtifactContext, GeneratedFile } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { WorkerRequest, WorkerReply } from "./check-pool.ts";
 
 const port = parentPort!;
+const { compileCache } = (workerData ?? {}) as { compileCache?: string };
+if (compileCache) enableCompileCache(compileCache);
 const artifacts = new Map<string, Promise<Artifact>>();
 const builds = new Map<number, { ctx: ArtifactContext; files: GeneratedFile[] }>();
 
