@@ -38,13 +38,26 @@ export const CHECK_OPTIONS: ts.CompilerOptions = {
 // reuses the parsed lib files (lib.dom.d.ts alone is most of a small check's cost) from the old program.
 let shared: Project | undefined;
 
+function project(): Project {
+  return (shared ??= new Project({ useInMemoryFileSystem: true, compilerOptions: CHECK_OPTIONS }));
+}
+
+/**
+ * Parses the lib files into the shared project (most of a first check's cost) without type
+ * checking anything: a throw-away checker over a placeholder file would cost more than it saves.
+ */
+export function warmCompiler(): void {
+  const p = project();
+  p.createSourceFile("/out/warm.ts", "export {};\n", { overwrite: true });
+  p.getProgram().compilerObject.getSourceFiles();
+}
+
 /** Type-checks the files (plus any `extra` files, e.g. a test's consistency check) in memory. */
 export function typeCheck(files: readonly GeneratedFile[], extra: readonly GeneratedFile[] = []): Diagnostic[] {
-  shared ??= new Project({ useInMemoryFileSystem: true, compilerOptions: CHECK_OPTIONS });
-  const project = shared;
-  for (const old of project.getSourceFiles()) project.removeSourceFile(old);
-  for (const f of [...files, ...extra]) project.createSourceFile(`/out/${f.path}`, f.contents, { overwrite: true });
-  const found = ts.getPreEmitDiagnostics(project.getProgram().compilerObject);
+  const p = project();
+  for (const old of p.getSourceFiles()) p.removeSourceFile(old);
+  for (const f of [...files, ...extra]) p.createSourceFile(`/out/${f.path}`, f.contents, { overwrite: true });
+  const found = ts.getPreEmitDiagnostics(p.getProgram().compilerObject);
   return found.map((d) => {
     const file = d.file ? d.file.fileName.replace(/^\/out\//, "") : "tsconfig";
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;

@@ -10,7 +10,7 @@ import type { NDesign } from "../../src/design/normalize.ts";
 import { buildModel } from "./model.ts";
 import { emitTypes } from "./emit-types.ts";
 import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
-import { typeCheck } from "./check.ts";
+import { typeCheck, warmCompiler } from "./check.ts";
 import { typescriptCodes } from "./codes.ts";
 import { memoByObject } from "../../src/pipeline/memo.ts";
 
@@ -46,8 +46,8 @@ function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diag
 export const typescriptArtifact: Artifact = {
   name: "typescript",
   generate: (ctx) => generateTypeScript(ctx.design),
-  // The compiler with the lib files parsed and bound (most of a first check), kept for the checks that follow.
-  warm: async () => void typeCheck([{ path: "warm.ts", contents: "export const warm: Promise<Response> | undefined = undefined;\n" }]),
+  // The compiler with the lib files parsed (most of a first check), kept for the checks that follow.
+  warm: async () => warmCompiler(),
   async check(own, ctx) {
     const found = typeCheck(own);
     ctx.note(`tsc strict: ${own.length} files, ${found.length} diagnostics`);
