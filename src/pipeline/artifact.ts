@@ -28,6 +28,17 @@ export interface ResolvedOptions {
   allowDestructive: boolean;
 }
 
+/** The options every artifact sees, defaults filled in (frozen). */
+export function resolveOptions(options: Partial<ResolvedOptions>): ResolvedOptions {
+  return Object.freeze({
+    engine: options.engine ?? true,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    migrationsFormat: options.migrationsFormat ?? "golang-migrate",
+    render: options.render ?? false,
+    allowDestructive: options.allowDestructive ?? false,
+  });
+}
+
 /** What a build knows of the previous build in the out dir (for design evolution). */
 export interface PreviousBuild {
   /** The canonical design of the previous build (`design.json`), if any. */

@@ -8,7 +8,9 @@ import { validateDesign } from "../design/validate.ts";
 import { normalizeDesign, type NDesign } from "../design/normalize.ts";
 import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
-import type { Artifact, GeneratedFile, ResolvedOptions, PreviousBuild, MigrationFormat } from "./artifact.ts";
+import { resolveOptions, type Artifact, type GeneratedFile, type ResolvedOptions, type PreviousBuild, type MigrationFormat } from "./artifact.ts";
+
+export { resolveOptions } from "./artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
 import { CheckSession, workerArtifacts, workersEnabled } from "./check-pool.ts";
 
@@ -51,16 +53,6 @@ export interface BuildResult {
 
 /** Either a path to a design file or its text. */
 export type DesignInput = { file: string } | { text: string; name?: string };
-
-export function resolveOptions(options: BuildOptions): ResolvedOptions {
-  return Object.freeze({
-    engine: options.engine ?? true,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    migrationsFormat: options.migrationsFormat ?? "golang-migrate",
-    render: options.render ?? false,
-    allowDestructive: options.allowDestructive ?? false,
-  });
-}
 
 class Timer {
   readonly timings: StepTiming[] = [];

@@ -67,6 +67,16 @@ class CheckWorker {
     if (pool?.includes(this)) pool = undefined;
   }
 
+  private readonly warmed = new Set<string>();
+
+  /** Starts warming `names` for `options`, once per name and options in the worker's life. */
+  warm(names: readonly string[], options: ResolvedOptions): void {
+    const key = JSON.stringify(options);
+    const fresh = names.filter((n) => !this.warmed.has(`${n} ${key}`));
+    for (const n of fresh) this.warmed.add(`${n} ${key}`);
+    if (fresh.length) this.post({ type: "warm", names: fresh, options });
+  }
+
   post(msg: WorkerRequest): void {
     if (!this.failed) this.worker.postMessage(msg);
   }
@@ -107,6 +117,17 @@ export async function workerArtifacts(artifacts: readonly Artifact[]): Promise<S
   return names;
 }
 
+/**
+ * Starts the check workers and their warm-up for the default artifacts now, before the caller
+ * imports the rest of contractor (the CLI's first half second); `build` then finds them running.
+ * Does nothing when workers are off.
+ */
+export function startCheckWorkers(options: ResolvedOptions): void {
+  if (!workersEnabled()) return;
+  pool ??= WORKER_GROUPS.map((group) => new CheckWorker(group));
+  for (const w of pool) w.warm(w.names, options);
+}
+
 /** One build's use of the pool: `warm` at its start, `begin` once files exist, `check`, `end`. */
 export class CheckSession {
   private readonly workers: CheckWorker[];
@@ -119,7 +140,7 @@ export class CheckSession {
     pool ??= WORKER_GROUPS.map((group) => new CheckWorker(group));
     this.names = names;
     this.workers = pool.filter((w) => w.names.some((n) => names.has(n)));
-    for (const w of this.workers) w.post({ type: "warm", names: w.names.filter((n) => names.has(n)), options });
+    for (const w of this.workers) w.warm(w.names.filter((n) => names.has(n)), options);
   }
 
   /** True when `name`'s check runs in a worker. */

@@ -1,5 +1,5 @@
 import { defineCommand, UsageError } from "../command.ts";
-import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
+import { MIGRATION_FORMATS, resolveOptions, type MigrationFormat } from "../../pipeline/artifact.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
 
@@ -19,8 +19,6 @@ export const buildCommand = defineCommand({
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
   },
   async run({ positionals, values }, io) {
-    // Loaded on demand so `--help` and usage errors stay instant.
-    const { build } = await import("../../pipeline/build.ts");
     const file = positionals[0]!;
     const json = Boolean(values.json);
     const format = (values["migrations-format"] as string | undefined) ?? "golang-migrate";
@@ -32,16 +30,18 @@ export const buildCommand = defineCommand({
     const out = (values.out as string | undefined) ?? "out";
     const engine = values.engine !== false;
     if (!engine && !json) io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
+    const options = { engine, ...(databaseUrl ? { databaseUrl } : {}), migrationsFormat: format as MigrationFormat, render: Boolean(values.render), allowDestructive: Boolean(values["allow-destructive"]) };
+    // The check workers start warming up (PGlite, the compiler, mermaid) while the rest of
+    // contractor loads: loaded on demand, so `--help` and usage errors stay instant.
+    const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
+    startCheckWorkers(resolveOptions(options));
+    const { build } = await import("../../pipeline/build.ts");
     const result = await build(
       { file },
       {
         out,
         check: Boolean(values.check),
-        engine,
-        ...(databaseUrl ? { databaseUrl } : {}),
-        migrationsFormat: format as MigrationFormat,
-        render: Boolean(values.render),
-        allowDestructive: Boolean(values["allow-destructive"]),
+        ...options,
         maxBytes: parseSize(values["max-size"]),
         onStep: progressPrinter(io, json),
       },
