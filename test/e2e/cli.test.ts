@@ -22,6 +22,7 @@ describe("contractor CLI", () => {
     ["bad database url", ["build", fixturePath("listly"), "--database-url", "mysql://x"], 2, /--database-url must start with postgres/],
     ["bad size", ["validate", fixturePath("listly"), "--max-size", "lots"], 2, /--max-size: cannot read "lots"/],
     ["command help", ["build", "--help"], 0, /--migrations-format <format>/],
+    ["watch with check", ["build", fixturePath("listly"), "--watch", "--check"], 2, /--watch and --check do not go together/],
   ])("%s", (_name, args, code, pattern) => {
     const r = contractor(args);
     expect(r.code).toBe(code);

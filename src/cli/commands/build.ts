@@ -17,6 +17,7 @@ export const buildCommand = defineCommand({
     render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },
     "allow-destructive": { type: "boolean", description: "Accept destructive changes in the next migration (dropped tables or columns, narrowed types…): reported as warnings" },
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
+    watch: { type: "boolean", description: "Keep running: rebuild whenever the design file changes, with the checkers kept warm (Ctrl-C stops; exit 0)" },
   },
   async run({ positionals, values }, io) {
     const file = positionals[0]!;
@@ -36,32 +37,54 @@ export const buildCommand = defineCommand({
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
     startCheckWorkers(resolveOptions(options));
     const { build } = await import("../../pipeline/build.ts");
-    const result = await build(
-      { file },
-      {
-        out,
-        check: Boolean(values.check),
-        ...options,
-        maxBytes: parseSize(values["max-size"]),
-        onStep: progressPrinter(io, json),
-      },
-    );
-    if (json) {
-      io.stdout(JSON.stringify({
-        ok: result.ok,
-        written: result.written,
-        out,
-        files: result.files.map((f) => f.path),
-        stale: result.stale,
-        diagnostics: result.diagnostics,
-        timings: result.timings.map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 })),
-      }, null, 2) + "\n");
-    } else {
-      printDiagnostics(result.diagnostics, file, io);
-      if (values.check) io.stderr(result.ok ? `${out} is up to date\n` : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`);
-      else if (result.ok) io.stderr(`wrote ${result.files.length} files to ${out} (${summary(result.diagnostics)})\n`);
-      else io.stderr(`nothing written: ${summary(result.diagnostics)}\n`);
+    const maxBytes = parseSize(values["max-size"]);
+    const watching = Boolean(values.watch);
+    if (watching && values.check) throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
+
+    const buildOnce = async (): Promise<boolean> => {
+      const started = performance.now();
+      const result = await build({ file }, { out, check: Boolean(values.check), ...options, maxBytes, onStep: progressPrinter(io, json) });
+      const took = watching ? ` in ${Math.round(performance.now() - started)} ms` : "";
+      if (json) {
+        const report = {
+          ok: result.ok,
+          written: result.written,
+          out,
+          files: result.files.map((f) => f.path),
+          stale: result.stale,
+          diagnostics: result.diagnostics,
+          timings: result.timings.map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 })),
+        };
+        // Watching, one JSON object per line (one per build); otherwise one indented document.
+        io.stdout((watching ? JSON.stringify(report) : JSON.stringify(report, null, 2)) + "\n");
+      } else {
+        printDiagnostics(result.diagnostics, file, io);
+        if (values.check) io.stderr(result.ok ? `${out} is up to date\n` : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`);
+        else if (result.ok) io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
+        else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
+      }
+      return result.ok;
+    };
+
+    if (!watching) return (await buildOnce()) ? 0 : 1;
+    // Ctrl-C (or SIGTERM) stops watching once the build in progress has finished; exit code 0.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      const { watchDesign } = await import("../watch.ts");
+      if (!json) io.stderr(`watching ${file}: it is built now and again whenever it changes (Ctrl-C stops)\n`);
+      await watchDesign(file, async () => void (await buildOnce()), {
+        maxBytes,
+        signal: stop.signal,
+        onChange: () => !json && io.stderr(`\n${file} changed: rebuilding\n`),
+      });
+      if (!json) io.stderr("stopped watching\n");
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
-    return result.ok ? 0 : 1;
+    return 0;
   },
 });
