@@ -7,7 +7,11 @@
  * Usage: node bench/build-one.ts <listly | N entities> <runs> [--no-engine]
  */
 import { readFileSync } from "node:fs";
+import { enableCompileCache } from "node:module";
 import { median } from "./util.ts";
+
+// As the binary does (bin/contractor.js): compiled code is cached on disk across processes.
+enableCompileCache();
 
 const [subject = "listly", runsArg = "5", ...flags] = process.argv.slice(2);
 const runs = Math.max(1, Number(runsArg));

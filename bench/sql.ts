@@ -11,22 +11,7 @@ import { generateSql, readMigrations, parseCheck, engineCheck, sharedPglite, clo
 import { pgliteCacheFile } from "../generators/sql/engine.ts";
 import { loadFixture, largeFixture, contextFor } from "../test/helpers.ts";
 import type { NDesign } from "../src/design/normalize.ts";
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-
-async function time(fn: () => Promise<unknown> | unknown, runs: number): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    xs.push(performance.now() - start);
-  }
-  return median(xs);
-}
+import { fmt, isMain, time } from "./util.ts";
 
 async function roundTripOk(design: NDesign): Promise<void> {
   const files = generateSql(contextFor(design)).files;
@@ -77,4 +62,4 @@ export async function run(): Promise<Record<string, number>> {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (isMain(import.meta.url)) await run();
