@@ -32,6 +32,8 @@ export interface CallOptions {
 
 /** A successful response. */
 export interface ApiResponse<Data> {
+  /** `false`: this response carries the current representation (see `NotModified`). */
+  notModified: false;
   /** The parsed JSON body (`undefined` for 204 No Content). */
   data: Data;
   /** The HTTP status. */
@@ -39,6 +41,18 @@ export interface ApiResponse<Data> {
   /** The ETag header: pass it as `ifMatch` to update this version. */
   etag: string | undefined;
   /** All response headers. */
+  headers: Headers;
+}
+
+/** 304 Not Modified: the copy whose ETag was sent as `ifNoneMatch` is still current; keep using it. */
+export interface NotModified {
+  notModified: true;
+  /** No body: use the copy you hold. */
+  data: undefined;
+  status: 304;
+  /** The ETag header (the same version). */
+  etag: string | undefined;
+  /** All response headers (Cache-Control may have changed). */
   headers: Headers;
 }
 
@@ -85,44 +99,44 @@ export async function* paginate<Item>(fetchPage: (cursor: string | undefined) =>
   }
 }
 
-type Operation = { readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly idempotencyKey: boolean };
+type Operation = { readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly ifNoneMatch: boolean; readonly idempotencyKey: boolean };
 
 const operations = {
-  register: { method: "POST", path: "/auth/register", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, idempotencyKey: true },
-  signIn: { method: "POST", path: "/auth/token", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, idempotencyKey: false },
-  refreshToken: { method: "POST", path: "/auth/refresh", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, idempotencyKey: false },
-  signOut: { method: "POST", path: "/auth/logout", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: false },
-  getMe: { method: "GET", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  updateMe: { method: "PATCH", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, idempotencyKey: false },
-  deleteMe: { method: "DELETE", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  registerDevice: { method: "PUT", path: "/me/devices/{deviceId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  removeDevice: { method: "DELETE", path: "/me/devices/{deviceId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  listLists: { method: "GET", path: "/lists", query: ["archived", "cursor", "limit", "fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  createList: { method: "POST", path: "/lists", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  getList: { method: "GET", path: "/lists/{listId}", query: ["fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  updateList: { method: "PATCH", path: "/lists/{listId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, idempotencyKey: false },
-  deleteList: { method: "DELETE", path: "/lists/{listId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: true, idempotencyKey: false },
-  listMembers: { method: "GET", path: "/lists/{listId}/members", query: ["cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  updateMember: { method: "PATCH", path: "/lists/{listId}/members/{userId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: false },
-  removeMember: { method: "DELETE", path: "/lists/{listId}/members/{userId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  createInvitation: { method: "POST", path: "/lists/{listId}/invitations", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  listInvitations: { method: "GET", path: "/lists/{listId}/invitations", query: ["status", "cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  revokeInvitation: { method: "DELETE", path: "/lists/{listId}/invitations/{invitationId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  acceptInvitation: { method: "POST", path: "/invitations/{invitationId}/accept", query: ["token"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: true },
-  declineInvitation: { method: "POST", path: "/invitations/{invitationId}/decline", query: ["token"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  listItems: { method: "GET", path: "/lists/{listId}/items", query: ["checked", "categoryId", "cursor", "limit", "fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  createItem: { method: "POST", path: "/lists/{listId}/items", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  getItem: { method: "GET", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  updateItem: { method: "PATCH", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, idempotencyKey: false },
-  deleteItem: { method: "DELETE", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: true, idempotencyKey: false },
-  reorderItems: { method: "POST", path: "/lists/{listId}/items/reorder", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  listComments: { method: "GET", path: "/lists/{listId}/items/{itemId}/comments", query: ["cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  createComment: { method: "POST", path: "/lists/{listId}/items/{itemId}/comments", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  createAttachment: { method: "POST", path: "/lists/{listId}/items/{itemId}/attachments", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, idempotencyKey: true },
-  listCategories: { method: "GET", path: "/categories", query: ["cursor", "limit"], comma: [], headers: [], auth: [], body: false, ifMatch: false, idempotencyKey: false },
-  getHealth: { method: "GET", path: "/health", query: [], comma: [], headers: [], auth: [], body: false, ifMatch: false, idempotencyKey: false },
-  getLegacyProfile: { method: "GET", path: "/profile", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
-  listChanges: { method: "GET", path: "/sync/changes", query: ["since", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, idempotencyKey: false },
+  register: { method: "POST", path: "/auth/register", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  signIn: { method: "POST", path: "/auth/token", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  refreshToken: { method: "POST", path: "/auth/refresh", query: [], comma: [], headers: [], auth: [], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  signOut: { method: "POST", path: "/auth/logout", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  getMe: { method: "GET", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: true, idempotencyKey: false },
+  updateMe: { method: "PATCH", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, ifNoneMatch: false, idempotencyKey: false },
+  deleteMe: { method: "DELETE", path: "/me", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  registerDevice: { method: "PUT", path: "/me/devices/{deviceId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  removeDevice: { method: "DELETE", path: "/me/devices/{deviceId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  listLists: { method: "GET", path: "/lists", query: ["archived", "cursor", "limit", "fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  createList: { method: "POST", path: "/lists", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  getList: { method: "GET", path: "/lists/{listId}", query: ["fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: true, idempotencyKey: false },
+  updateList: { method: "PATCH", path: "/lists/{listId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, ifNoneMatch: false, idempotencyKey: false },
+  deleteList: { method: "DELETE", path: "/lists/{listId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: true, ifNoneMatch: false, idempotencyKey: false },
+  listMembers: { method: "GET", path: "/lists/{listId}/members", query: ["cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  updateMember: { method: "PATCH", path: "/lists/{listId}/members/{userId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  removeMember: { method: "DELETE", path: "/lists/{listId}/members/{userId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  createInvitation: { method: "POST", path: "/lists/{listId}/invitations", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  listInvitations: { method: "GET", path: "/lists/{listId}/invitations", query: ["status", "cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  revokeInvitation: { method: "DELETE", path: "/lists/{listId}/invitations/{invitationId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  acceptInvitation: { method: "POST", path: "/invitations/{invitationId}/accept", query: ["token"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  declineInvitation: { method: "POST", path: "/invitations/{invitationId}/decline", query: ["token"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  listItems: { method: "GET", path: "/lists/{listId}/items", query: ["checked", "categoryId", "cursor", "limit", "fields"], comma: ["fields"], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: true, idempotencyKey: false },
+  createItem: { method: "POST", path: "/lists/{listId}/items", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  getItem: { method: "GET", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: true, idempotencyKey: false },
+  updateItem: { method: "PATCH", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: true, ifNoneMatch: false, idempotencyKey: false },
+  deleteItem: { method: "DELETE", path: "/lists/{listId}/items/{itemId}", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: true, ifNoneMatch: false, idempotencyKey: false },
+  reorderItems: { method: "POST", path: "/lists/{listId}/items/reorder", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  listComments: { method: "GET", path: "/lists/{listId}/items/{itemId}/comments", query: ["cursor", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  createComment: { method: "POST", path: "/lists/{listId}/items/{itemId}/comments", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  createAttachment: { method: "POST", path: "/lists/{listId}/items/{itemId}/attachments", query: [], comma: [], headers: [], auth: ["bearer"], body: true, ifMatch: false, ifNoneMatch: false, idempotencyKey: true },
+  listCategories: { method: "GET", path: "/categories", query: ["cursor", "limit"], comma: [], headers: [], auth: [], body: false, ifMatch: false, ifNoneMatch: true, idempotencyKey: false },
+  getHealth: { method: "GET", path: "/health", query: [], comma: [], headers: [], auth: [], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  getLegacyProfile: { method: "GET", path: "/profile", query: [], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
+  listChanges: { method: "GET", path: "/sync/changes", query: ["since", "limit"], comma: [], headers: [], auth: ["bearer"], body: false, ifMatch: false, ifNoneMatch: false, idempotencyKey: false },
 } as const satisfies Record<keyof T.Endpoints, Operation>;
 
 const fallbackCodes: Partial<Record<number, T.ErrorCode>> = { 400: "validation-failed", 401: "unauthenticated", 403: "forbidden", 412: "precondition-failed", 422: "validation-failed", 429: "rate-limited" };
@@ -148,7 +162,7 @@ export function createClient(options: ClientOptions): Client {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const root = options.baseUrl.replace(/\/+$/, "");
 
-  async function call<Data>(op: Operation, input: object | undefined, init: CallOptions | undefined): Promise<ApiResponse<Data>> {
+  async function send(op: Operation, input: object | undefined, init: CallOptions | undefined): Promise<Response> {
     const values = (input ?? {}) as Record<string, unknown>;
     const path = op.path.replace(/\{([A-Za-z0-9]+)\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
     const search = new URLSearchParams();
@@ -172,6 +186,7 @@ export function createClient(options: ClientOptions): Client {
       if (token) headers["authorization"] = `Bearer ${token}`;
     }
     if (op.ifMatch && typeof values["ifMatch"] === "string") headers["if-match"] = values["ifMatch"];
+    if (op.ifNoneMatch && typeof values["ifNoneMatch"] === "string") headers["if-none-match"] = values["ifNoneMatch"];
     if (op.idempotencyKey && typeof values["idempotencyKey"] === "string") headers["idempotency-key"] = values["idempotencyKey"];
     let body: string | undefined;
     if (op.body && values["body"] !== undefined) {
@@ -180,16 +195,28 @@ export function createClient(options: ClientOptions): Client {
     }
     Object.assign(headers, init?.headers);
     const query = search.toString();
-    const response = await fetchImpl(root + path + (query ? `?${query}` : ""), {
+    return fetchImpl(root + path + (query ? `?${query}` : ""), {
       method: op.method,
       headers,
       ...(body !== undefined ? { body } : {}),
       ...(init?.signal ? { signal: init.signal } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     });
+  }
+
+  async function call<Data>(op: Operation, input: object | undefined, init: CallOptions | undefined): Promise<ApiResponse<Data>> {
+    const response = await send(op, input, init);
     if (!response.ok) throw await toApiError(response);
     const text = response.status === 204 ? "" : await response.text();
-    return { data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
+    return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
+  }
+
+  async function callConditional<Data>(op: Operation, input: object | undefined, init: CallOptions | undefined): Promise<ApiResponse<Data> | NotModified> {
+    const response = await send(op, input, init);
+    if (response.status === 304) return { notModified: true, data: undefined, status: 304, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
+    if (!response.ok) throw await toApiError(response);
+    const text = response.status === 204 ? "" : await response.text();
+    return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
   }
 
   return {
@@ -197,14 +224,14 @@ export function createClient(options: ClientOptions): Client {
   signIn: (input, init) => call(operations.signIn, input, init),
   refreshToken: (input, init) => call(operations.refreshToken, input, init),
   signOut: (input, init) => call(operations.signOut, input, init),
-  getMe: (init) => call(operations.getMe, undefined, init),
+  getMe: ((input?: GetMeInput, init?: CallOptions) => callConditional<T.User>(operations.getMe, input, init)) as Client["getMe"],
   updateMe: (input, init) => call(operations.updateMe, input, init),
   deleteMe: (init) => call(operations.deleteMe, undefined, init),
   registerDevice: (input, init) => call(operations.registerDevice, input, init),
   removeDevice: (input, init) => call(operations.removeDevice, input, init),
   listLists: (input, init) => call(operations.listLists, input, init),
   createList: (input, init) => call(operations.createList, input, init),
-  getList: (input, init) => call(operations.getList, input, init),
+  getList: ((input?: GetListInput, init?: CallOptions) => callConditional<T.List>(operations.getList, input, init)) as Client["getList"],
   updateList: (input, init) => call(operations.updateList, input, init),
   deleteList: (input, init) => call(operations.deleteList, input, init),
   listMembers: (input, init) => call(operations.listMembers, input, init),
@@ -215,16 +242,16 @@ export function createClient(options: ClientOptions): Client {
   revokeInvitation: (input, init) => call(operations.revokeInvitation, input, init),
   acceptInvitation: (input, init) => call(operations.acceptInvitation, input, init),
   declineInvitation: (input, init) => call(operations.declineInvitation, input, init),
-  listItems: (input, init) => call(operations.listItems, input, init),
+  listItems: ((input?: ListItemsInput, init?: CallOptions) => callConditional<T.ItemPage>(operations.listItems, input, init)) as Client["listItems"],
   createItem: (input, init) => call(operations.createItem, input, init),
-  getItem: (input, init) => call(operations.getItem, input, init),
+  getItem: ((input?: GetItemInput, init?: CallOptions) => callConditional<T.Item>(operations.getItem, input, init)) as Client["getItem"],
   updateItem: (input, init) => call(operations.updateItem, input, init),
   deleteItem: (input, init) => call(operations.deleteItem, input, init),
   reorderItems: (input, init) => call(operations.reorderItems, input, init),
   listComments: (input, init) => call(operations.listComments, input, init),
   createComment: (input, init) => call(operations.createComment, input, init),
   createAttachment: (input, init) => call(operations.createAttachment, input, init),
-  listCategories: (input, init) => call(operations.listCategories, input, init),
+  listCategories: ((input?: ListCategoriesInput, init?: CallOptions) => callConditional<T.CategoryPage>(operations.listCategories, input, init)) as Client["listCategories"],
   getHealth: (init) => call(operations.getHealth, undefined, init),
   getLegacyProfile: (init) => call(operations.getLegacyProfile, undefined, init),
   listChanges: (input, init) => call(operations.listChanges, input, init),
@@ -269,7 +296,14 @@ export interface Client {
    * `GET /me`
    * @throws {ApiError} with one of: `unauthenticated`, `rate-limited`, `internal-error`.
    */
-  getMe(init?: CallOptions): Promise<ApiResponse<T.User>>;
+  getMe(input?: GetMeInput & { ifNoneMatch?: undefined }, init?: CallOptions): Promise<ApiResponse<T.User>>;
+  /**
+   * The signed-in user
+   *
+   * `GET /me`
+   * @throws {ApiError} with one of: `unauthenticated`, `rate-limited`, `internal-error`.
+   */
+  getMe(input?: GetMeInput, init?: CallOptions): Promise<ApiResponse<T.User> | NotModified>;
   /**
    * Update profile fields
    *
@@ -318,7 +352,14 @@ export interface Client {
    * `GET /lists/{listId}`
    * @throws {ApiError} with one of: `list-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
    */
-  getList(input: GetListInput, init?: CallOptions): Promise<ApiResponse<T.List>>;
+  getList(input: GetListInput & { ifNoneMatch?: undefined }, init?: CallOptions): Promise<ApiResponse<T.List>>;
+  /**
+   * One list
+   *
+   * `GET /lists/{listId}`
+   * @throws {ApiError} with one of: `list-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
+   */
+  getList(input: GetListInput, init?: CallOptions): Promise<ApiResponse<T.List> | NotModified>;
   /**
    * Rename, recolour or archive a list
    *
@@ -395,7 +436,14 @@ export interface Client {
    * `GET /lists/{listId}/items`
    * @throws {ApiError} with one of: `list-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
    */
-  listItems(input: ListItemsInput, init?: CallOptions): Promise<ApiResponse<T.ItemPage>>;
+  listItems(input: ListItemsInput & { ifNoneMatch?: undefined }, init?: CallOptions): Promise<ApiResponse<T.ItemPage>>;
+  /**
+   * Items of a list, in position order
+   *
+   * `GET /lists/{listId}/items`
+   * @throws {ApiError} with one of: `list-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
+   */
+  listItems(input: ListItemsInput, init?: CallOptions): Promise<ApiResponse<T.ItemPage> | NotModified>;
   /**
    * Add an item
    *
@@ -409,7 +457,14 @@ export interface Client {
    * `GET /lists/{listId}/items/{itemId}`
    * @throws {ApiError} with one of: `list-not-found`, `item-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
    */
-  getItem(input: GetItemInput, init?: CallOptions): Promise<ApiResponse<T.Item>>;
+  getItem(input: GetItemInput & { ifNoneMatch?: undefined }, init?: CallOptions): Promise<ApiResponse<T.Item>>;
+  /**
+   * One item
+   *
+   * `GET /lists/{listId}/items/{itemId}`
+   * @throws {ApiError} with one of: `list-not-found`, `item-not-found`, `unauthenticated`, `validation-failed`, `rate-limited`, `internal-error`.
+   */
+  getItem(input: GetItemInput, init?: CallOptions): Promise<ApiResponse<T.Item> | NotModified>;
   /**
    * Edit, check or move an item
    *
@@ -458,7 +513,14 @@ export interface Client {
    * `GET /categories`
    * @throws {ApiError} with one of: `validation-failed`, `rate-limited`, `internal-error`.
    */
-  listCategories(input?: ListCategoriesInput, init?: CallOptions): Promise<ApiResponse<T.CategoryPage>>;
+  listCategories(input?: ListCategoriesInput & { ifNoneMatch?: undefined }, init?: CallOptions): Promise<ApiResponse<T.CategoryPage>>;
+  /**
+   * Item categories (aisles)
+   *
+   * `GET /categories`
+   * @throws {ApiError} with one of: `validation-failed`, `rate-limited`, `internal-error`.
+   */
+  listCategories(input?: ListCategoriesInput, init?: CallOptions): Promise<ApiResponse<T.CategoryPage> | NotModified>;
   /**
    * Liveness and dependency status
    *
@@ -511,6 +573,12 @@ export interface SignOutInput {
   body: T.SignOutRequest;
 }
 
+/** Input of `getMe`. */
+export interface GetMeInput {
+  /** The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body. */
+  ifNoneMatch?: string | undefined;
+}
+
 /** Input of `updateMe`. */
 export interface UpdateMeInput {
   /** The request body. */
@@ -559,6 +627,8 @@ export interface GetListInput {
   listId: string;
   /** Only these properties are returned (sparse fieldset); all when absent. */
   fields?: ("id" | "ownerId" | "title" | "color" | "archived" | "itemCount" | "createdAt" | "updatedAt" | "deletedAt" | "version")[] | undefined;
+  /** The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body. */
+  ifNoneMatch?: string | undefined;
 }
 
 /** Input of `updateList`. */
@@ -654,6 +724,8 @@ export interface ListItemsInput {
   limit?: number | undefined;
   /** Only these properties are returned (sparse fieldset); all when absent. */
   fields?: ("id" | "listId" | "title" | "note" | "quantity" | "unit" | "priority" | "checked" | "position" | "categoryId" | "dueOn" | "labels" | "createdBy" | "createdAt" | "updatedAt" | "deletedAt" | "version")[] | undefined;
+  /** The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body. */
+  ifNoneMatch?: string | undefined;
 }
 
 /** Input of `createItem`. */
@@ -669,6 +741,8 @@ export interface CreateItemInput {
 export interface GetItemInput {
   listId: string;
   itemId: string;
+  /** The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body. */
+  ifNoneMatch?: string | undefined;
 }
 
 /** Input of `updateItem`. */
@@ -734,6 +808,8 @@ export interface ListCategoriesInput {
   cursor?: string | undefined;
   /** Page size (default 25, at most 100). */
   limit?: number | undefined;
+  /** The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body. */
+  ifNoneMatch?: string | undefined;
 }
 
 /** Input of `listChanges`. */

@@ -1,12 +1,12 @@
 /**
  * `client.ts`: a dependency-free typed client over `fetch` — one method per operation, bearer
  * (and api-key) credentials from async providers, problem+json errors (RFC 9457) raised as
- * `ApiError` carrying the catalog `code`, ETag / If-Match and Idempotency-Key headers where the
- * design declares them, and `paginate()` walking cursor pages. It imports only types from
+ * `ApiError` carrying the catalog `code`, ETag / If-Match, If-None-Match (304 → `NotModified`) and
+ * Idempotency-Key headers where the design declares them, and `paginate()` walking cursor pages. It imports only types from
  * `./types.ts`, so the runtime needs nothing but `fetch`; the syntax is erasable (no enums,
  * namespaces or parameter properties), so Node's type stripping runs it as is.
  */
-import { StructureKind, VariableDeclarationKind, type InterfaceDeclarationStructure, type MethodSignatureStructure, type OptionalKind, type PropertySignatureStructure } from "ts-morph";
+import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure, type MethodSignatureStructure, type OptionalKind, type PropertySignatureStructure } from "ts-morph";
 import { blockStatement, jsDoc, printFile, type Statement } from "./print.ts";
 import { docText, propName, type EndpointModel, type TsModel } from "./model.ts";
 
@@ -16,6 +16,7 @@ const qualify = (name: string) => `T.${name}`;
 export const RESERVED_INPUT: ReadonlyArray<{ name: string; applies: (e: EndpointModel) => boolean }> = [
   { name: "body", applies: (e) => e.body !== undefined },
   { name: "ifMatch", applies: (e) => e.ifMatch },
+  { name: "ifNoneMatch", applies: (e) => e.ifNoneMatch },
   { name: "idempotencyKey", applies: (e) => e.idempotencyKey },
 ];
 
@@ -31,6 +32,9 @@ function inputProps(e: EndpointModel): Array<OptionalKind<PropertySignatureStruc
   }));
   if (e.body) props.push({ name: "body", type: qualify(e.body), docs: jsDoc("The request body.") });
   if (e.ifMatch) props.push({ name: "ifMatch", type: "string", docs: jsDoc("The ETag of the version being changed (`etag` of an earlier response); a stale one fails with `precondition-failed`.") });
+  if (e.ifNoneMatch) {
+    props.push({ name: "ifNoneMatch", type: "string | undefined", hasQuestionToken: true, docs: jsDoc("The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body.") });
+  }
   if (e.idempotencyKey) {
     props.push({ name: "idempotencyKey", type: "string | undefined", hasQuestionToken: true, docs: jsDoc("Sent as Idempotency-Key: reuse the same key when retrying so the server applies the request once.") });
   }
@@ -52,12 +56,22 @@ function methodDoc(e: EndpointModel): ReturnType<typeof jsDoc> {
   return jsDoc(docText(`${e.summary}`, e.description, `\`${e.method} ${e.path}\``), tags);
 }
 
-function clientMethod(e: EndpointModel): OptionalKind<MethodSignatureStructure> {
+/**
+ * The method's signature; a revalidating GET has two: without `ifNoneMatch` it resolves to the
+ * data as any other call, with one it may resolve to `NotModified`.
+ */
+function clientMethods(e: EndpointModel): Array<OptionalKind<MethodSignatureStructure>> {
   const props = inputProps(e);
-  const parameters = props.length === 0
-    ? [{ name: "init", type: "CallOptions", hasQuestionToken: true }]
-    : [{ name: "input", type: inputName(e), hasQuestionToken: props.every((p) => p.hasQuestionToken) }, { name: "init", type: "CallOptions", hasQuestionToken: true }];
-  return { name: e.operationId, parameters, returnType: `Promise<ApiResponse<${e.responseType ? qualify(e.responseType) : "undefined"}>>`, docs: methodDoc(e) };
+  const optional = props.every((p) => p.hasQuestionToken);
+  const init = { name: "init", type: "CallOptions", hasQuestionToken: true };
+  const response = `ApiResponse<${e.responseType ? qualify(e.responseType) : "undefined"}>`;
+  if (props.length === 0) return [{ name: e.operationId, parameters: [init], returnType: `Promise<${response}>`, docs: methodDoc(e) }];
+  const input = (type: string) => ({ name: "input", type, hasQuestionToken: optional });
+  if (!e.ifNoneMatch) return [{ name: e.operationId, parameters: [input(inputName(e)), init], returnType: `Promise<${response}>`, docs: methodDoc(e) }];
+  return [
+    { name: e.operationId, parameters: [input(`${inputName(e)} & { ifNoneMatch?: undefined }`), init], returnType: `Promise<${response}>`, docs: methodDoc(e) },
+    { name: e.operationId, parameters: [input(inputName(e)), init], returnType: `Promise<${response} | NotModified>`, docs: methodDoc(e) },
+  ];
 }
 
 function operationEntry(e: EndpointModel): readonly [string, string] {
@@ -72,6 +86,7 @@ function operationEntry(e: EndpointModel): readonly [string, string] {
     `auth: ${list(e.auth)}`,
     `body: ${e.body !== undefined}`,
     `ifMatch: ${e.ifMatch}`,
+    `ifNoneMatch: ${e.ifNoneMatch}`,
     `idempotencyKey: ${e.idempotencyKey}`,
   ];
   return [e.operationId, `{ ${fields.join(", ")} }`];
@@ -79,6 +94,11 @@ function operationEntry(e: EndpointModel): readonly [string, string] {
 
 function implementation(e: EndpointModel): string {
   const hasInput = inputProps(e).length > 0;
+  if (e.ifNoneMatch) {
+    // One implementation for both overloads: it answers NotModified only to a request that sent If-None-Match.
+    const data = e.responseType ? qualify(e.responseType) : "undefined";
+    return `${e.operationId}: ((input?: ${inputName(e)}, init?: CallOptions) => callConditional<${data}>(operations.${e.operationId}, input, init)) as Client["${e.operationId}"],`;
+  }
   return hasInput ? `${e.operationId}: (input, init) => call(operations.${e.operationId}, input, init),` : `${e.operationId}: (init) => call(operations.${e.operationId}, undefined, init),`;
 }
 
@@ -117,6 +137,7 @@ if (op.auth.includes("bearer") && options.token) {
   if (token) headers["authorization"] = \`Bearer \${token}\`;
 }
 ${apiKeyLine}if (op.ifMatch && typeof values["ifMatch"] === "string") headers["if-match"] = values["ifMatch"];
+if (op.ifNoneMatch && typeof values["ifNoneMatch"] === "string") headers["if-none-match"] = values["ifNoneMatch"];
 if (op.idempotencyKey && typeof values["idempotencyKey"] === "string") headers["idempotency-key"] = values["idempotencyKey"];
 let body: string | undefined;
 if (op.body && values["body"] !== undefined) {
@@ -125,18 +146,19 @@ if (op.body && values["body"] !== undefined) {
 }
 Object.assign(headers, init?.headers);
 const query = search.toString();
-const response = await fetchImpl(root + path + (query ? \`?\${query}\` : ""), {
+return fetchImpl(root + path + (query ? \`?\${query}\` : ""), {
   method: op.method,
   headers,
   ...(body !== undefined ? { body } : {}),
   ...(init?.signal ? { signal: init.signal } : {}),
   ...(options.credentials ? { credentials: options.credentials } : {}),
-});
-if (!response.ok) throw await toApiError(response);
+});`;
+  const readBody = `if (!response.ok) throw await toApiError(response);
 const text = response.status === 204 ? "" : await response.text();
-return { data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };`;
+return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };`;
+  const revalidates = model.endpoints.some((e) => e.ifNoneMatch);
 
-  const operationShape = `{ readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly idempotencyKey: boolean }`;
+  const operationShape = `{ readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly ifNoneMatch: boolean; readonly idempotencyKey: boolean }`;
   const opsEntries = model.endpoints.map(operationEntry);
   const operations = blockStatement(undefined, "const operations = {", opsEntries.map(([k, v]) => `${k}: ${v},`), "} as const satisfies Record<keyof T.Endpoints, Operation>;");
 
@@ -179,10 +201,24 @@ return { data: (text ? JSON.parse(text) : undefined) as Data, status: response.s
       typeParameters: ["Data"],
       docs: jsDoc("A successful response."),
       properties: [
+        { name: "notModified", type: "false", docs: jsDoc("`false`: this response carries the current representation (see `NotModified`).") },
         { name: "data", type: "Data", docs: jsDoc("The parsed JSON body (`undefined` for 204 No Content).") },
         { name: "status", type: "number", docs: jsDoc("The HTTP status.") },
         { name: "etag", type: "string | undefined", docs: jsDoc("The ETag header: pass it as `ifMatch` to update this version.") },
         { name: "headers", type: "Headers", docs: jsDoc("All response headers.") },
+      ],
+    },
+    {
+      kind: StructureKind.Interface,
+      name: "NotModified",
+      isExported: true,
+      docs: jsDoc("304 Not Modified: the copy whose ETag was sent as `ifNoneMatch` is still current; keep using it."),
+      properties: [
+        { name: "notModified", type: "true" },
+        { name: "data", type: "undefined", docs: jsDoc("No body: use the copy you hold.") },
+        { name: "status", type: "304" },
+        { name: "etag", type: "string | undefined", docs: jsDoc("The ETag header (the same version).") },
+        { name: "headers", type: "Headers", docs: jsDoc("All response headers (Cache-Control may have changed).") },
       ],
     },
     {
@@ -275,13 +311,34 @@ return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } :
         `const root = options.baseUrl.replace(/\\/+$/, "");`,
         {
           kind: StructureKind.Function,
+          name: "send",
+          isAsync: true,
+          parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
+          returnType: "Promise<Response>",
+          statements: callBody,
+        },
+        {
+          kind: StructureKind.Function,
           name: "call",
           isAsync: true,
           typeParameters: ["Data"],
           parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
           returnType: "Promise<ApiResponse<Data>>",
-          statements: callBody,
+          statements: `const response = await send(op, input, init);\n${readBody}`,
         },
+        ...(revalidates
+          ? [{
+            kind: StructureKind.Function,
+            name: "callConditional",
+            isAsync: true,
+            typeParameters: ["Data"],
+            parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
+            returnType: "Promise<ApiResponse<Data> | NotModified>",
+            statements: `const response = await send(op, input, init);
+if (response.status === 304) return { notModified: true, data: undefined, status: 304, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
+${readBody}`,
+          } satisfies FunctionDeclarationStructure]
+          : []),
         `return {\n${model.endpoints.map(implementation).join("\n")}\n};`,
       ],
     },
@@ -295,7 +352,7 @@ export function emitClient(model: TsModel): string {
     name: "Client",
     isExported: true,
     docs: jsDoc("The API: one method per operation."),
-    methods: model.endpoints.map(clientMethod),
+    methods: model.endpoints.flatMap(clientMethods),
   };
   return printFile([
     ...runtime(model),

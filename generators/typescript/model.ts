@@ -125,6 +125,8 @@ export interface EndpointModel {
   idempotencyKey: boolean;
   ifMatch: boolean;
   etag: boolean;
+  /** A cached GET with an ETag: the client can revalidate with If-None-Match and get 304. */
+  ifNoneMatch: boolean;
   /** Credentials the operation accepts, by kind. Empty for public operations. */
   auth: Array<"bearer" | "apiKey" | "session">;
   at: string;
@@ -267,6 +269,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     idempotencyKey: e.idempotencyKey ?? false,
     ifMatch: e.ifMatch ?? false,
     etag: (e.caching?.etag ?? false) || (e.ifMatch ?? false),
+    ifNoneMatch: e.method === "GET" && (e.caching?.etag ?? false),
     auth,
     at: pointer("api", "endpoints", index),
   };

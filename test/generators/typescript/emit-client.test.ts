@@ -88,7 +88,13 @@ function listlyServer(seen: Seen[]) {
       }
       const item = items.find((i) => i.id === itemId);
       if (!item) return problem(res, 404, "item-not-found", "Item not found");
-      if (req.method === "GET") return send(res, 200, view(item), { etag: etag(item) });
+      if (req.method === "GET") {
+        if (req.headers["if-none-match"] === etag(item)) {
+          res.writeHead(304, { etag: etag(item) });
+          return res.end();
+        }
+        return send(res, 200, view(item), { etag: etag(item) });
+      }
       if (req.method === "PATCH") {
         if (req.headers["if-match"] !== etag(item)) return problem(res, 412, "precondition-failed", "Resource changed");
         Object.assign(item, JSON.parse(body), { version: item.version + 1 });
@@ -176,6 +182,21 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
     const stale = await client.updateItem!({ listId: LIST, itemId: "item-2", body: { checked: false }, ifMatch: current.etag }).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(mod.ApiError);
     expect(stale).toMatchObject({ code: "precondition-failed", status: 412 });
+  });
+
+  it("If-None-Match: a current ETag is answered NotModified (304, no body); a stale one with the data", async () => {
+    const current = await client.getItem!({ listId: LIST, itemId: "item-3" });
+    expect(current).toMatchObject({ notModified: false, status: 200 });
+    const same = await client.getItem!({ listId: LIST, itemId: "item-3", ifNoneMatch: current.etag });
+    expect(seen.at(-1)!.headers["if-none-match"]).toBe(current.etag);
+    expect(same).toMatchObject({ notModified: true, status: 304, data: undefined, etag: current.etag });
+    await client.updateItem!({ listId: LIST, itemId: "item-3", body: { checked: true }, ifMatch: current.etag });
+    const changed = await client.getItem!({ listId: LIST, itemId: "item-3", ifNoneMatch: current.etag });
+    expect(changed).toMatchObject({ notModified: false, status: 200, data: { id: "item-3", checked: true } });
+    expect(changed.etag).not.toBe(current.etag);
+    // Without ifNoneMatch no conditional header is sent.
+    await client.getItem!({ listId: LIST, itemId: "item-3" });
+    expect(seen.at(-1)!.headers["if-none-match"]).toBeUndefined();
   });
 
   it("an error response is decoded from problem+json into an ApiError with its code", async () => {

@@ -7,6 +7,7 @@ import { tsType, propName, docText, type Typed } from "../../../generators/types
 import { generatedHeader, type GeneratedFile } from "../../../src/pipeline/artifact.ts";
 import { build } from "../../../src/pipeline/build.ts";
 import { miniDesign } from "./mini.ts";
+import type { Design } from "../../../src/design/schema.ts";
 
 const q = (n: string) => `T.${n}`;
 
@@ -136,7 +137,13 @@ describe("client.ts of listly", () => {
   it("one documented method per operation; deprecation carried as @deprecated", async () => {
     const design = await loadFixture("listly");
     const client = parse(generateTypeScript(design).files, CLIENT_FILE).getInterfaceOrThrow("Client");
-    expect(client.getMethods().map((m) => m.getName())).toStrictEqual(design.api.endpoints.map((e) => e.operationId));
+    const names = client.getMethods().map((m) => m.getName());
+    expect([...new Set(names)]).toStrictEqual(design.api.endpoints.map((e) => e.operationId));
+    // A cached GET with an ETag has two signatures: plain, and revalidating (If-None-Match → NotModified).
+    const revalidating = design.api.endpoints.filter((e) => e.method === "GET" && e.caching?.etag).map((e) => e.operationId);
+    expect(revalidating.length).toBeGreaterThan(0);
+    for (const op of design.api.endpoints.map((e) => e.operationId)) expect(names.filter((n) => n === op).length, op).toBe(revalidating.includes(op) ? 2 : 1);
+    expect(client.getMethods().filter((m) => m.getName() === "getItem").map((m) => m.getReturnTypeNodeOrThrow().getText())).toStrictEqual(["Promise<ApiResponse<T.Item>>", "Promise<ApiResponse<T.Item> | NotModified>"]);
     const legacy = client.getMethodOrThrow("getLegacyProfile").getJsDocs()[0]!;
     expect(legacy.getTags().map((t) => [t.getTagName(), t.getCommentText()])).toStrictEqual([
       ["deprecated", "Since 1.2.0. Removed after 2027-06-30. Use `getMe`. Renamed to /me so profile, devices and settings share one prefix."],
@@ -179,6 +186,27 @@ export async function run(): Promise<void> {
   // @ts-expect-error unknown inputs are rejected
   await client.listNotes({ page: 2 });
   await client.listNotes();
+  // A cached GET: without ifNoneMatch the data is there; with it the answer may be NotModified.
+  const first = await client.listNotes({ limit: 1 });
+  const page: T.NotePage = first.data;
+  const again = await client.listNotes({ limit: 1, ifNoneMatch: first.etag ?? "" });
+  // @ts-expect-error a revalidation may be NotModified: narrow on notModified first
+  void again.data.items;
+  if (again.notModified) {
+    const none: undefined = again.data;
+    const status: 304 = again.status;
+    void none; void status;
+  } else {
+    const fresh: T.NotePage = again.data;
+    void fresh;
+  }
+  const held: string | undefined = page.nextCursor ?? undefined;
+  const maybe = await client.listNotes({ ifNoneMatch: held });
+  // @ts-expect-error an ifNoneMatch that may be a string may be answered NotModified too
+  const notNarrowed: T.NotePage = maybe.data;
+  void notNarrowed;
+  // @ts-expect-error only cached GETs take ifNoneMatch
+  await client.updateNote({ noteId: note.id, body: {}, ifMatch: "x", ifNoneMatch: "y" });
   for await (const item of paginate((cursor) => client.listNotes({ cursor, limit: 10 }))) {
     const title: string = item.title;
     void title;
@@ -225,6 +253,15 @@ describe("generator diagnostics", () => {
     });
     const { diagnostics } = generateTypeScript(normalizeOrThrow(design));
     expect(diagnostics.map((d) => [d.code, d.path])).toStrictEqual([["ts-input-name-reserved", "/api/endpoints/1/params/0/name"]]);
+  });
+
+  it("ts-input-name-reserved: ifNoneMatch on a cached GET, but not on a GET without an ETag", () => {
+    const named = (patch: (d: Design) => void) => generateTypeScript(normalizeOrThrow(miniDesign((d) => {
+      d.api.endpoints[0]!.params = [{ name: "ifNoneMatch", in: "query", type: "string" }];
+      patch(d);
+    }))).diagnostics.map((x) => [x.code, x.path]);
+    expect(named(() => {})).toStrictEqual([["ts-input-name-reserved", "/api/endpoints/0/params/0/name"]]);
+    expect(named((d) => void delete d.api.endpoints[0]!.caching)).toStrictEqual([]);
   });
 
   it("the same parameter name is fine where the operation has no such input", () => {
