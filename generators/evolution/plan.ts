@@ -10,7 +10,7 @@
  * by object. Constraints and indexes are matched by definition first, so one whose derived name
  * changed with its table or column is renamed rather than rebuilt.
  *
- * Order of the up: new enum types → table and column renames → drops (foreign keys, indexes,
+ * Order of the up: new enum types → type, table and column renames → drops (foreign keys, indexes,
  * constraints, tables, columns) → constraint and index renames → enum values → new tables and
  * columns, column changes → new constraints, indexes, foreign keys → comments → dropped types.
  */
@@ -80,20 +80,41 @@ function renameInExpr(expr: string, columns: ReadonlyMap<string, string>): strin
   }).join("");
 }
 
-/** The old catalog in new table and column names (constraint and index names kept). */
-function translate(c: Catalog, tables: ReadonlyMap<string, string>, columns: ReadonlyMap<string, ReadonlyMap<string, string>>): Catalog {
+/** Renames the types of casts (`x::"type"`) inside an SQL expression. */
+function renameCasts(expr: string, types: ReadonlyMap<string, string>): string {
+  if (types.size === 0) return expr;
+  const tokens = tokenize(expr);
+  return tokens.map((t, i) => {
+    if (t.kind !== "ident" || !/::\s*$/.test(tokens[i - 1]?.text ?? "")) return t.text;
+    const to = types.get(t.text.slice(1, -1).replace(/""/g, '"'));
+    return to === undefined ? t.text : q(to);
+  }).join("");
+}
+
+/** A column type (`"type"` or `"type"[]`) in new type names. */
+function renameColumnType(type: string, types: ReadonlyMap<string, string>): string {
+  for (const [from, to] of types) {
+    if (type === q(from)) return q(to);
+    if (type === `${q(from)}[]`) return `${q(to)}[]`;
+  }
+  return type;
+}
+
+/** The old catalog in new type, table and column names (constraint and index names kept). */
+function translate(c: Catalog, types: ReadonlyMap<string, string>, tables: ReadonlyMap<string, string>, columns: ReadonlyMap<string, ReadonlyMap<string, string>>): Catalog {
   const t = (name: string) => tables.get(name) ?? name;
   const colsOf = (oldTable: string) => columns.get(oldTable) ?? new Map<string, string>();
   const col = (oldTable: string, name: string) => colsOf(oldTable).get(name) ?? name;
-  const out: Catalog = { ...c, tables: new Map(), tableComments: new Map(), columnComments: new Map(), indexes: new Map(), fks: new Map(), constraintComments: new Map() };
+  const expr = (oldTable: string, sql: string) => renameCasts(renameInExpr(sql, colsOf(oldTable)), types);
+  const out: Catalog = { ...c, types: new Map([...c.types].map(([name, def]) => [types.get(name) ?? name, def] as const)), tables: new Map(), tableComments: new Map(), columnComments: new Map(), indexes: new Map(), fks: new Map(), constraintComments: new Map() };
   for (const [name, def] of c.tables) {
     const m = (x: string) => col(name, x);
     out.tables.set(t(name), {
       name: t(name),
-      columns: def.columns.map((cd) => ({ ...cd, name: m(cd.name) })),
+      columns: def.columns.map((cd) => ({ ...cd, name: m(cd.name), type: renameColumnType(cd.type, types), ...(cd.default !== undefined ? { default: renameCasts(cd.default, types) } : {}) })),
       ...(def.primaryKey ? { primaryKey: { ...def.primaryKey, columns: def.primaryKey.columns.map(m) } } : {}),
       uniques: def.uniques.map((u) => ({ ...u, columns: u.columns.map(m) })),
-      checks: def.checks.map((ch) => ({ ...ch, expr: renameInExpr(ch.expr, colsOf(name)) })),
+      checks: def.checks.map((ch) => ({ ...ch, expr: expr(name, ch.expr) })),
     });
   }
   for (const [tn, text] of c.tableComments) out.tableComments.set(t(tn), text);
@@ -106,7 +127,7 @@ function translate(c: Catalog, tables: ReadonlyMap<string, string>, columns: Rea
     out.constraintComments.set(key(t(tn), cn), text);
   }
   for (const [name, ix] of c.indexes) {
-    out.indexes.set(name, { ...ix, table: t(ix.table), columns: ix.columns.map((x) => col(ix.table, x)), ...(ix.where ? { where: renameInExpr(ix.where, colsOf(ix.table)) } : {}) });
+    out.indexes.set(name, { ...ix, table: t(ix.table), columns: ix.columns.map((x) => col(ix.table, x)), ...(ix.where ? { where: expr(ix.table, ix.where) } : {}) });
   }
   for (const [name, fk] of c.fks) {
     out.fks.set(name, { ...fk, table: t(fk.table), columns: fk.columns.map((x) => col(fk.table, x)), refTable: t(fk.refTable), refColumns: fk.refColumns.map((x) => col(fk.refTable, x)) });
@@ -157,6 +178,7 @@ function slugOf(diff: SchemaDiff): string {
     if (c.primaryKey || [c.uniques, c.indexes, c.checks, c.foreignKeys].some((s) => s.added.length + s.removed.length > 0)) words.push(`constrain_${c.after.table}`);
   }
   for (const c of diff.enums.changed) {
+    if (c.renamed && enumTypeName(c.before.name) !== enumTypeName(c.after.name)) words.push(`rename_${enumTypeName(c.before.name)}`);
     if (c.added.length) words.push(`extend_${enumTypeName(c.after.name)}`);
     if (c.removed.length || c.reordered) words.push(`rebuild_${enumTypeName(c.after.name)}`);
   }
@@ -186,9 +208,17 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
   const newCat = catalogOf(newPlan.up);
 
   // Renames from the schema diff, in database names.
+  const typeRenames = new Map<string, string>();
+  const renameSteps: Statement[] = [];
+  for (const c of diff.enums.changed) {
+    const from = enumTypeName(c.before.name);
+    const to = enumTypeName(c.after.name);
+    if (from === to) continue;
+    typeRenames.set(from, to);
+    renameSteps.push({ kind: "rename_type", from, to });
+  }
   const tableRenames = new Map<string, string>();
   const columnRenames = new Map<string, Map<string, string>>();
-  const renameSteps: Statement[] = [];
   for (const c of diff.entities.changed) {
     const from = pgName(c.before.table);
     const to = pgName(c.after.table);
@@ -207,7 +237,7 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
     }
     columnRenames.set(from, cols);
   }
-  const oldCat = translate(catalogOf(oldPlan.up), tableRenames, columnRenames);
+  const oldCat = translate(catalogOf(oldPlan.up), typeRenames, tableRenames, columnRenames);
 
   const up: Statement[] = [];
   const late: Statement[] = [];

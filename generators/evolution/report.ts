@@ -29,6 +29,7 @@ export interface EvolutionReport {
   destructive: Diagnostic[];
   api: ApiChange[];
   entities: { added: string[]; removed: string[]; renamed: Array<{ from: string; to: string }> };
+  enums: { added: string[]; removed: string[]; renamed: Array<{ from: string; to: string }> };
   endpoints: { added: string[]; removed: string[] };
   migration?: MigrationText;
   /** Other findings (ignored renamedFrom, migration planning). */
@@ -55,6 +56,11 @@ export function compareDesigns(before: NDesign, after: NDesign, options: { allow
       removed: schema.entities.removed.map((e) => e.name),
       renamed: schema.entities.changed.filter((c) => c.renamed).map((c) => ({ from: c.before.name, to: c.after.name })),
     },
+    enums: {
+      added: schema.enums.added.map((e) => e.name),
+      removed: schema.enums.removed.map((e) => e.name),
+      renamed: schema.enums.changed.filter((c) => c.renamed).map((c) => ({ from: c.before.name, to: c.after.name })),
+    },
     endpoints: {
       added: [...newOps.values()].filter((e) => !oldOps.has(e.operationId)).map(endpointLabel),
       removed: [...oldOps.values()].filter((e) => !newOps.has(e.operationId)).map(endpointLabel),
@@ -75,6 +81,7 @@ export function reportJson(r: EvolutionReport, extra: Record<string, unknown> = 
     nonBreaking: r.api.filter((c) => !c.breaking),
     destructive: r.destructive,
     entities: r.entities,
+    enums: r.enums,
     endpoints: r.endpoints,
     migration: r.migration ?? null,
     diagnostics: r.diagnostics,
@@ -118,6 +125,17 @@ export function renderChanges(r: EvolutionReport): string {
           ...r.entities.removed.map((n) => `- removed ${code(n)}`),
         ]),
     "",
+    // Shown only when an enum came, went or was renamed (value changes are in the migration and the API tables).
+    ...(r.enums.added.length + r.enums.removed.length + r.enums.renamed.length === 0
+      ? []
+      : [
+          "## Enums",
+          "",
+          ...r.enums.added.map((n) => `- added ${code(n)}`),
+          ...r.enums.renamed.map((x) => `- renamed ${code(x.from)} → ${code(x.to)}`),
+          ...r.enums.removed.map((n) => `- removed ${code(n)}`),
+          "",
+        ]),
     "## Endpoints",
     "",
     ...(r.endpoints.added.length + r.endpoints.removed.length === 0

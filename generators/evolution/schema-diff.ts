@@ -1,7 +1,7 @@
 /**
  * The schema diff of two normalised designs: enums, entities, fields, keys, uniques, checks,
  * foreign keys and indexes added, removed, renamed or changed. Renames come only from
- * `renamedFrom` on entities and fields (declared, never guessed, so a CI build needs no prompt).
+ * `renamedFrom` on entities, fields and enums (declared, never guessed, so a CI build needs no prompt).
  *
  * Everything of the old design is first translated into the new design's names (entity and
  * field renames applied), then compared by identity: an index or constraint whose definition
@@ -66,6 +66,8 @@ export interface EntityChange {
 export interface EnumChange {
   before: EnumDef;
   after: EnumDef;
+  /** The enum name changed (`renamedFrom`): the Postgres type is renamed. */
+  renamed: boolean;
   added: string[];
   removed: string[];
   /** Values kept but in another order (Postgres sorts enums by declaration order). */
@@ -147,9 +149,11 @@ function pairByName<T extends { name: string; renamedFrom?: string }>(
   return pairs;
 }
 
-/** Old entity/field names → new ones, so old definitions can be compared in new terms. */
+/** Old entity/field/enum names → new ones, so old definitions can be compared in new terms. */
 interface Renames {
   entity: Map<string, string>;
+  /** old enum name → new enum name */
+  enums: Map<string, string>;
   /** old entity name → (old field name → new field name) */
   fields: Map<string, Map<string, string>>;
 }
@@ -197,6 +201,16 @@ function setDiff<T>(before: readonly T[], after: readonly T[], key: (x: T) => st
   return { added, removed };
 }
 
+/** The old field with the enum it stores (or stores an array of) in new names. */
+function renameEnumOf(f: NField, r: Renames): NField {
+  const to = (name: string | undefined) => (name !== undefined ? (r.enums.get(name) ?? name) : undefined);
+  return {
+    ...f,
+    ...(f.enum !== undefined ? { enum: to(f.enum)! } : {}),
+    ...(f.items?.enum !== undefined ? { items: { ...f.items, enum: to(f.items.enum)! } } : {}),
+  };
+}
+
 function diffEntity(before: NEntity, after: NEntity, path: string, r: Renames, out: Diagnostic[]): EntityChange {
   const fieldPairs = pairByName(before.fields, after.fields, (i) => `${path}/fields/${i}`, `field ${after.name}`, out);
   const pairedOld = new Set(fieldPairs.values());
@@ -215,7 +229,7 @@ function diffEntity(before: NEntity, after: NEntity, path: string, r: Renames, o
       path: fpath,
       renamed: o.name !== f.name,
       column: o.column !== f.column,
-      type: !same(storedType(o), storedType(f)),
+      type: !same(storedType(renameEnumOf(o, r)), storedType(f)),
       nullable: o.nullable !== f.nullable,
       default: !same(o.default, f.default),
       unique: (o.unique ?? false) !== (f.unique ?? false),
@@ -258,7 +272,8 @@ function hasChanges(c: EntityChange): boolean {
 export function diffSchemas(before: NDesign, after: NDesign): SchemaDiff {
   const out: Diagnostic[] = [];
   const entityPairs = pairByName(before.data.entities, after.data.entities, (i) => pointer("data", "entities", i), "entity", out);
-  const renames: Renames = { entity: new Map(), fields: new Map() };
+  const enumPairs = pairByName(before.data.enums, after.data.enums, (i) => pointer("data", "enums", i), "enum", out);
+  const renames: Renames = { entity: new Map(), fields: new Map(), enums: new Map([...enumPairs].map(([now, old]) => [old.name, now.name])) };
   for (const [now, old] of entityPairs) {
     renames.entity.set(old.name, now.name);
     const fields = new Map<string, string>();
@@ -281,11 +296,10 @@ export function diffSchemas(before: NDesign, after: NDesign): SchemaDiff {
   });
   const removed = before.data.entities.filter((e) => !pairedOld.has(e));
 
-  const oldEnums = new Map(before.data.enums.map((e) => [e.name, e] as const));
-  const newEnums = new Map(after.data.enums.map((e) => [e.name, e] as const));
+  const pairedOldEnums = new Set(enumPairs.values());
   const enumChanges: EnumChange[] = [];
-  for (const [name, now] of newEnums) {
-    const old = oldEnums.get(name);
+  for (const now of after.data.enums) {
+    const old = enumPairs.get(now);
     if (!old) continue;
     const addedValues = now.values.filter((v) => !old.values.includes(v));
     const removedValues = old.values.filter((v) => !now.values.includes(v));
@@ -294,17 +308,18 @@ export function diffSchemas(before: NDesign, after: NDesign): SchemaDiff {
     const c: EnumChange = {
       before: old,
       after: now,
+      renamed: old.name !== now.name,
       added: addedValues,
       removed: removedValues,
       reordered: !same(keptOld, keptNew),
       description: (old.description ?? "") !== (now.description ?? ""),
     };
-    if (c.added.length || c.removed.length || c.reordered || c.description) enumChanges.push(c);
+    if (c.renamed || c.added.length || c.removed.length || c.reordered || c.description) enumChanges.push(c);
   }
   return {
     enums: {
-      added: after.data.enums.filter((e) => !oldEnums.has(e.name)),
-      removed: before.data.enums.filter((e) => !newEnums.has(e.name)),
+      added: after.data.enums.filter((e) => !enumPairs.has(e)),
+      removed: before.data.enums.filter((e) => !pairedOldEnums.has(e)),
       changed: enumChanges,
     },
     entities: { added, removed, changed },

@@ -106,6 +106,7 @@ export type Statement =
   | { kind: "comment_on_index"; index: string; text: CommentText; previous: CommentText }
   | { kind: "comment_on_constraint"; table: string; constraint: string; text: CommentText; previous: CommentText }
   // ---- later migrations (design evolution, generators/evolution/plan.ts) ----
+  | { kind: "rename_type"; from: string; to: string }
   | { kind: "rename_table"; from: string; to: string }
   | { kind: "rename_column"; table: string; from: string; to: string }
   | { kind: "rename_constraint"; table: string; from: string; to: string }
@@ -210,6 +211,7 @@ const CONVERTERS: Table<string> = {
   comment_on_column: (s) => `COMMENT ON COLUMN ${q(s.table)}.${q(s.column)} IS ${comment(s.text)}`,
   comment_on_index: (s) => `COMMENT ON INDEX ${q(s.index)} IS ${comment(s.text)}`,
   comment_on_constraint: (s) => `COMMENT ON CONSTRAINT ${q(s.constraint)} ON ${q(s.table)} IS ${comment(s.text)}`,
+  rename_type: (s) => `ALTER TYPE ${q(s.from)} RENAME TO ${q(s.to)}`,
   rename_table: (s) => `ALTER TABLE ${q(s.from)} RENAME TO ${q(s.to)}`,
   rename_column: (s) => `ALTER TABLE ${q(s.table)} RENAME COLUMN ${q(s.from)} TO ${q(s.to)}`,
   rename_constraint: (s) => `ALTER TABLE ${q(s.table)} RENAME CONSTRAINT ${q(s.from)} TO ${q(s.to)}`,
@@ -241,6 +243,7 @@ const INVERSES: Table<Statement> = {
   comment_on_column: (s) => ({ ...s, text: s.previous, previous: s.text }),
   comment_on_index: (s) => ({ ...s, text: s.previous, previous: s.text }),
   comment_on_constraint: (s) => ({ ...s, text: s.previous, previous: s.text }),
+  rename_type: (s) => ({ ...s, from: s.to, to: s.from }),
   rename_table: (s) => ({ ...s, from: s.to, to: s.from }),
   rename_column: (s) => ({ ...s, from: s.to, to: s.from }),
   rename_constraint: (s) => ({ ...s, from: s.to, to: s.from }),
@@ -275,6 +278,7 @@ const OWNER_TABLE: Table<string | undefined> = {
   comment_on_index: () => undefined,
   comment_on_constraint: (s) => s.table,
   // Later migrations act on tables that exist before and after them: nothing to leave out.
+  rename_type: () => undefined,
   rename_table: () => undefined,
   rename_column: () => undefined,
   rename_constraint: () => undefined,

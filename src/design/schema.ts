@@ -190,6 +190,7 @@ export const EnumSchema = closed("A named enumeration: a Postgres enum type, an 
   name: pascalName("Enum"),
   values: list("The values, snake_case or kebab-case, in order.", str("An enum value.", { pattern: "^[a-z][a-z0-9_-]{0,62}$" }), { minItems: 1, uniqueItems: true }),
   description: description("the enum"),
+  renamedFrom: optStr("The enum's previous name, so the next migration renames the Postgres type instead of recreating it and converting every column.", { pattern: PATTERNS.pascal }),
 });
 
 export const PropertySchema = closed("A property of an API-only payload.", {

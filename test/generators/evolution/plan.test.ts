@@ -48,6 +48,33 @@ describe("planNextMigration", () => {
     expect(sql(edit)).toStrictEqual(want);
   });
 
+  it("enum renamed (renamedFrom): ALTER TYPE … RENAME, no rebuild, no column conversion", () => {
+    const rename = (d: Design) => {
+      d.data.enums = [{ name: "NoteType", values: ["plain", "todo"], renamedFrom: "NoteKind" }];
+      field(d, "kind").enum = "NoteType";
+    };
+    const p = plan(rename);
+    expect(p.diagnostics).toStrictEqual([]);
+    expect(p.diff.diagnostics).toStrictEqual([]);
+    expect(toSql(p.up)).toStrictEqual(['ALTER TYPE "note_kind" RENAME TO "note_type"']);
+    expect(toSql(p.down)).toStrictEqual(['ALTER TYPE "note_type" RENAME TO "note_kind"']);
+    expect(p.slug).toBe("rename_note_kind");
+    // Renamed and extended: the new value is added to the renamed type.
+    const both = plan((d) => { rename(d); d.data.enums![0]!.values = ["plain", "todo", "done"]; });
+    expect(toSql(both.up)).toStrictEqual(['ALTER TYPE "note_kind" RENAME TO "note_type"', `ALTER TYPE "note_type" ADD VALUE 'done' AFTER 'todo'`]);
+  });
+
+  it("an enum renamedFrom naming nothing is ignored with stale-renamed-from: the type is replaced", () => {
+    const p = plan((d) => {
+      d.data.enums = [{ name: "NoteType", values: ["plain", "todo"], renamedFrom: "Nothing" }];
+      field(d, "kind").enum = "NoteType";
+    });
+    expect(p.diff.diagnostics.map((x) => [x.code, x.path])).toStrictEqual([["stale-renamed-from", "/data/enums/0/renamedFrom"]]);
+    const up = toSql(p.up);
+    expect(up[0]).toBe(`CREATE TYPE "note_type" AS ENUM ('plain', 'todo')`);
+    expect(up.at(-1)).toBe('DROP TYPE "note_kind"');
+  });
+
   it("renames derived constraint names along with the table", () => {
     const p = sql((d) => Object.assign(entity(d), { name: "Memo", renamedFrom: "Note" }) && d.api.endpoints.forEach((e) => { if (e.body) e.body.schema = "Memo"; if (e.response.schema) e.response.schema = "Memo"; }));
     expect(p.up).toStrictEqual(['ALTER TABLE "notes" RENAME TO "memos"', 'ALTER TABLE "memos" RENAME CONSTRAINT "notes_pkey" TO "memos_pkey"']);

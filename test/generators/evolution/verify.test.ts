@@ -37,20 +37,37 @@ const cases: Array<[string, (d: Design) => void]> = [
   ["unique, check, index added", (d) => { const n = entity(d); n.uniques = [{ name: "notes_title_kind", fields: ["title", "kind"], description: "One title per kind." }]; n.checks = [{ name: "notes_size_small", field: "size", operator: "<", value: 1000 }]; n.indexes = [{ name: "notes_kind_todo", fields: ["title"], where: [{ field: "kind", operator: "=", value: "todo" }] }]; }],
   ["enum value added (down rebuilds the type, default and dependent partial index)", (d) => { d.data.enums![0]!.values.splice(1, 0, "idea"); entity(d).indexes = [{ name: "notes_kind_todo", fields: ["title"], where: [{ field: "kind", operator: "=", value: "todo" }] }]; }],
   ["enum value removed (type rebuild)", (d) => { d.data.enums![0]!.values = ["plain"]; }],
+  ["enum renamed (ALTER TYPE … RENAME) with a check and a partial index over its column", (d) => {
+    d.data.enums = [{ name: "NoteType", values: ["plain", "todo"], renamedFrom: "NoteKind" }];
+    field(d, "kind").enum = "NoteType";
+    entity(d).checks = [{ name: "notes_kind_not_todo_big", field: "kind", operator: "<>", value: "todo" }];
+    entity(d).indexes = [{ name: "notes_kind_todo", fields: ["title"], where: [{ field: "kind", operator: "=", value: "todo" }] }];
+  }],
+  ["enum renamed and extended in one migration", (d) => {
+    d.data.enums = [{ name: "NoteType", values: ["plain", "idea", "todo"], renamedFrom: "NoteKind" }];
+    field(d, "kind").enum = "NoteType";
+  }],
   ["enum dropped with its column, new enum added", (d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "kind"); d.data.enums = [{ name: "Mood", values: ["ok", "meh"], description: "How it feels." }]; entity(d).fields.push({ name: "mood", type: "enum", enum: "Mood", nullable: true }); }],
 ];
 
 const withIndex = (d: Design) => { entity(d).indexes = [{ name: "notes_kind_todo", fields: ["title"], where: [{ field: "kind", operator: "=", value: "todo" }] }]; };
+/** The enum-rename cases start from a design whose check and partial index already use the enum column. */
+const withCheckAndIndex = (d: Design) => { withIndex(d); entity(d).checks = [{ name: "notes_kind_not_todo_big", field: "kind", operator: "<>", value: "todo" }]; };
+const beforeOf = (name: string) =>
+  name.startsWith("enum value added") ? mini(withIndex)
+  : name.startsWith("enum renamed (") ? mini(withCheckAndIndex)
+  : name.startsWith("drop a table") ? mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] }))
+  : mini();
 
 describe("verifyMigrationSequence (PGlite)", () => {
   it.each(cases)("%s round-trips", { timeout: 60_000 }, async (name, edit) => {
-    const before = name.startsWith("enum value added") ? mini(withIndex) : name.startsWith("drop a table") ? mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] })) : mini();
+    const before = beforeOf(name);
     const { files, options } = filesFor(before, mini(edit));
     expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
   });
 
   it.each(cases)("%s: the migrated schema equals a fresh build of the new design", { timeout: 60_000 }, async (name, edit) => {
-    const before = name.startsWith("enum value added") ? mini(withIndex) : name.startsWith("drop a table") ? mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] })) : mini();
+    const before = beforeOf(name);
     const after = mini(edit);
     const { files, options } = filesFor(before, after);
     const fresh = planInitialMigration(after);
