@@ -59,7 +59,7 @@ const total = performance.now();
 
 console.log(`# contractor bench (Node ${process.version}, ${availableParallelism()} CPUs)\n`);
 if (wanted("builds")) {
-  console.log(`## whole build, in memory, every check incl. the PGlite round trip (no SVG rendering); each design in its own process`);
+  console.log(`## whole build into a new out dir, every check incl. the PGlite round trip (no SVG rendering); each design in its own process`);
   console.log(`first = the first build() of a fresh process (contractor's modules already imported: "import" is that time); warm = median of the next builds`);
   console.log(`checks run in worker threads overlap the main thread, so their step times (wall clock from dispatch) add up to more than the total\n`);
   const builds: Subject[] = [];
