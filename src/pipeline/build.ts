@@ -9,10 +9,10 @@ import { normalizeDesign, type NDesign } from "../design/normalize.ts";
 import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
 import { resolveOptions, type Artifact, type GeneratedFile, type ResolvedOptions, type PreviousBuild, type MigrationFormat } from "./artifact.ts";
-
-export { resolveOptions } from "./artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
 import { CheckSession, workerArtifacts, workersEnabled } from "./check-pool.ts";
+
+export { resolveOptions } from "./artifact.ts";
 
 export interface BuildOptions {
   /** Output directory. When omitted the build only runs in memory. */

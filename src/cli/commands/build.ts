@@ -29,6 +29,9 @@ export const buildCommand = defineCommand({
     const databaseUrl = values["database-url"] as string | undefined;
     if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError("--database-url must start with postgres:// or postgresql://");
     const out = (values.out as string | undefined) ?? "out";
+    const watching = Boolean(values.watch);
+    if (watching && values.check) throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
+    const maxBytes = parseSize(values["max-size"]);
     const engine = values.engine !== false;
     if (!engine && !json) io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
     const options = { engine, ...(databaseUrl ? { databaseUrl } : {}), migrationsFormat: format as MigrationFormat, render: Boolean(values.render), allowDestructive: Boolean(values["allow-destructive"]) };
@@ -37,9 +40,6 @@ export const buildCommand = defineCommand({
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
     startCheckWorkers(resolveOptions(options));
     const { build } = await import("../../pipeline/build.ts");
-    const maxBytes = parseSize(values["max-size"]);
-    const watching = Boolean(values.watch);
-    if (watching && values.check) throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
 
     const buildOnce = async (): Promise<boolean> => {
       const started = performance.now();
