@@ -97,7 +97,9 @@ function implementation(e: EndpointModel): string {
   if (e.ifNoneMatch) {
     // One implementation for both overloads: it answers NotModified only to a request that sent If-None-Match.
     const data = e.responseType ? qualify(e.responseType) : "undefined";
-    return `${e.operationId}: ((input?: ${inputName(e)}, init?: CallOptions) => callConditional<${data}>(operations.${e.operationId}, input, init)) as Client["${e.operationId}"],`;
+    // ifNoneMatch is an input, so a revalidating operation always has one (optional when every part is).
+    const input = `input${inputProps(e).every((p) => p.hasQuestionToken) ? "?" : ""}: ${inputName(e)}`;
+    return `${e.operationId}: ((${input}, init?: CallOptions) => callConditional<${data}>(operations.${e.operationId}, input, init)) as Client["${e.operationId}"],`;
   }
   return hasInput ? `${e.operationId}: (input, init) => call(operations.${e.operationId}, input, init),` : `${e.operationId}: (init) => call(operations.${e.operationId}, undefined, init),`;
 }
@@ -114,7 +116,7 @@ function runtime(model: TsModel): Statement[] {
       ? `if (op.auth.includes("apiKey") && options.apiKey && !headers["authorization"]) { const key = await options.apiKey(); if (key) headers[${JSON.stringify(model.apiKey.name.toLowerCase())}] = key; }\n`
       : `if (op.auth.includes("apiKey") && options.apiKey && !headers["authorization"]) { const key = await options.apiKey(); if (key) search.append(${JSON.stringify(model.apiKey.name)}, key); }\n`
     : "";
-  const callBody = `const values = (input ?? {}) as Record<string, unknown>;
+  const sendBody = `const values = (input ?? {}) as Record<string, unknown>;
 const path = op.path.replace(/\\{([A-Za-z0-9]+)\\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
 const search = new URLSearchParams();
 for (const name of op.query) {
@@ -315,7 +317,7 @@ return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } :
           isAsync: true,
           parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
           returnType: "Promise<Response>",
-          statements: callBody,
+          statements: sendBody,
         },
         {
           kind: StructureKind.Function,
