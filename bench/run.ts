@@ -9,7 +9,9 @@
  * (comma-separated section names: builds, cli, openapi, sql, mermaid, typescript).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { LARGE_DESIGN_BYTES } from "../bin/liftoff.js";
+import { largeDesign } from "../fixtures/large.ts";
 import { fileURLToPath } from "node:url";
 import { availableParallelism, cpus } from "node:os";
 import { fmt, timed } from "./util.ts";
@@ -36,8 +38,10 @@ interface Subject {
 }
 
 function measure(subject: string, n: number, engine = true): Subject {
-  // --liftoff-only as in the binary's shebang (see bin/contractor.js).
-  const args = ["--liftoff-only", `${here}build-one.ts`, subject, String(n), ...(engine ? [] : ["--no-engine"])];
+  // V8 flags as the binary chooses them (bin/liftoff.js): --liftoff-only unless the design is large.
+  const bytes = subject === "listly" ? statSync(`${here}../fixtures/designs/listly.yaml`).size : JSON.stringify(largeDesign(Number(subject))).length;
+  const flags = bytes > LARGE_DESIGN_BYTES ? [] : ["--liftoff-only"];
+  const args = [...flags, `${here}build-one.ts`, subject, String(n), ...(engine ? [] : ["--no-engine"])];
   const out = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] });
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as Subject), engine };
 }

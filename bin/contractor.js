@@ -1,8 +1,7 @@
 #!/usr/bin/env -S node --liftoff-only
-// --liftoff-only: PGlite's wasm runs on V8's baseline compiler only; contractor runs no other wasm.
-// A typical build runs the engine for a second or so, too short to win back what optimising its
-// hot functions costs on a 2-core machine. Measured, fresh process: listly 3.3 s -> 2.8 s, 100
-// entities 6.2 s -> 5.5 s; the cost shows from ~200 entities: 300 entities 11.9 s -> 12.8 s.
+// --liftoff-only: PGlite's wasm runs on V8's baseline compiler only (contractor runs no other wasm),
+// which is faster for all but large designs (see liftoff.js). V8 flags are fixed at start-up, so for
+// a large design this process runs the command again without the flag and passes its exit code on.
 // contractor runs its TypeScript sources directly, which needs Node >= 22.18 (type stripping).
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -12,17 +11,32 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
-// V8's compiled code for contractor and its dependencies (the TypeScript compiler, mermaid, PGlite's
-// glue: megabytes of JavaScript) is cached on disk, so a new process does not compile it again.
-// Node's own switch: NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE=dir moves it.
-const { enableCompileCache } = await import("node:module");
-enableCompileCache?.();
-try {
-  const { main } = await import("../src/cli/main.ts");
-  process.exitCode = await main(process.argv.slice(2));
-  // Check workers may still be warm; the command is done, so end the process with its code.
-  process.exit(process.exitCode);
-} catch (error) {
-  process.stderr.write(`contractor crashed — this is a bug in contractor, please report it:\n${error?.stack ?? error}\n`);
-  process.exitCode = 70;
+
+const { hasLargeDesign } = await import("./liftoff.js");
+
+if (process.execArgv.includes("--liftoff-only") && hasLargeDesign(process.argv.slice(2))) {
+  const { spawn } = await import("node:child_process");
+  const { constants } = await import("node:os");
+  const execArgv = process.execArgv.filter((a) => a !== "--liftoff-only");
+  const child = spawn(process.execPath, [...execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  // Ctrl-C reaches the child from the terminal itself (same process group); a SIGTERM sent to this
+  // process alone is passed on. Either way the child decides when to stop, and this process follows.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  child.on("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+} else {
+  // V8's compiled code for contractor and its dependencies (the TypeScript compiler, mermaid, PGlite's
+  // glue: megabytes of JavaScript) is cached on disk, so a new process does not compile it again.
+  // Node's own switch: NODE_DISABLE_COMPILE_CACHE=1 turns it off; NODE_COMPILE_CACHE=dir moves it.
+  const { enableCompileCache } = await import("node:module");
+  enableCompileCache?.();
+  try {
+    const { main } = await import("../src/cli/main.ts");
+    process.exitCode = await main(process.argv.slice(2));
+    // Check workers may still be warm; the command is done, so end the process with its code.
+    process.exit(process.exitCode);
+  } catch (error) {
+    process.stderr.write(`contractor crashed — this is a bug in contractor, please report it:\n${error?.stack ?? error}\n`);
+    process.exitCode = 70;
+  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { copyFile, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath, repoRoot } from "../helpers.ts";
 
@@ -78,5 +79,50 @@ describe("contractor build --watch", () => {
     const lines = w.output().stdout.trim().split("\n").map((l) => JSON.parse(l) as { ok: boolean; diagnostics: { code: string }[] });
     expect(lines.map((l) => l.ok)).toEqual([true, false]);
     expect(lines[1]!.diagnostics[0]!.code).toBe("parse-error");
+  });
+});
+
+describe("a large design through the binary's own flags", () => {
+  it("is run again without --liftoff-only (bin/liftoff.js), with the same output, exit codes and signals", { timeout: 180_000 }, async () => {
+    const { largeDesign } = await import("../../fixtures/large.ts");
+    const { LARGE_DESIGN_BYTES } = await import("../../bin/liftoff.js");
+    const dir = await mkdtemp(join(tmpdir(), "contractor-large-"));
+    const design = join(dir, "large.json");
+    const text = JSON.stringify(largeDesign(160));
+    expect(text.length).toBeGreaterThan(LARGE_DESIGN_BYTES);
+    await writeFile(design, text);
+    // As the shebang runs it: node --liftoff-only bin/contractor.js …
+    const run = (args: string[]) => spawn(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), ...args], { env: { ...process.env, NO_COLOR: "1" } });
+    const finish = (child: ReturnType<typeof run>) => new Promise<{ code: number | null; out: string }>((resolve) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d));
+      child.stderr.on("data", (d: Buffer) => (out += d));
+      child.on("exit", (code) => resolve({ code, out }));
+    });
+    const valid = await finish(run(["validate", design]));
+    expect(valid.code).toBe(0);
+    expect(valid.out).toMatch(/design is valid/);
+    await writeFile(join(dir, "broken.json"), text.replace('"contractor":1', '"contractor":2'));
+    const broken = await finish(run(["validate", join(dir, "broken.json")]));
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/broken.json#\/contractor  error  unsupported-version/);
+
+    // SIGTERM to the outer process reaches the watching one, which stops cleanly: exit 0.
+    const watcher = run(["build", design, "--out", join(dir, "out"), "--watch", "--no-engine"]);
+    const done = finish(watcher);
+    let seen = "";
+    watcher.stderr.on("data", (d: Buffer) => (seen += d));
+    const end = Date.now() + 150_000;
+    while (!/wrote \d+ files/.test(seen)) {
+      if (Date.now() > end) throw new Error(`no build; output:\n${seen}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The outer process ran the command again as its child (Linux shows the child in /proc).
+    const children = `/proc/${watcher.pid}/task/${watcher.pid}/children`;
+    if (existsSync(children)) expect(readFileSync(children, "utf8").trim()).toMatch(/^\d+$/);
+    watcher.kill("SIGTERM");
+    const stopped = await done;
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toMatch(/stopped watching/);
   });
 });
