@@ -442,15 +442,16 @@ function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Dia
   if (o.identity !== n.identity) {
     diagnostics.push(diag("evolution-unsupported-change", `column ${table}.${n.name} ${n.identity ? "becomes" : "stops being"} an identity column; contractor does not migrate identity changes — add a new column instead`, "/data/entities"));
   }
+  // NOT NULL dropped: first, so that in the down its inverse (SET NOT NULL after filling NULLs with
+  // the old default, a value of the old type) runs after the type is back. NOT NULL added: last,
+  // filling NULLs with the new default once the column has the new type.
+  if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, ...(o.default !== undefined ? { backfill: o.default } : {}) });
   if (typeChanged && o.default !== undefined) out.push({ kind: "set_column_default", table, column: n.name, previous: o.default });
   if (typeChanged) out.push({ kind: "alter_column_type", table, column: n.name, from: o.type, to: n.type, using: baseType(o.type) !== baseType(n.type) });
   if (typeChanged ? n.default !== undefined : o.default !== n.default) {
     out.push({ kind: "set_column_default", table, column: n.name, ...(n.default !== undefined ? { default: n.default } : {}), ...(!typeChanged && o.default !== undefined ? { previous: o.default } : {}) });
   }
-  if (o.notNull !== n.notNull) {
-    const backfill = n.notNull ? n.default : o.default;
-    out.push({ kind: n.notNull ? "set_not_null" : "drop_not_null", table, column: n.name, ...(backfill !== undefined ? { backfill } : {}) });
-  }
+  if (!o.notNull && n.notNull) out.push({ kind: "set_not_null", table, column: n.name, ...(n.default !== undefined ? { backfill: n.default } : {}) });
   return out;
 }
 

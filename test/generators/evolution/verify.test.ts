@@ -32,6 +32,7 @@ const cases: Array<[string, (d: Design) => void]> = [
     Object.assign(field(d, "title"), { maxLength: 200, description: "The heading." });
     Object.assign(field(d, "size"), { type: "bigint", nullable: true });
   }],
+  ["retyped and made nullable, the old default a literal of the old type (the down refills NULLs after the type is back)", (d) => { const t = field(d, "title"); Object.assign(t, { type: "integer", nullable: true }); delete t.maxLength; }],
   ["nullable → NOT NULL with a default (backfill)", (d) => { Object.assign(field(d, "size"), { default: { kind: "literal", value: 1 } }); }],
   ["drop a table, add a table with a foreign key", (d) => { d.data.entities.push({ name: "Tag", description: "A tag.", fields: [{ name: "id", type: "integer", primaryKey: true, default: { kind: "identity" } }, { name: "noteId", type: "uuid", references: { entity: "Note", onDelete: "cascade" } }], indexes: [{ name: "tags_note", fields: ["noteId"], description: "Tags of a note." }] }); }],
   ["unique, check, index added", (d) => { const n = entity(d); n.uniques = [{ name: "notes_title_kind", fields: ["title", "kind"], description: "One title per kind." }]; n.checks = [{ name: "notes_size_small", field: "size", operator: "<", value: 1000 }]; n.indexes = [{ name: "notes_kind_todo", fields: ["title"], where: [{ field: "kind", operator: "=", value: "todo" }] }]; }],
@@ -55,6 +56,7 @@ const withIndex = (d: Design) => { entity(d).indexes = [{ name: "notes_kind_todo
 const withCheckAndIndex = (d: Design) => { withIndex(d); entity(d).checks = [{ name: "notes_kind_not_todo_big", field: "kind", operator: "<>", value: "todo" }]; };
 const beforeOf = (name: string) =>
   name.startsWith("enum value added") ? mini(withIndex)
+  : name.startsWith("retyped and made nullable") ? mini((d) => { field(d, "title").default = { kind: "literal", value: "it's" }; })
   : name.startsWith("enum renamed (") ? mini(withCheckAndIndex)
   : name.startsWith("drop a table") ? mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] }))
   : mini();
