@@ -1,10 +1,11 @@
 /**
  * `npm run fuzz -- [--runs N] [--seed S] [--no-engine] [--invalid-only|--valid-only]`: property-based
- * fuzzing of the whole build. On failure prints the shrunk counterexample (the design) and exits 1.
+ * fuzzing of the whole build — valid designs, broken designs, and design changes (one valid design
+ * built over another). On failure prints the shrunk counterexample and exits 1.
  */
 import { parseArgs } from "node:util";
 import fc from "fast-check";
-import { validDesignsBuild, invalidDesignsFail } from "../test/property/properties.ts";
+import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "../test/property/properties.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +25,8 @@ let failed = false;
 for (const [name, prop, skip] of [
   ["valid designs build and check", validDesignsBuild({ engine: values.engine !== false }), values["invalid-only"]],
   ["invalid designs fail cleanly", invalidDesignsFail(), values["valid-only"]],
+  // Two builds with the engine each: skipped with --no-engine, --valid-only and --invalid-only.
+  ["design changes migrate and round-trip", designsEvolve(), values["valid-only"] || values["invalid-only"] || values.engine === false],
 ] as const) {
   if (skip) continue;
   const start = performance.now();

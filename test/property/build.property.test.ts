@@ -1,10 +1,11 @@
 import { describe, it } from "vitest";
 import fc from "fast-check";
-import { validDesignsBuild, invalidDesignsFail } from "./properties.ts";
+import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "./properties.ts";
 
 // CI runs a few hundred cases of each; `npm run fuzz -- --runs N` runs as many as asked.
 const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 200);
 const INVALID_RUNS = Number(process.env.FUZZ_INVALID_RUNS ?? 300);
+const EVOLVE_RUNS = Number(process.env.FUZZ_EVOLVE_RUNS ?? 100);
 
 describe("property: builds", () => {
   it(`${VALID_RUNS} generated valid designs build, pass every artifact check (engine included) and are deterministic`, async () => {
@@ -14,4 +15,8 @@ describe("property: builds", () => {
   it(`${INVALID_RUNS} mutated designs fail with diagnostics, never throw, and write nothing`, async () => {
     await fc.assert(invalidDesignsFail(), { numRuns: INVALID_RUNS, seed: 20261122 });
   }, 600_000);
+
+  it(`${EVOLVE_RUNS} design changes (one generated design built over another) migrate, round-trip on the engine, or are refused as documented`, async () => {
+    await fc.assert(designsEvolve(), { numRuns: EVOLVE_RUNS, seed: 20261130 });
+  }, 1_200_000);
 });

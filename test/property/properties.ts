@@ -4,7 +4,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../src/pipeline/build.ts";
-import { validDesign, invalidDesign } from "./arbitraries.ts";
+import { validDesign, invalidDesign, designSeed, designFromSeed } from "./arbitraries.ts";
+import type { Design } from "../../src/design/schema.ts";
 
 const errorsOf = (r: { diagnostics: Array<{ severity: string }> }) => r.diagnostics.filter((d) => d.severity === "error");
 
@@ -46,6 +47,49 @@ export const invalidDesignsFail = () =>
       }
       if ((await snapshot(root)) !== before) throw new Error(`mutation "${mutation}" changed the out dir`);
       if (Object.prototype.hasOwnProperty.call(Object.prototype, "polluted")) throw new Error("Object.prototype was polluted");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+/** Findings a design change may legitimately end in: changes contractor refuses to migrate, by design. */
+const REFUSED_CHANGES = new Set(["evolution-unsupported-change", "enum-value-used-in-same-migration"]);
+
+/** The design with enum `from` renamed to `to` (declared with renamedFrom), every reference to it updated. */
+function renameEnum(design: Design, from: string, to: string): Design {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "enum" && x === from ? to : walk(x)]));
+      return o;
+    }
+    return v;
+  };
+  const out = walk(design) as Design;
+  out.data.enums = (out.data.enums ?? []).map((e) => (e.name === from ? { ...e, name: to, renamedFrom: from } : e));
+  return out;
+}
+
+/**
+ * Design evolution: a valid design built into an out dir, then another (entities and enums share
+ * positional names, so most of them change shape: fields added, dropped and retyped, keys, indexes,
+ * checks and enums changed; sometimes an enum renamed), built into the same dir with
+ * --allow-destructive. The second build succeeds — its new migration passed up/down/up on the engine
+ * in the evolution check — or refuses only a change contractor documents as unsupported.
+ */
+export const designsEvolve = () =>
+  fc.asyncProperty(designSeed, designSeed, fc.boolean(), async (seedA, seedB, renameFirstEnum) => {
+    const a = designFromSeed(seedA);
+    let b = designFromSeed(seedB);
+    if (renameFirstEnum && b.data.enums?.some((e) => e.name === "Kind0") && a.data.enums?.some((e) => e.name === "Kind0")) b = renameEnum(b, "Kind0", "Sort0");
+    const root = await mkdtemp(join(tmpdir(), "contractor-evolve-"));
+    try {
+      const out = join(root, "out");
+      const first = await build({ text: JSON.stringify(a) }, { out });
+      if (!first.ok) throw new Error(`first build failed:\n${JSON.stringify(errorsOf(first), null, 2)}`);
+      const second = await build({ text: JSON.stringify(b) }, { out, allowDestructive: true });
+      const unexpected = second.diagnostics.filter((d) => d.severity === "error" && !REFUSED_CHANGES.has(d.code));
+      if (unexpected.length) throw new Error(`evolving the design failed:\n${JSON.stringify(unexpected, null, 2)}`);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
