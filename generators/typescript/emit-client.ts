@@ -158,7 +158,9 @@ return fetchImpl(root + path + (query ? \`?\${query}\` : ""), {
   const readBody = `if (!response.ok) throw await toApiError(response);
 const text = response.status === 204 ? "" : await response.text();
 return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };`;
+  // Each of call / callConditional is emitted only when an operation uses it (noUnusedLocals).
   const revalidates = model.endpoints.some((e) => e.ifNoneMatch);
+  const plain = model.endpoints.some((e) => !e.ifNoneMatch);
 
   const operationShape = `{ readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly ifNoneMatch: boolean; readonly idempotencyKey: boolean }`;
   const opsEntries = model.endpoints.map(operationEntry);
@@ -319,15 +321,17 @@ return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } :
           returnType: "Promise<Response>",
           statements: sendBody,
         },
-        {
-          kind: StructureKind.Function,
-          name: "call",
-          isAsync: true,
-          typeParameters: ["Data"],
-          parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
-          returnType: "Promise<ApiResponse<Data>>",
-          statements: `const response = await send(op, input, init);\n${readBody}`,
-        },
+        ...(plain
+          ? [{
+            kind: StructureKind.Function,
+            name: "call",
+            isAsync: true,
+            typeParameters: ["Data"],
+            parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
+            returnType: "Promise<ApiResponse<Data>>",
+            statements: `const response = await send(op, input, init);\n${readBody}`,
+          } satisfies FunctionDeclarationStructure]
+          : []),
         ...(revalidates
           ? [{
             kind: StructureKind.Function,

@@ -160,6 +160,17 @@ describe("strict type check (the artifact's checker)", () => {
     expect(typeCheck(files)).toStrictEqual([]);
   }, 120_000);
 
+  it.each([
+    ["only revalidating GETs (no plain call)", (d: Design) => {
+      d.api.endpoints = [{ operationId: "listNotes", method: "GET", path: "/notes", summary: "Notes", response: { status: 200, schema: "Note", paginated: true }, caching: { maxAgeSeconds: 0, etag: true } }];
+    }],
+    ["no revalidating GET (no conditional call)", (d: Design) => {
+      for (const e of d.api.endpoints) delete e.caching;
+    }],
+  ])("client.ts with %s has zero diagnostics", (_name, patch) => {
+    expect(typeCheck(generateTypeScript(normalizeOrThrow(miniDesign(patch))).files)).toStrictEqual([]);
+  }, 60_000);
+
   it("a generated large design (40 entities) has zero diagnostics", () => {
     expect(typeCheck(generateTypeScript(largeFixture(40)).files)).toStrictEqual([]);
   }, 120_000);
