@@ -1,6 +1,11 @@
 /**
- * `mermaid.parse` in-process, no browser. Mermaid is imported lazily, once per process (about
- * 0.7–0.9 s), so commands that never check a diagram do not pay for it.
+ * `mermaid.parse` in-process, no browser. Mermaid is imported lazily, once per process, so
+ * commands that never check a diagram do not pay for it.
+ *
+ * Which mermaid: the package's self-contained ESM bundle (`dist/mermaid.esm.min.mjs`, the same
+ * release with its dependencies inlined in a few dozen chunks) loads in about 60 ms; the package's
+ * default entry, `mermaid.core.mjs`, imports d3, lodash-es, dayjs… as some 700 separate modules
+ * and takes 300–600 ms. The default entry stays the fallback (see `load`).
  *
  * The one shim Node needs: DOMPurify without a DOM is an inert stub without `addHook` or
  * `sanitize` (it sets `isSupported = false`), and the flowchart parser calls both while it reads
@@ -8,17 +13,64 @@
  * does exactly that. Nothing is sanitised for output here: parse only validates; rendering
  * happens in a real browser with the real DOMPurify.
  */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import type { Mermaid } from "mermaid";
 
-let loading: Promise<Mermaid> | undefined;
+interface Purify {
+  version?: unknown;
+  removed?: unknown;
+  isSupported?: boolean;
+  addHook?: unknown;
+  sanitize?: unknown;
+}
 
-async function load(): Promise<Mermaid> {
-  const purify = (await import("dompurify")).default as unknown as { isSupported?: boolean; addHook?: unknown; sanitize?: unknown };
+/** A DOMPurify instance (recognised by its own fields), made usable without a DOM. */
+function shimPurify(value: unknown): boolean {
+  if ((typeof value !== "function" && typeof value !== "object") || value === null) return false;
+  const purify = value as Purify;
+  if (typeof purify.version !== "string" || !Array.isArray(purify.removed) || !("isSupported" in purify)) return false;
   if (purify.isSupported === false) {
     purify.addHook ??= () => undefined;
     purify.sanitize ??= (dirty: unknown) => dirty;
   }
+  return true;
+}
+
+export const MERMAID_BUNDLE = "mermaid/dist/mermaid.esm.min.mjs";
+
+/**
+ * The bundle's mermaid, with the bundle's own DOMPurify copy shimmed: it is found among the
+ * exports of the chunks the bundle's entry imports (modules already loaded, so importing them
+ * again is a lookup). Undefined when the bundle's layout is not what this expects.
+ */
+export async function loadBundle(): Promise<Mermaid | undefined> {
+  try {
+    const entry = import.meta.resolve(MERMAID_BUNDLE);
+    const mermaid = ((await import(entry)) as { default?: Mermaid }).default;
+    if (!mermaid || typeof mermaid.parse !== "function") return undefined;
+    const text = await readFile(fileURLToPath(entry), "utf8");
+    let purifyFound = false;
+    for (const [, chunk] of text.matchAll(/(?:from|import)\s*"(\.\/chunks\/[^"]+\.mjs)"/g)) {
+      const mod = (await import(new URL(chunk!, entry).href)) as Record<string, unknown>;
+      for (const value of Object.values(mod)) purifyFound = shimPurify(value) || purifyFound;
+    }
+    return purifyFound ? mermaid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package's default entry, whose DOMPurify is the `dompurify` package itself. */
+export async function loadDefaultEntry(): Promise<Mermaid> {
+  shimPurify((await import("dompurify")).default);
   return (await import("mermaid")).default;
+}
+
+let loading: Promise<Mermaid> | undefined;
+
+async function load(): Promise<Mermaid> {
+  return (await loadBundle()) ?? (await loadDefaultEntry());
 }
 
 /** The mermaid module, imported on first use. */

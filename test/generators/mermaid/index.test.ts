@@ -3,6 +3,7 @@ import { fixtureNames, loadFixture, largeFixture, contextFor } from "../../helpe
 import { mermaidArtifact, generateDiagrams, checkDiagrams, parseDiagram } from "../../../generators/mermaid/index.ts";
 import { registry } from "../../../src/diagnostics/registry.ts";
 import { hostileDesign, HOSTILE, tiny } from "./designs.ts";
+import { loadBundle, loadDefaultEntry } from "../../../generators/mermaid/parse.ts";
 
 const TYPES: Record<string, string> = { erd: "er", "auth-flow": "sequence", architecture: "flowchart-v2" };
 const expectedType = (path: string) => TYPES[path.replace(/^diagrams\//, "").replace(/\.mmd$/, "").replace(/^erd-.*/, "erd")];
@@ -91,6 +92,27 @@ describe("the check", () => {
 
   it("its codes are registered", () => {
     for (const code of ["mermaid-parse-failed", "mermaid-render-failed", "mermaid-no-browser", "mermaid-browser-failed"]) expect(registry[code]?.table).toBe("mermaid");
+  });
+});
+
+describe("which mermaid parses", () => {
+  it("the self-contained bundle loads, with its own DOMPurify shimmed, and parses exactly as the default entry", async () => {
+    const bundle = await loadBundle();
+    expect(bundle, "the bundle's layout changed: parse.ts fell back to the slow default entry").toBeDefined();
+    const core = await loadDefaultEntry();
+    expect(bundle).not.toBe(core);
+    const outcome = async (m: typeof core, text: string) => {
+      try {
+        return { ok: (await m.parse(text)) };
+      } catch (error) {
+        return { error: String(error), hash: (error as { hash?: unknown }).hash };
+      }
+    };
+    const texts = [...generateDiagrams(await loadFixture("listly")), ...generateDiagrams(hostileDesign())].map((f) => f.contents);
+    const broken = texts.map((t) => t.replace(/\n {2}\S.*\n/, "\n  ]]] ]\n"));
+    expect(broken.filter((t, i) => t !== texts[i])).toHaveLength(texts.length);
+    for (const text of [...texts, ...broken, "not a diagram\n"]) expect(await outcome(bundle!, text), text).toStrictEqual(await outcome(core, text));
+    expect((await outcome(bundle!, broken[0]!)).error).toBeDefined();
   });
 });
 
