@@ -1,8 +1,15 @@
 /**
  * The checker of `openapi.yaml`: parses it back, validates it with @apidevtools/swagger-parser
- * (OpenAPI 3.0.3 schema + $ref resolution) and runs the project's lint rules. Every finding is a
- * diagnostic at `openapi.yaml:LINE`.
+ * (OpenAPI 3.0.3 schema + $ref resolution + its spec rules) and runs the project's lint rules.
+ * Every finding is a diagnostic at `openapi.yaml:LINE`.
+ *
+ * swagger-parser's `validate` is run in its own steps, so that its schema step uses the
+ * validator compiled ahead of time (schema-validator-code.ts) instead of compiling the schema
+ * again on every call: dereference with circular $refs left in place, the schema, then (when
+ * that passes) dereference in full and its spec rules (today those cover Swagger 2.0 only).
  */
+import { createRequire } from "node:module";
+import type { ErrorObject } from "ajv";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import jsYaml from "js-yaml";
 import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document } from "yaml";
@@ -12,6 +19,30 @@ import { openapiCodes } from "./codes.ts";
 import { lintDocument } from "./lint.ts";
 
 const diag = diagnosticsFor(openapiCodes);
+
+export const OAS_VALIDATOR_FILE = "oas3-schema-validator.generated.cjs";
+
+type SchemaValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let schemaValidator: SchemaValidator | undefined;
+
+/**
+ * swagger-parser's `validate(api)` for an OpenAPI 3.0 document, with the same outcome: resolves
+ * when valid, else throws its error (`details`: the schema errors, when the schema step failed).
+ */
+export async function swaggerParserValidate(api: Record<string, unknown>): Promise<void> {
+  // Swagger 2.0 and OpenAPI 3.1 use other schemas: swagger-parser's own path.
+  if (api.swagger !== undefined || typeof api.openapi !== "string" || api.openapi.startsWith("3.1")) {
+    await SwaggerParser.validate(structuredClone(api) as never);
+    return;
+  }
+  schemaValidator ??= createRequire(import.meta.url)(`./${OAS_VALIDATOR_FILE}`) as SchemaValidator;
+  // swagger-parser dereferences in place: each step gets its own copy.
+  const partly = await SwaggerParser.dereference(structuredClone(api) as never, { dereference: { circular: "ignore" } });
+  if (!schemaValidator(partly)) {
+    throw Object.assign(new SyntaxError("Swagger schema validation failed."), { details: schemaValidator.errors ?? [] });
+  }
+  await SwaggerParser.validate(structuredClone(api) as never, { validate: { schema: false, spec: true } } as never);
+}
 
 /** Line (1-based) of the key (or sequence item) at `at`, or of its nearest existing ancestor. */
 function lineOf(doc: Document, lines: LineCounter, at: ReadonlyArray<string | number>): number | undefined {
@@ -56,8 +87,7 @@ export async function checkOpenApi(text: string, file = "openapi.yaml"): Promise
   const lineOfOffset = (offset: number) => text.slice(0, offset).split("\n").length;
   const out: Diagnostic[] = [];
   try {
-    // swagger-parser dereferences in place: give it its own copy.
-    await SwaggerParser.validate(structuredClone(value) as never);
+    await swaggerParserValidate(value);
   } catch (error) {
     const e = error as Error & { details?: Array<{ instancePath?: string; message?: string }> };
     if (e.details?.length) {
