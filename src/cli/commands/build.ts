@@ -38,7 +38,7 @@ export const buildCommand = defineCommand({
     // The check workers start warming up (PGlite, the compiler, mermaid) while the rest of
     // contractor loads: loaded on demand, so `--help` and usage errors stay instant.
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
-    startCheckWorkers(resolveOptions(options));
+    startCheckWorkers(resolveOptions(options), { oneShot: !watching });
     const { build } = await import("../../pipeline/build.ts");
 
     const buildOnce = async (): Promise<boolean> => {
