@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
 import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { typescriptCodes } from "./codes.ts";
+import { buildSnapshotInBackground, takeCheckProcess, tsMorphLibs, type RawDiagnostic } from "./check-process.ts";
 
 const diag = diagnosticsFor(typescriptCodes);
 
@@ -52,15 +53,39 @@ export function warmCompiler(): void {
   p.getProgram().compilerObject.getSourceFiles();
 }
 
+/** One compiler finding as a contractor diagnostic (`file` is the compiler's /out/… name). */
+export function toDiagnostic(d: RawDiagnostic): Diagnostic {
+  const file = d.file ? d.file.replace(/^\/out\//, "") : "tsconfig";
+  return diag("ts-type-error", `TS${d.code}: ${d.message}`, `${file}:${d.line}`);
+}
+
 /** Type-checks the files (plus any `extra` files, e.g. a test's consistency check) in memory. */
 export function typeCheck(files: readonly GeneratedFile[], extra: readonly GeneratedFile[] = []): Diagnostic[] {
   const p = project();
   for (const old of p.getSourceFiles()) p.removeSourceFile(old);
   for (const f of [...files, ...extra]) p.createSourceFile(`/out/${f.path}`, f.contents, { overwrite: true });
   const found = ts.getPreEmitDiagnostics(p.getProgram().compilerObject);
-  return found.map((d) => {
-    const file = d.file ? d.file.fileName.replace(/^\/out\//, "") : "tsconfig";
-    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-    return diag("ts-type-error", `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`, `${file}:${line}`);
-  });
+  return found.map((d) =>
+    toDiagnostic({
+      file: d.file?.fileName,
+      line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+      code: d.code,
+      message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+    }),
+  );
+}
+
+/**
+ * The check of a one-shot build: in the snapshot process when one was prestarted (check-process.ts),
+ * else in process; a one-shot build that found no snapshot has one built for the next.
+ */
+export async function typeCheckOnce(files: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; inSnapshot: boolean }> {
+  const started = takeCheckProcess();
+  if (started && started !== "no snapshot") {
+    const raw = await started.check(files, CHECK_OPTIONS);
+    if (raw) return { diagnostics: raw.map(toDiagnostic), inSnapshot: true };
+  }
+  const diagnostics = typeCheck(files);
+  if (started) void buildSnapshotInBackground(tsMorphLibs(), CHECK_OPTIONS, files);
+  return { diagnostics, inSnapshot: false };
 }

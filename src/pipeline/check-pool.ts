@@ -137,6 +137,9 @@ export function startCheckWorkers(options: ResolvedOptions, { oneShot = false }:
   if (!workersEnabled()) return;
   pool ??= workerGroups(oneShot).map((group) => new CheckWorker(group));
   for (const w of pool) w.warm(w.names, options);
+  // A one-shot build checks types.ts and client.ts in a process started from a compiler snapshot
+  // (generators/typescript/check-process.ts), started now so that it is ready with the files.
+  if (oneShot && !pool.some((w) => w.names.includes("typescript"))) void import("../../generators/typescript/check-process.ts").then((m) => m.prestartCheckProcess());
 }
 
 /** One build's use of the pool: `warm` at its start, `begin` once files exist, `check`, `end`. */
