@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -65,18 +65,33 @@ let building: Promise<boolean> | undefined;
  * `sample`: generated files the snapshot checks while it is built (the compiler's code then starts compiled).
  */
 export function buildSnapshotInBackground(libs: { folder: string; files: Record<string, string> }, options: ts.CompilerOptions, sample: readonly GeneratedFile[]): Promise<boolean> {
-  if (building) return building;
+  building ??= startBuilder(libs, options, sample).catch(() => false);
+  return building;
+}
+
+async function startBuilder(libs: { folder: string; files: Record<string, string> }, options: ts.CompilerOptions, sample: readonly GeneratedFile[]): Promise<boolean> {
   const blob = snapshotFile();
+  // One builder at a time per snapshot (many one-shot builds may start at once on a new machine);
+  // a lock older than two minutes is taken to be left over from a builder that died.
+  const lock = `${blob}.lock`;
+  const lockAge = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+  if (lockAge > 120_000) rmSync(lock, { force: true });
+  writeFileSync(lock, String(process.pid), { flag: "wx" }); // throws when another builder holds it
   const tmp = `${blob}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  writeFileSync(`${tmp}.libs.json`, JSON.stringify({ ...libs, warm: sample.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }));
+  try {
+    writeFileSync(`${tmp}.libs.json`, JSON.stringify({ ...libs, warm: sample.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }));
+  } catch (error) {
+    rmSync(lock, { force: true });
+    throw error;
+  }
   const script = `
     const { spawnSync } = require("node:child_process");
     const { renameSync, rmSync } = require("node:fs");
-    const [blob, tmp, entry] = process.argv.slice(1);
+    const [blob, tmp, entry, lock] = process.argv.slice(1);
     const r = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--disable-warning=Warning", "--snapshot-blob", tmp, "--build-snapshot", entry], { stdio: "ignore" });
-    try { if (r.status === 0) renameSync(tmp, blob); } finally { rmSync(tmp, { force: true }); rmSync(tmp + ".libs.json", { force: true }); }
+    try { if (r.status === 0) renameSync(tmp, blob); } finally { for (const f of [tmp, tmp + ".libs.json", lock]) rmSync(f, { force: true }); }
   `;
-  const child: ChildProcess = spawn(process.execPath, ["-e", script, blob, tmp, ENTRY], {
+  const child: ChildProcess = spawn(process.execPath, ["-e", script, blob, tmp, ENTRY, lock], {
     detached: true,
     stdio: "ignore",
     env: {
@@ -87,11 +102,10 @@ export function buildSnapshotInBackground(libs: { folder: string; files: Record<
     },
   });
   child.unref();
-  building = new Promise((resolve) => {
+  return new Promise((resolve) => {
     child.on("error", () => resolve(false));
     child.on("close", () => resolve(existsSync(blob)));
   });
-  return building;
 }
 
 /** A started snapshot process, waiting for its one request. */
