@@ -140,16 +140,16 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
         (r) => r.notes.join("; ") || undefined,
       ).then((r) => r.diagnostics));
     }
+    // In-process checks start one after another without waiting for each other: a check that
+    // hands its files to another process (the compiler snapshot) has them sent at once.
     for (const artifact of checked) {
       if (found.has(artifact)) continue;
       const notes: string[] = [];
-      const local = timer.run(
+      found.set(artifact, timer.run(
         `check ${artifact.name}`,
         () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
         () => notes.join("; ") || undefined,
-      );
-      found.set(artifact, local);
-      await local.catch(() => undefined);
+      ));
     }
     const settled = await Promise.allSettled(checked.map((a) => found.get(a)!));
     for (const r of settled) {

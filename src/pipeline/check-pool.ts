@@ -24,14 +24,15 @@ export const WORKER_GROUPS: readonly (readonly string[])[] = [
 ];
 
 /**
- * The groups a process starts. The engine always gets a thread. The TypeScript compiler's thread
- * (with mermaid) costs a second copy of the compiler (~250 ms of CPU) and a thread's start-up; on
- * two cores a one-shot build (the CLI's `build`) is faster with those checks on the main thread
- * (listly: 2.0 s against 2.3 s). A process that lives on (`--watch`, library use) or has a core to
- * spare keeps both.
+ * The groups a process starts. The engine always gets a thread. A one-shot build (the CLI's
+ * `build`) checks the rest on the main thread, and the types in a process started from a
+ * compiler snapshot (generators/typescript/check-process.ts): a TypeScript worker would load a
+ * second copy of the compiler (~250 ms of CPU) and parse the lib files again (listly on 2 cores:
+ * 2.3 s with it, 1.7 s without). A process that lives on (`--watch`, library use) pays those once
+ * and keeps both workers.
  */
-export function workerGroups(oneShot: boolean, cores = availableParallelism()): readonly (readonly string[])[] {
-  return oneShot && cores <= 2 ? WORKER_GROUPS.filter((g) => g.includes("sql")) : WORKER_GROUPS;
+export function workerGroups(oneShot: boolean): readonly (readonly string[])[] {
+  return oneShot ? WORKER_GROUPS.filter((g) => g.includes("sql")) : WORKER_GROUPS;
 }
 
 export type WorkerRequest =
