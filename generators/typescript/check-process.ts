@@ -120,7 +120,9 @@ export interface CheckProcess {
  */
 export function startCheckProcess(): CheckProcess | undefined {
   const blob = snapshotFile();
-  if (!existsSync(blob)) return undefined;
+  // The temp dir may be shared: a snapshot is code, so only one this user wrote is run.
+  const info = statSync(blob, { throwIfNoEntry: false });
+  if (!info?.isFile() || (process.getuid && info.uid !== process.getuid()) || (info.mode & 0o022) !== 0) return undefined;
   const child = spawn(process.execPath, ["--snapshot-blob", blob], { stdio: ["pipe", "pipe", "ignore"] });
   const chunks: Buffer[] = [];
   child.stdout!.on("data", (c: Buffer) => chunks.push(c));

@@ -60,9 +60,15 @@ class Timer {
   constructor(onStep?: (s: StepTiming) => void) {
     this.onStep = onStep;
   }
+  private closed = false;
+  /** Steps that finish after this are not reported (checks whose build already failed). */
+  close(): void {
+    this.closed = true;
+  }
   async run<T>(step: string, fn: () => T | Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
     const start = performance.now();
     const value = await fn();
+    if (this.closed) return value;
     const t: StepTiming = { step, ms: performance.now() - start };
     const d = detail?.(value);
     if (d) t.detail = d;
@@ -110,36 +116,45 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   const artifacts = options.artifacts ?? defaultArtifacts;
 
   const owned = new Map<Artifact, GeneratedFile[]>();
-  for (const artifact of artifacts) {
+  const paths = new Set<string>();
+  const generate = async (artifact: Artifact) => {
     const out = await timer.run(`generate ${artifact.name}`, () => artifact.generate(ctx));
     const files = Array.isArray(out) ? out : out.files;
     if (!Array.isArray(out)) diagnostics.push(...out.diagnostics);
     for (const f of files) {
       assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !f.path.split("/").includes(".."), `artifact ${artifact.name} produced an unsafe path ${f.path}`);
       assert(f.contents.endsWith("\n") && !f.contents.includes("\r"), `artifact ${artifact.name}: ${f.path} must be LF with one trailing newline`);
+      assert(!paths.has(f.path), `two artifacts produced ${f.path}`);
+      paths.add(f.path);
     }
     owned.set(artifact, files);
+  };
+  const byPath = (a: GeneratedFile, b: GeneratedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+  // Checks in workers run concurrently with the main thread; a self-contained worker group (the
+  // engine's) is generated first and starts checking while the main thread generates the rest.
+  const checked = artifacts.filter((a) => a.check);
+  const remote = session ? checked.filter((a) => session.handles(a.name)) : [];
+  const earlyNames = session ? session.early() : [];
+  const early = artifacts.filter((a) => earlyNames.includes(a.name));
+  const found = new Map<Artifact, Promise<Diagnostic[]>>();
+  const checkRemote = (artifact: Artifact) => {
+    const checking = timer.run(`check ${artifact.name}`, () => session!.check(artifact.name, owned.get(artifact)!), (r) => r.notes.join("; ") || undefined).then((r) => r.diagnostics);
+    checking.catch(() => undefined); // awaited below (allSettled); not an unhandled rejection meanwhile
+    found.set(artifact, checking);
+  };
+  for (const artifact of early) await generate(artifact);
+  if (session && early.length && !hasErrors(diagnostics)) {
+    session.begin([...owned.values()].flat().sort(byPath), design, resolved, previous, earlyNames);
+    for (const artifact of remote) if (earlyNames.includes(artifact.name)) checkRemote(artifact);
   }
-  const files = [...owned.values()].flat().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const paths = new Set<string>();
-  for (const f of files) {
-    assert(!paths.has(f.path), `two artifacts produced ${f.path}`);
-    paths.add(f.path);
-  }
+  for (const artifact of artifacts) if (!owned.has(artifact)) await generate(artifact);
+  // Files in artifact order as before, then sorted by path.
+  const files = artifacts.flatMap((a) => owned.get(a)!).sort(byPath);
 
   if (!hasErrors(diagnostics)) {
-    // Checks in workers run concurrently with those on the main thread; findings are kept in artifact order.
-    const checked = artifacts.filter((a) => a.check);
-    const remote = session ? checked.filter((a) => session.handles(a.name)) : [];
     if (session && remote.length) session.begin(files, design, resolved, previous);
-    const found = new Map<Artifact, Promise<Diagnostic[]>>();
-    for (const artifact of remote) {
-      found.set(artifact, timer.run(
-        `check ${artifact.name}`,
-        () => session!.check(artifact.name, owned.get(artifact)!),
-        (r) => r.notes.join("; ") || undefined,
-      ).then((r) => r.diagnostics));
-    }
+    for (const artifact of remote) if (!found.has(artifact)) checkRemote(artifact);
     // In-process checks start one after another without waiting for each other: a check that
     // hands its files to another process (the compiler snapshot) has them sent at once.
     for (const artifact of checked) {
@@ -156,6 +171,9 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
       if (r.status === "rejected") throw r.reason;
       diagnostics.push(...r.value);
     }
+  } else {
+    // A generator found errors after the early checks started: they are left to finish unreported.
+    timer.close();
   }
 
   if (resolved.render && !hasErrors(diagnostics)) {

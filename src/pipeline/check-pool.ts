@@ -24,6 +24,13 @@ export const WORKER_GROUPS: readonly (readonly string[])[] = [
 ];
 
 /**
+ * Groups whose checks read no files but their own artifacts' (the migrations, CHANGES.md): the
+ * build generates them first and starts their checks at once, while the main thread generates
+ * the rest (the engine round trip of a large design takes as long as all the other work).
+ */
+export const SELF_CONTAINED_GROUPS: readonly (readonly string[])[] = [["sql", "evolution"]];
+
+/**
  * The groups a process starts. The engine always gets a thread. A one-shot build (the CLI's
  * `build`) checks the rest on the main thread, and the types in a process started from a
  * compiler snapshot (generators/typescript/check-process.ts): a TypeScript worker would load a
@@ -165,9 +172,22 @@ export class CheckSession {
     return this.names.has(name);
   }
 
-  /** Hands the build's files and context to the workers (once per build). */
-  begin(files: GeneratedFile[], design: NDesign, options: ResolvedOptions, previous?: PreviousBuild): void {
+  /**
+   * The names whose checks can start before the other artifacts are generated: the groups of
+   * SELF_CONTAINED_GROUPS whose every artifact this build checks in the worker (an evolution
+   * check beside a stand-in SQL artifact reads files from outside the group, so it waits).
+   */
+  early(): string[] {
+    return SELF_CONTAINED_GROUPS.filter((g) => g.every((n) => this.names.has(n)) && this.workers.some((w) => w.names.join() === g.join())).flat();
+  }
+
+  /**
+   * Hands the build's files and context to the workers not yet begun that check only `names`
+   * (all of them when `names` is undefined); once per worker and build.
+   */
+  begin(files: GeneratedFile[], design: NDesign, options: ResolvedOptions, previous?: PreviousBuild, names?: readonly string[]): void {
     for (const w of this.workers) {
+      if (this.begun.has(w) || (names && !w.names.filter((n) => this.names.has(n)).every((n) => names.includes(n)))) continue;
       w.post({ type: "build", build: this.build, files, design, options, ...(previous ? { previous } : {}) });
       this.begun.add(w);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadFixture, normalizeOrThrow } from "../../helpers.ts";
@@ -62,6 +62,17 @@ describe("the compiler snapshot process", () => {
       if (!name.endsWith("clean")) expect(inProcess.length, name).toBeGreaterThan(0);
     }
   }, 120_000);
+
+  it("a snapshot others could have written (group- or world-writable) is not run", async () => {
+    const mode = statSync(snapshotFile()).mode & 0o777;
+    try {
+      await chmod(snapshotFile(), 0o666);
+      expect(startCheckProcess()).toBeUndefined();
+    } finally {
+      await chmod(snapshotFile(), mode);
+    }
+    expect(await startCheckProcess()!.check(listly, CHECK_OPTIONS)).toStrictEqual([]);
+  }, 60_000);
 
   it("a damaged snapshot is removed and the caller told to check in process", async () => {
     await writeFile(snapshotFile(), "not a snapshot");
