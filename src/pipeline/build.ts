@@ -116,11 +116,12 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   const artifacts = options.artifacts ?? defaultArtifacts;
 
   const owned = new Map<Artifact, GeneratedFile[]>();
+  const generated = new Map<Artifact, Diagnostic[]>();
   const paths = new Set<string>();
   const generate = async (artifact: Artifact) => {
     const out = await timer.run(`generate ${artifact.name}`, () => artifact.generate(ctx));
     const files = Array.isArray(out) ? out : out.files;
-    if (!Array.isArray(out)) diagnostics.push(...out.diagnostics);
+    generated.set(artifact, Array.isArray(out) ? [] : out.diagnostics);
     for (const f of files) {
       assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !f.path.split("/").includes(".."), `artifact ${artifact.name} produced an unsafe path ${f.path}`);
       assert(f.contents.endsWith("\n") && !f.contents.includes("\r"), `artifact ${artifact.name}: ${f.path} must be LF with one trailing newline`);
@@ -144,11 +145,12 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
     found.set(artifact, checking);
   };
   for (const artifact of early) await generate(artifact);
-  if (session && early.length && !hasErrors(diagnostics)) {
+  if (session && early.length && !hasErrors([...diagnostics, ...[...generated.values()].flat()])) {
     session.begin([...owned.values()].flat().sort(byPath), design, resolved, previous, earlyNames);
     for (const artifact of remote) if (earlyNames.includes(artifact.name)) checkRemote(artifact);
   }
   for (const artifact of artifacts) if (!owned.has(artifact)) await generate(artifact);
+  for (const artifact of artifacts) diagnostics.push(...generated.get(artifact)!); // in artifact order, whatever the generation order
   // Files in artifact order as before, then sorted by path.
   const files = artifacts.flatMap((a) => owned.get(a)!).sort(byPath);
 
