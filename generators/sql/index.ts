@@ -7,7 +7,7 @@ import type { Artifact, ArtifactContext, GeneratedFile, CheckContext } from "../
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { planInitialMigration } from "./plan.ts";
 import { migrationFiles, readMigrations, toSql } from "./format.ts";
-import { parseCheck } from "./parse-check.ts";
+import { parseCheck, sqlParser } from "./parse-check.ts";
 import { engineCheck, sharedPglite } from "./engine.ts";
 import { sqlMigrations } from "../evolution/index.ts";
 
@@ -60,8 +60,11 @@ export const sqlArtifact: Artifact = {
   name: "sql",
   generate: generateSql,
   check: checkSql,
-  // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check.
+  // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check;
+  // the parser loads while PGlite's wasm compiles in the background.
   warm: async (options) => {
-    if (options.engine && !options.databaseUrl) await sharedPglite();
+    const engine = options.engine && !options.databaseUrl ? sharedPglite() : undefined;
+    sqlParser();
+    await engine;
   },
 };

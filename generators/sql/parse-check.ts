@@ -7,7 +7,7 @@
  * Nothing is skipped: a statement that still fails is an error, and allow-listed statements
  * still go through the engine check.
  */
-import nodeSqlParser from "node-sql-parser";
+import { createRequire } from "node:module";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { tokenize } from "./sqltext.ts";
 import { sqlDiag } from "./codes.ts";
@@ -80,11 +80,21 @@ export const PARSER_GAPS: readonly ParserGap[] = [
   ...EVOLUTION_PARSER_GAPS,
 ];
 
-const parser = new nodeSqlParser.Parser();
+type SqlParser = InstanceType<typeof import("node-sql-parser").Parser>;
+let parser: SqlParser | undefined;
+
+/**
+ * node-sql-parser (2.5 MB of JavaScript), loaded on first use: a build's main thread imports this
+ * module to generate SQL, while the check itself runs in the engine's worker.
+ */
+export function sqlParser(): SqlParser {
+  parser ??= new (createRequire(import.meta.url)("node-sql-parser") as typeof import("node-sql-parser")).Parser();
+  return parser;
+}
 
 function parses(sql: string): string | undefined {
   try {
-    parser.astify(sql, { database: "postgresql" });
+    sqlParser().astify(sql, { database: "postgresql" });
     return undefined;
   } catch (e) {
     return (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 300);
