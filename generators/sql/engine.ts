@@ -200,40 +200,31 @@ export async function withServer<T>(url: string, fn: (engine: Engine, schema: st
   await admin.connect();
   const name = `contractor_check_${randomBytes(6).toString("hex")}`;
   try {
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    const client = new pg.Client({ connectionString: target.toString() });
     let ownDatabase = true;
-    try {
-      await admin.query(`CREATE DATABASE ${quote(name)}`);
-    } catch (e) {
-      if ((e as { code?: string }).code !== "42501") throw e;
-      ownDatabase = false;
-    }
-    if (ownDatabase) {
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      const client = new pg.Client({ connectionString: target.toString() });
-      const drop = async () => {
+    // Idempotent, and in place before the database exists: a signal at any point leaves nothing.
+    const drop = async () => {
+      if (ownDatabase) {
         await client.end().catch(() => undefined);
         await admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
-      };
-      return await cleanupOnSignal(drop, async () => {
-        try {
-          await client.connect();
-          const engine = pgEngine(client);
-          await engine.exec(`CREATE SCHEMA ${quote(name)}`);
-          await engine.exec(`SET search_path TO ${quote(name)}`);
-          return await fn(engine, name);
-        } finally {
-          await drop();
-        }
-      });
-    }
-    const engine = pgEngine(admin);
-    const drop = async () => {
-      await admin.query("ROLLBACK").catch(() => undefined);
-      await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+      } else {
+        await admin.query("ROLLBACK").catch(() => undefined);
+        await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+      }
     };
     return await cleanupOnSignal(drop, async () => {
       try {
+        try {
+          await admin.query(`CREATE DATABASE ${quote(name)}`);
+        } catch (e) {
+          // Without the CREATEDB privilege: a throw-away schema in the given database.
+          if ((e as { code?: string }).code !== "42501") throw e;
+          ownDatabase = false;
+        }
+        if (ownDatabase) await client.connect();
+        const engine = pgEngine(ownDatabase ? client : admin);
         await engine.exec(`CREATE SCHEMA ${quote(name)}`);
         await engine.exec(`SET search_path TO ${quote(name)}`);
         return await fn(engine, name);
