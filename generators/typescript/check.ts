@@ -76,10 +76,11 @@ export function typeCheck(files: readonly GeneratedFile[], extra: readonly Gener
 }
 
 /**
- * The check of a one-shot build: in the snapshot process when one was prestarted (check-process.ts),
- * else in process; a one-shot build that found no snapshot has one built for the next.
+ * The artifact's check: in the compiler snapshot process when a one-shot build prestarted one
+ * (check-process.ts), else in process; a one-shot build that found no snapshot has one built for
+ * the next.
  */
-export async function typeCheckOnce(files: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; inSnapshot: boolean }> {
+export async function typeCheckBuild(files: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; inSnapshot: boolean }> {
   const started = takeCheckProcess();
   if (started && started !== "no snapshot") {
     const raw = await started.check(files, CHECK_OPTIONS);

@@ -10,7 +10,7 @@ import type { NDesign } from "../../src/design/normalize.ts";
 import { buildModel } from "./model.ts";
 import { emitTypes } from "./emit-types.ts";
 import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
-import { typeCheckOnce, warmCompiler } from "./check.ts";
+import { typeCheckBuild, warmCompiler } from "./check.ts";
 import { typescriptCodes } from "./codes.ts";
 import { memoByObject } from "../../src/pipeline/memo.ts";
 
@@ -49,7 +49,7 @@ export const typescriptArtifact: Artifact = {
   // The compiler with the lib files parsed (most of a first check), kept for the checks that follow.
   warm: async () => warmCompiler(),
   async check(own, ctx) {
-    const { diagnostics, inSnapshot } = await typeCheckOnce(own);
+    const { diagnostics, inSnapshot } = await typeCheckBuild(own);
     ctx.note(`tsc strict: ${own.length} files, ${diagnostics.length} diagnostics${inSnapshot ? " (compiler snapshot process)" : ""}`);
     return diagnostics;
   },
