@@ -37,7 +37,7 @@ function shimPurify(value: unknown): boolean {
   return true;
 }
 
-export const MERMAID_BUNDLE = "mermaid/dist/mermaid.esm.min.mjs";
+const MERMAID_BUNDLE = "mermaid/dist/mermaid.esm.min.mjs";
 
 /**
  * The bundle's mermaid, with the bundle's own DOMPurify copy shimmed: it is found among the

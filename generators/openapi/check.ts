@@ -1,6 +1,6 @@
 /**
  * The checker of `openapi.yaml`: parses it back, validates it with @apidevtools/swagger-parser
- * (OpenAPI 3.0.3 schema + $ref resolution + its spec rules) and runs the project's lint rules.
+ * (OpenAPI 3.0.3 schema + $ref resolution) and runs the project's lint rules.
  * Every finding is a diagnostic at `openapi.yaml:LINE`.
  *
  * swagger-parser's `validate` is run in its own steps, so that its schema step uses the

@@ -24,7 +24,7 @@ interface AjvLike {
 }
 
 /** swagger-parser's ajv options (lib/validators/schema.js, `initializeAjv`). */
-export const SWAGGER_PARSER_AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false } as const;
+const SWAGGER_PARSER_AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: false } as const;
 
 /** The CommonJS source of the compiled OpenAPI 3.0 schema validator (deterministic). */
 export function oasSchemaValidatorCode(): string {
