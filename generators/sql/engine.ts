@@ -70,7 +70,8 @@ export function dropOtherDatabases(tar: Uint8Array, keepOid: number, databaseOid
       kept.push(tar.subarray(at));
       break;
     }
-    const path = `${text(at + 345, 155)}${text(at + 345, 155) ? "/" : ""}${name}`.replace(/^\/+/, "");
+    const prefix = text(at + 345, 155);
+    const path = `${prefix}${prefix ? "/" : ""}${name}`.replace(/^\/+/, "");
     const size = parseInt(text(at + 124, 12).trim() || "0", 8);
     const next = at + 512 + Math.ceil(size / 512) * 512;
     const isFile = tar[at + 156] === 0x30 || tar[at + 156] === 0;

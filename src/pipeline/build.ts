@@ -151,8 +151,7 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   }
   for (const artifact of artifacts) if (!owned.has(artifact)) await generate(artifact);
   for (const artifact of artifacts) diagnostics.push(...generated.get(artifact)!); // in artifact order, whatever the generation order
-  // Files in artifact order as before, then sorted by path.
-  const files = artifacts.flatMap((a) => owned.get(a)!).sort(byPath);
+  const files = [...owned.values()].flat().sort(byPath);
 
   if (!hasErrors(diagnostics)) {
     if (session && remote.length) session.begin(files, design, resolved, previous);
