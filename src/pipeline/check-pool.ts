@@ -18,17 +18,15 @@ import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
 
 /** Which default artifacts' checks run in which worker (groups share a thread and its caches). */
-export const WORKER_GROUPS: readonly (readonly string[])[] = [
-  ["sql", "evolution"],
-  ["typescript", "mermaid", "markdown"],
-];
-
 /**
- * Groups whose checks read no files but their own artifacts' (the migrations, CHANGES.md): the
- * build generates them first and starts their checks at once, while the main thread generates
- * the rest (the engine round trip of a large design takes as long as all the other work).
+ * The engine's group. Its checks read no files but its own artifacts' (the migrations,
+ * CHANGES.md): the build generates them first and starts their checks at once, while the main
+ * thread generates the rest (the engine round trip of a large design takes as long as all the
+ * other work).
  */
-export const SELF_CONTAINED_GROUPS: readonly (readonly string[])[] = [["sql", "evolution"]];
+export const ENGINE_GROUP: readonly string[] = ["sql", "evolution"];
+
+export const WORKER_GROUPS: readonly (readonly string[])[] = [ENGINE_GROUP, ["typescript", "mermaid", "markdown"]];
 
 /**
  * The groups a process starts. The engine always gets a thread. A one-shot build (the CLI's
@@ -39,7 +37,7 @@ export const SELF_CONTAINED_GROUPS: readonly (readonly string[])[] = [["sql", "e
  * and keeps both workers.
  */
 export function workerGroups(oneShot: boolean): readonly (readonly string[])[] {
-  return oneShot ? WORKER_GROUPS.filter((g) => g.includes("sql")) : WORKER_GROUPS;
+  return oneShot ? [ENGINE_GROUP] : WORKER_GROUPS;
 }
 
 export type WorkerRequest =
@@ -173,12 +171,12 @@ export class CheckSession {
   }
 
   /**
-   * The names whose checks can start before the other artifacts are generated: the groups of
-   * SELF_CONTAINED_GROUPS whose every artifact this build checks in the worker (an evolution
-   * check beside a stand-in SQL artifact reads files from outside the group, so it waits).
+   * The names whose checks can start before the other artifacts are generated: ENGINE_GROUP's,
+   * when this build checks every one of them in the worker (an evolution check beside a stand-in
+   * SQL artifact reads files from outside the group, so it waits).
    */
-  early(): string[] {
-    return SELF_CONTAINED_GROUPS.filter((g) => g.every((n) => this.names.has(n)) && this.workers.some((w) => w.names.join() === g.join())).flat();
+  early(): readonly string[] {
+    return ENGINE_GROUP.every((n) => this.names.has(n)) ? ENGINE_GROUP : [];
   }
 
   /**
