@@ -1,6 +1,6 @@
 /**
  * Mermaid rendering: every diagram of the bundled example rendered to SVG in ONE browser
- * (what `contractor build --render` does: mermaid-cli's `renderMermaid`, one launch) against
+ * (what `contractor build --render` does: mermaid's bundle in pages of one puppeteer-core launch) against
  * running the `mmdc` command once per diagram (a browser launch and a Node start each), with
  * the same browser, flags and Mermaid config. Also the in-process `mermaid.parse` check.
  * Run alone: `npx node bench/mermaid.ts`.

@@ -44,7 +44,7 @@ export interface OpenOptions {
 export async function openPage(file: string, options: OpenOptions = {}): Promise<PageReport> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("no Chromium found (set PUPPETEER_EXECUTABLE_PATH or apt-get install chromium)");
-  const { default: puppeteer } = await import("puppeteer");
+  const { default: puppeteer } = await import("puppeteer-core");
   const profile = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
   const browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: CHROMIUM_ARGS });
   try {

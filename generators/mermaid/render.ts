@@ -1,12 +1,16 @@
 /**
- * Rendering diagrams to SVG with @mermaid-js/mermaid-cli's Node API (`renderMermaid`) in ONE
- * headless browser launched for all diagrams of a build. Puppeteer and mermaid-cli are imported
- * only when rendering is asked for.
+ * Rendering diagrams to SVG with mermaid's own browser bundle (the one the review page ships) in
+ * ONE headless Chrome or Chromium launched for all diagrams of a build, driven by puppeteer-core:
+ * contractor never downloads a browser, it uses the one installed. Puppeteer is imported only
+ * when rendering is asked for. Each diagram renders in a fresh page with every network request
+ * refused, as `mermaid.render` into a container, serialised with `XMLSerializer` (the SVG may
+ * hold HTML labels that are not XML as parsed).
  *
  * SVGs are deterministic: mermaid draws ER boxes with rough.js, whose random seed is pinned
  * (`handDrawnSeed: 1`), and the SVG id is the diagram's file name, not a random one.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
@@ -50,7 +54,10 @@ export function findBrowser(
   return undefined;
 }
 
-/** Puppeteer's own browser path (its download cache), or undefined when it has none. */
+/**
+ * The browser of the full `puppeteer` package (its download cache), when the user installed that
+ * package beside contractor; contractor itself depends only on puppeteer-core, which downloads nothing.
+ */
 export async function puppeteerBrowserPath(): Promise<string | undefined> {
   try {
     const { default: puppeteer } = await import("puppeteer");
@@ -93,7 +100,8 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
       note: "no browser: SVGs skipped",
     };
   }
-  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import("puppeteer"), import("@mermaid-js/mermaid-cli")]);
+  const { default: puppeteer } = await import("puppeteer-core");
+  const bundle = createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
   const userDataDir = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
   let instance: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
   try {
@@ -110,12 +118,11 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
     const browserInstance = instance;
     const renderOne = async (d: GeneratedFile): Promise<GeneratedFile | Diagnostic> => {
       try {
-        const { data } = await renderMermaid(browserInstance, d.contents, "svg", { mermaidConfig: RENDER_CONFIG, svgId: posix.basename(d.path, ".mmd") });
-        const svg = Buffer.from(data).toString("utf8").replace(/\r\n?/g, "\n");
+        const svg = (await renderInPage(browserInstance, bundle, d.contents, posix.basename(d.path, ".mmd"))).replace(/\r\n?/g, "\n");
         return { path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" };
       } catch (error) {
         const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-        return mermaidDiag("mermaid-render-failed", `mermaid-cli could not render the diagram: ${reason}`, d.path);
+        return mermaidDiag("mermaid-render-failed", `mermaid could not render the diagram: ${reason}`, d.path);
       }
     };
     // A few pages of the one browser at a time (each page is its own renderer process); results keep file order.
@@ -131,5 +138,34 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
   } finally {
     await instance?.close().catch(() => undefined);
     await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+type PuppeteerBrowser = Awaited<ReturnType<(typeof import("puppeteer-core"))["default"]["launch"]>>;
+
+/** One diagram to SVG text in a fresh page of `browser`: mermaid's bundle loaded from disk, no network. */
+async function renderInPage(browser: PuppeteerBrowser, bundle: string, definition: string, svgId: string): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    await page.setRequestInterception(true);
+    page.on("request", (r) => void (/^(data|about|blob):/.test(r.url()) ? r.continue() : r.abort()));
+    await page.setContent('<!doctype html><html><body><div id="container"></div></body></html>');
+    await page.addScriptTag({ path: bundle });
+    return await page.$eval(
+      "#container",
+      async (container, { definition, svgId, config }) => {
+        const mermaid = (globalThis as unknown as { mermaid: { initialize(c: object): void; render(id: string, text: string, el: Element): Promise<{ svg: string }> } }).mermaid;
+        await document.fonts.ready;
+        mermaid.initialize({ startOnLoad: false, ...config });
+        const { svg } = await mermaid.render(svgId, definition, container);
+        container.innerHTML = svg;
+        const el = container.getElementsByTagName("svg")[0]!;
+        el.style.backgroundColor = "white";
+        return new XMLSerializer().serializeToString(el);
+      },
+      { definition, svgId, config: RENDER_CONFIG },
+    );
+  } finally {
+    await page.close().catch(() => undefined);
   }
 }

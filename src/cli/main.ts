@@ -3,7 +3,7 @@
  * exit codes (0 success, 1 design or check errors, 2 usage errors). The only place that exits.
  */
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
+import { packageVersion } from "./package-files.ts";
 import { commandHelp, UsageError, type Command } from "./command.ts";
 import { processIo, type Io } from "./io.ts";
 import { buildCommand } from "./commands/build.ts";
@@ -14,8 +14,7 @@ import { draftCommand } from "./commands/draft.ts";
 export const commands: Command[] = [buildCommand, validateCommand, draftCommand, diffCommand];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 export function mainHelp(): string {

@@ -53,6 +53,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** The worker's entry beside this module: `.ts` when running from the sources, `.js` once compiled. */
+const WORKER_ENTRY = import.meta.url.endsWith(".ts") ? "./check-worker.ts" : "./check-worker.js";
+
 class CheckWorker {
   readonly names: readonly string[];
   private readonly worker: Worker;
@@ -63,7 +66,7 @@ class CheckWorker {
   constructor(names: readonly string[]) {
     this.names = names;
     // A worker uses the on-disk compile cache when its process does (bin/contractor.js turns it on).
-    this.worker = new Worker(new URL("./check-worker.ts", import.meta.url), { workerData: { compileCache: getCompileCacheDir() } });
+    this.worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { compileCache: getCompileCacheDir() } });
     this.worker.unref();
     this.worker.on("message", (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);

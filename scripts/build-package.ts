@@ -1,0 +1,23 @@
+/**
+ * Compiles contractor for its npm package: `tsc -p tsconfig.build.json` emits JavaScript and
+ * declarations into dist/ (same layout as the sources, `.ts` imports rewritten to `.js`), then the
+ * files the code loads beside itself at run time are copied next to the compiled modules: the
+ * ajv-generated validators and the compiler snapshot's entry (every `.cjs` under src/ and
+ * generators/). The package runs on a Node without type stripping; the repository keeps running
+ * the sources. `npm pack` runs this first (prepack).
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, globSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = join(root, "dist");
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
+const assets = globSync(["src/**/*.cjs", "generators/**/*.cjs"], { cwd: root }).sort();
+for (const file of assets) cpSync(join(root, file), join(dist, file));
+console.log(`compiled into dist/, with ${assets.length} run-time files beside the modules: ${assets.join(", ")}`);
