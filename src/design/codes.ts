@@ -3,11 +3,18 @@ import { defineCodes } from "./diagnostics.ts";
 /** Codes produced while loading, validating and checking a design. */
 export const designCodes = defineCodes({
   "file-not-found": { severity: "error", doc: "The design file does not exist or cannot be read." },
+  "file-unreadable": { severity: "error", doc: "The design file exists but cannot be read: permission denied, a symbolic-link loop, or an I/O error; the message names the cause." },
+  "not-a-regular-file": { severity: "error", doc: "The design path is a directory, FIFO, socket or device; contractor reads designs only from regular files (a FIFO would block the read forever)." },
   "file-too-large": { severity: "error", doc: "The design file is larger than the size limit (default 5 MB; --max-size). Split it or raise the limit." },
+  "invalid-utf8": { severity: "error", doc: "The file has a byte sequence that is not UTF-8 (the message gives its byte offset, line and column), or a string escapes a lone UTF-16 surrogate; save the file as UTF-8." },
+  "unsupported-encoding": { severity: "error", doc: "The file is UTF-16 or UTF-32 (a byte-order mark or NUL bytes at the start); save it as UTF-8." },
   "parse-error": { severity: "error", doc: "The file is not valid JSON or YAML; the message gives line and column." },
   "duplicate-key": { severity: "error", doc: "A YAML mapping or JSON object repeats a key; the second value would silently win." },
   "yaml-alias-limit": { severity: "error", doc: "The YAML expands too many aliases (an alias bomb); write the values out." },
   "too-deep": { severity: "error", doc: "The document nests deeper than any design needs (64 levels)." },
+  "control-character": { severity: "error", doc: "A key or string (or the file outside strings) contains a control character other than tab and newline: C0 (ESC, BEL, NUL, a CR that is not part of a CRLF line ending), DEL or C1. The message names the character, line and column." },
+  "bidi-control": { severity: "warning", doc: "A key or string contains a bidi embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which can make text display in another order than it is read (Trojan Source). Remove it unless right-to-left text needs it." },
+  "non-finite-number": { severity: "error", doc: "A number is infinite or not a number (`.inf`, `.nan`, or a JSON literal beyond the double range such as 1e400)." },
   "unsupported-version": { severity: "error", doc: "`contractor` is missing or not 1; this tool reads format version 1." },
   "schema-violation": { severity: "error", doc: "The design breaks schemas/design.schema.json (wrong type, missing or unknown property, bad pattern)." },
   "duplicate-name": { severity: "error", doc: "Two items of one collection share a name; names identify items in references and artifacts." },

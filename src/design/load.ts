@@ -4,10 +4,12 @@
  * yaml library both define them as own properties), so schema validation reports them as unknown
  * properties instead of anything touching prototypes.
  */
-import { readFile, stat } from "node:fs/promises";
-import { parseDocument, isMap, isSeq, type Document } from "yaml";
+import { constants, type Stats } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { parseDocument, isMap, isSeq, isScalar, type Document } from "yaml";
 import { designCodes } from "./codes.ts";
 import { diagnosticsFor, type Diagnostic } from "./diagnostics.ts";
+import { checkTextHygiene, lineColumn, rawControlCharacters, type SourceScalar } from "./hygiene.ts";
 
 const diag = diagnosticsFor(designCodes);
 
@@ -28,19 +30,148 @@ export interface LoadOptions {
 
 export async function loadDesignFile(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let size: number;
+  const read = await readDesignBytes(file, maxBytes);
+  if ("diagnostics" in read) return { value: undefined, diagnostics: read.diagnostics };
+  const decoded = decodeUtf8(read.bytes);
+  if ("diagnostic" in decoded) return { value: undefined, diagnostics: [decoded.diagnostic] };
+  return parseDesignText(decoded.text, /\.json$/i.test(file) ? "json" : "auto", maxBytes);
+}
+
+/**
+ * The file's bytes, or a diagnostic for each way a user's path can fail. The path is checked with
+ * stat (a directory, FIFO or device is refused before anything opens it) and again on the open
+ * handle (the path may have been replaced meanwhile); the open is non-blocking so that even then a
+ * FIFO cannot block, and at most `maxBytes + 1` bytes are read whatever the size claims.
+ */
+async function readDesignBytes(file: string, maxBytes: number): Promise<{ bytes: Uint8Array } | { diagnostics: Diagnostic[] }> {
+  const fail = (error: unknown) => ({ diagnostics: [fsDiagnostic(file, error)] });
+  let info: Stats;
   try {
-    const info = await stat(file);
-    if (!info.isFile()) return { value: undefined, diagnostics: [diag("file-not-found", `${file} is not a file`, "")] };
-    size = info.size;
+    info = await stat(file);
+  } catch (error) {
+    return fail(error);
+  }
+  const kind = notRegular(info);
+  if (kind) return { diagnostics: [diag("not-a-regular-file", `${file} is ${kind}, not a design file`, "")] };
+  if (info.size > maxBytes) return { diagnostics: [tooLarge(file, info.size, maxBytes)] };
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return fail(error);
+  }
+  try {
+    const again = notRegular(await handle.stat());
+    if (again) return { diagnostics: [diag("not-a-regular-file", `${file} is ${again}, not a design file`, "")] };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    // The file grew after stat, or stat understated its size.
+    if (total > maxBytes) return { diagnostics: [tooLarge(file, total, maxBytes, "more than ")] };
+    return { bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return fail(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function notRegular(info: Stats): string | undefined {
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+function tooLarge(file: string, size: number, maxBytes: number, prefix = ""): Diagnostic {
+  return diag("file-too-large", `${file} is ${prefix}${formatBytes(size)}; the limit is ${formatBytes(maxBytes)} (raise it with --max-size)`, "");
+}
+
+/** A file-system error of the design path as a diagnostic naming the cause. */
+function fsDiagnostic(file: string, error: unknown): Diagnostic {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return diag("file-not-found", `cannot read ${file}: no such file`, "");
+    case "ENOTDIR":
+      return diag("file-not-found", `cannot read ${file}: a component of the path is not a directory`, "");
+    case "EACCES":
+    case "EPERM":
+      return diag("file-unreadable", `cannot read ${file}: permission denied`, "");
+    case "ELOOP":
+      return diag("file-unreadable", `cannot read ${file}: too many levels of symbolic links`, "");
+    case "ENAMETOOLONG":
+      return diag("file-unreadable", `cannot read ${file}: the path is too long`, "");
+    case "EISDIR":
+      return diag("not-a-regular-file", `${file} is a directory, not a design file`, "");
+    default:
+      return diag("file-unreadable", `cannot read ${file}: ${code ?? (error as Error).message}`, "");
+  }
+}
+
+/**
+ * Strict UTF-8: a bad byte is an error with its position, never a silent U+FFFD. A UTF-8 BOM is
+ * dropped; UTF-16 and UTF-32 files (a BOM, or NUL bytes where ASCII text would start) are named.
+ */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { diagnostic: Diagnostic } {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (bytes.length >= 2 && (b0 === 0 || b1 === 0))) {
+    const which = b0 === 0xff && b1 === 0xfe && bytes[2] === 0 && bytes[3] === 0 ? "UTF-32" : b0 === 0 && b1 === 0 ? "UTF-32" : "UTF-16";
+    return { diagnostic: diag("unsupported-encoding", `the file looks like ${which} (${b0 === 0 || b1 === 0 ? "NUL bytes at the start" : "its byte-order mark"}); save it as UTF-8`, "") };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
-    return { value: undefined, diagnostics: [diag("file-not-found", `cannot read ${file}: no such file`, "")] };
+    const offset = firstInvalidUtf8(bytes);
+    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, offset));
+    const { line, column } = lineColumn(before, before.length);
+    const hex = [...bytes.subarray(offset, offset + 4)].map((x) => x.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+    return { diagnostic: diag("invalid-utf8", `the file is not valid UTF-8: bad byte sequence ${hex}… at byte ${offset} (line ${line}, column ${column}); save the file as UTF-8`, "") };
   }
-  if (size > maxBytes) {
-    return { value: undefined, diagnostics: [diag("file-too-large", `${file} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)} (raise it with --max-size)`, "")] };
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629 §4), or the length. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + need >= n) return i;
+    const second = bytes[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const cont = bytes[i + k]!;
+      if (cont < 0x80 || cont > 0xbf) return i;
+    }
+    i += need + 1;
   }
-  const text = await readFile(file, "utf8");
-  return parseDesignText(text, /\.json$/i.test(file) ? "json" : "auto", maxBytes);
+  return n;
 }
 
 export function parseDesignText(text: string, format: "json" | "yaml" | "auto" = "auto", maxBytes = DEFAULT_MAX_BYTES): LoadResult {
@@ -49,7 +180,12 @@ export function parseDesignText(text: string, format: "json" | "yaml" | "auto" =
   }
   const trimmed = text.replace(/^\uFEFF/, "");
   const looksJson = format === "json" || (format === "auto" && /^\s*[{[]/.test(trimmed));
-  return looksJson ? parseJson(trimmed) : parseYaml(trimmed);
+  const result = looksJson ? parseJson(trimmed) : parseYaml(trimmed);
+  // A failed parse still names raw control characters: they are often why it failed.
+  if (result.value === undefined && result.diagnostics.some((d) => d.code === "parse-error")) {
+    return { value: undefined, diagnostics: [...rawControlCharacters(trimmed), ...result.diagnostics] };
+  }
+  return result;
 }
 
 function parseJson(text: string): LoadResult {
@@ -63,7 +199,7 @@ function parseJson(text: string): LoadResult {
   }
   const duplicate = findDuplicateJsonKey(text);
   if (duplicate) return { value: undefined, diagnostics: [diag("duplicate-key", `duplicate key "${duplicate.key}" at line ${duplicate.line}`, "")] };
-  return { value, diagnostics: [] };
+  return withHygiene(value, checkTextHygiene(text, jsonScalars(text)));
 }
 
 function parseYaml(text: string): LoadResult {
@@ -87,13 +223,93 @@ function parseYaml(text: string): LoadResult {
   }
   const depth = nodeDepth(doc.contents, 0);
   if (depth > MAX_DEPTH) return { value: undefined, diagnostics: [diag("too-deep", `the YAML nests ${depth} levels deep; the limit is ${MAX_DEPTH}`, "")] };
+  let value: unknown;
   try {
-    return { value: doc.toJS({ maxAliasCount: MAX_ALIASES }), diagnostics: [] };
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
     const message = (error as Error).message;
     if (/alias/i.test(message)) return { value: undefined, diagnostics: [diag("yaml-alias-limit", `the YAML expands aliases beyond the limit (${MAX_ALIASES}): ${message}`, "")] };
     return { value: undefined, diagnostics: [diag("parse-error", `invalid YAML: ${message}`, "")] };
   }
+  return withHygiene(value, checkTextHygiene(text, yamlScalars(doc.contents, [])));
+}
+
+/** Hygiene errors withhold the value (nothing downstream sees the text); warnings ride along. */
+function withHygiene(value: unknown, diagnostics: Diagnostic[]): LoadResult {
+  return { value: diagnostics.some((d) => d.severity === "error") ? undefined : value, diagnostics };
+}
+
+/** Every key and scalar of a YAML document with its pointer segments. Aliases are checked where their anchor is. */
+function* yamlScalars(node: unknown, segments: Array<string | number>): Generator<SourceScalar> {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (!isScalar(key)) continue;
+      const name = String(key.value);
+      const here = [...segments, name];
+      if (key.range) yield { segments: here, isKey: true, start: key.range[0], end: key.range[1], value: key.value };
+      yield* yamlScalars(pair.value, here);
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) yield* yamlScalars(node.items[i], [...segments, i]);
+  } else if (isScalar(node) && node.range) {
+    yield { segments, isKey: false, start: node.range[0], end: node.range[1], value: node.value };
+  }
+}
+
+/** Every key, string and number of a JSON text (already parsed once, so well-formed) with its pointer segments. */
+function* jsonScalars(text: string): Generator<SourceScalar> {
+  let i = 0;
+  const space = () => {
+    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  const string = (): [number, number, string] => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    i++;
+    return [start, i, JSON.parse(text.slice(start, i)) as string];
+  };
+  const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  function* value(segments: Array<string | number>): Generator<SourceScalar> {
+    space();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      space();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        space();
+        const [start, end, key] = string();
+        yield { segments: [...segments, key], isKey: true, start, end, value: key };
+        space();
+        i++; // ':'
+        yield* value([...segments, key]);
+        space();
+        if (text[i++] === "}") return;
+      }
+    }
+    if (c === "[") {
+      i++;
+      space();
+      if (text[i] === "]") return void i++;
+      for (let n = 0; ; n++) {
+        yield* value([...segments, n]);
+        space();
+        if (text[i++] === "]") return;
+      }
+    }
+    if (c === '"') {
+      const [start, end, s] = string();
+      yield { segments, isKey: false, start, end, value: s };
+      return;
+    }
+    literal.lastIndex = i;
+    const m = literal.exec(text);
+    const start = i;
+    i = literal.lastIndex;
+    if (m && m[0] !== "true" && m[0] !== "false" && m[0] !== "null") yield { segments, isKey: false, start, end: i, value: Number(m[0]) };
+  }
+  yield* value([]);
 }
 
 function nodeDepth(node: unknown, depth: number): number {

@@ -24,6 +24,20 @@ const oneOf = <T extends string>(description: string, values: readonly T[]) =>
 const list = <T extends TSchema>(description: string, item: T, extra: Record<string, unknown> = {}) =>
   Type.Array(item, { description, ...extra });
 
+// ---- bounds: every number of the format has a realistic range, so a typo such as 1e308 is a
+// diagnostic with a pointer instead of a value no artifact or server can carry ----
+const DAY = 24 * 60 * 60;
+/** Ten years: the longest lifetime (token, session, cache) a design can state. */
+const MAX_TTL_SECONDS = 10 * 365 * DAY;
+/** Requests, bursts and throughput: a billion is beyond any single API's tier. */
+const MAX_RATE = 1_000_000_000;
+/** PostgreSQL's limit on the length of varchar(n). */
+const MAX_VARCHAR_LENGTH = 10_485_760;
+/** An hour: no latency budget is longer. */
+const MAX_LATENCY_MS = 60 * 60 * 1000;
+/** Value bounds: up to 1e21 a number prints as plain digits in SQL, TypeScript and OpenAPI; every column type but numeric is far smaller. */
+const MAX_BOUND = 1e21;
+
 // ---- naming patterns (also enforced for hostile input: anything else is a diagnostic) ----
 export const PATTERNS = {
   pascal: "^[A-Z][A-Za-z0-9]{0,119}$",
@@ -53,10 +67,10 @@ export const FIELD_TYPES = [...SCALAR_TYPES, "enum", "array"] as const;
 export const PROPERTY_TYPES = [...FIELD_TYPES, "ref"] as const;
 
 const constraints = {
-  maxLength: optInt("Maximum length in characters (string, email, url). `string` defaults to 255.", { minimum: 1, maximum: 10485760 }),
-  minLength: optInt("Minimum length in characters.", { minimum: 0 }),
-  minimum: Type.Optional(Type.Number({ description: "Smallest allowed value (integer, bigint, decimal)." })),
-  maximum: Type.Optional(Type.Number({ description: "Largest allowed value (integer, bigint, decimal)." })),
+  maxLength: optInt("Maximum length in characters (string, email, url). `string` defaults to 255.", { minimum: 1, maximum: MAX_VARCHAR_LENGTH }),
+  minLength: optInt("Minimum length in characters.", { minimum: 0, maximum: MAX_VARCHAR_LENGTH }),
+  minimum: Type.Optional(Type.Number({ description: "Smallest allowed value (integer, bigint, decimal).", minimum: -MAX_BOUND, maximum: MAX_BOUND })),
+  maximum: Type.Optional(Type.Number({ description: "Largest allowed value (integer, bigint, decimal).", minimum: -MAX_BOUND, maximum: MAX_BOUND })),
   pattern: optStr("ECMAScript regular expression the value must match (API validation only, not a database check)."),
   precision: optInt("Total digits of a decimal (1–1000). Defaults to 12.", { minimum: 1, maximum: 1000 }),
   scale: optInt("Digits after the decimal point of a decimal. Defaults to 2.", { minimum: 0, maximum: 1000 }),
@@ -241,7 +255,7 @@ export const ResponseSchema = closed("The success response.", {
 });
 
 export const CachingSchema = closed("HTTP caching of a GET response.", {
-  maxAgeSeconds: optInt("Cache-Control max-age in seconds (0 means revalidate every time).", { minimum: 0 }),
+  maxAgeSeconds: optInt("Cache-Control max-age in seconds (0 means revalidate every time).", { minimum: 0, maximum: MAX_TTL_SECONDS }),
   scope: Type.Optional(oneOf("`private` (per user, the default) or `public` (shared caches and CDNs).", ["private", "public"] as const)),
   etag: optBool("Send an ETag and honour If-None-Match with 304 Not Modified."),
   noStore: optBool("Cache-Control: no-store (sensitive data)."),
@@ -329,10 +343,10 @@ export const ErrorSchema = closed("An entry of the error catalog: the `code` of 
 
 export const RateLimitSchema = closed("A rate-limit tier: exceeding it yields 429 with RateLimit and Retry-After headers.", {
   name: camelName("Tier"),
-  requests: Type.Integer({ minimum: 1, description: "Requests allowed per window." }),
-  windowSeconds: Type.Integer({ minimum: 1, description: "Window length in seconds." }),
+  requests: Type.Integer({ minimum: 1, maximum: MAX_RATE, description: "Requests allowed per window." }),
+  windowSeconds: Type.Integer({ minimum: 1, maximum: 365 * DAY, description: "Window length in seconds (at most a year)." }),
   scope: oneOf("What the budget is counted per.", ["user", "ip", "api-key", "client"] as const),
-  burst: optInt("Extra requests allowed in a short burst.", { minimum: 0 }),
+  burst: optInt("Extra requests allowed in a short burst.", { minimum: 0, maximum: MAX_RATE }),
   description: description("the tier"),
 });
 
@@ -343,8 +357,8 @@ export const AuthSchemeSchema = closed("An authentication scheme; fill the block
   type: oneOf("`jwt` bearer tokens, `oauth2` authorization code (+PKCE), `api-key`, or cookie `session`.", AUTH_TYPES),
   description: description("the scheme"),
   jwt: Type.Optional(closed("JWT bearer access tokens with refresh tokens.", {
-    accessTokenTtlSeconds: Type.Integer({ minimum: 1, description: "Access token lifetime." }),
-    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1 }),
+    accessTokenTtlSeconds: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, description: "Access token lifetime." }),
+    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
     refreshRotation: optBool("Each refresh returns a new refresh token and invalidates the old one."),
     reuseDetection: optBool("Reuse of a rotated refresh token revokes the whole token family."),
     algorithm: optStr("Signing algorithm, e.g. ES256 or RS256.", { pattern: "^[A-Z]{2}[0-9]{3}$" }),
@@ -355,18 +369,18 @@ export const AuthSchemeSchema = closed("An authentication scheme; fill the block
     tokenUrl: str("Token endpoint URL.", { pattern: "^https://" }),
     refreshUrl: optStr("Refresh endpoint URL.", { pattern: "^https://" }),
     pkce: optBool("Require PKCE (S256). Mandatory for mobile and single-page clients."),
-    accessTokenTtlSeconds: optInt("Access token lifetime.", { minimum: 1 }),
-    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1 }),
+    accessTokenTtlSeconds: optInt("Access token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
+    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
     refreshRotation: optBool("Refresh tokens are rotated on use."),
   })),
   apiKey: Type.Optional(closed("An API key for server-to-server partners.", {
     in: oneOf("Where the key travels.", ["header", "query"] as const),
     name: str("Header or query parameter name.", { pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$" }),
-    rotationDays: optInt("How often keys must be rotated.", { minimum: 1 }),
+    rotationDays: optInt("How often keys must be rotated.", { minimum: 1, maximum: 3650 }),
   })),
   session: Type.Optional(closed("A server-side session referenced by a cookie.", {
     cookieName: str("Cookie name.", { pattern: "^[A-Za-z0-9_-]{1,64}$" }),
-    ttlSeconds: Type.Integer({ minimum: 1, description: "Idle lifetime." }),
+    ttlSeconds: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, description: "Idle lifetime." }),
   })),
   operations: Type.Optional(closed("The endpoints that implement the flow (used by the auth sequence diagram and the design document).", {
     signIn: optStr("operationId that signs in and issues tokens.", { pattern: PATTERNS.camel }),
@@ -432,9 +446,9 @@ export const ArchitectureSchema = closed("Architecture: pattern, services, infra
   performance: Type.Optional(list("Latency and throughput targets.", closed("A performance target.", {
     name: camelName("Target"),
     operations: Type.Optional(list("operationIds covered; all when omitted.", str("An operationId.", { pattern: PATTERNS.camel }))),
-    p95Ms: Type.Integer({ minimum: 1, description: "95th percentile latency budget, ms." }),
-    p99Ms: Type.Integer({ minimum: 1, description: "99th percentile latency budget, ms." }),
-    throughputRps: optInt("Sustained requests per second.", { minimum: 1 }),
+    p95Ms: Type.Integer({ minimum: 1, maximum: MAX_LATENCY_MS, description: "95th percentile latency budget, ms." }),
+    p99Ms: Type.Integer({ minimum: 1, maximum: MAX_LATENCY_MS, description: "99th percentile latency budget, ms." }),
+    throughputRps: optInt("Sustained requests per second.", { minimum: 1, maximum: MAX_RATE }),
     description: description("the target"),
   }))),
   scaling: Type.Optional(list("Scaling notes (statelessness, read replicas, partitioning…).", str("A note.", { minLength: 1 }))),

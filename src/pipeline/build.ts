@@ -87,7 +87,9 @@ export async function validate(input: DesignInput, options: Pick<BuildOptions, "
   if (hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics, timings: timer.timings };
   const result = await timer.run("validate", () => validateDesign(loaded.value));
   const design = result.design && !hasErrors(result.diagnostics) ? normalizeDesign(result.design) : undefined;
-  return { ok: !hasErrors(result.diagnostics), diagnostics: result.diagnostics, timings: timer.timings, ...(design ? { design } : {}) };
+  // Load warnings (bidi controls in the text) ride along with the validation diagnostics.
+  const diagnostics = [...loaded.diagnostics, ...result.diagnostics];
+  return { ok: !hasErrors(diagnostics), diagnostics, timings: timer.timings, ...(design ? { design } : {}) };
 }
 
 export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
