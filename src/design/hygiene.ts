@@ -36,6 +36,14 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 /** Raw in the source, CR is allowed only as part of a CRLF line ending. */
 const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/gu;
 
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+/** A string quoted for a message, control and bidi characters written as `\u{…}` escapes. */
+export function escapeText(text: string): string {
+  const shown = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  return `"${shown.replace(new RegExp(UNSAFE.source, "gu"), (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`)}"`;
+}
+
 /** At most this many findings of one kind are listed; a binary file would otherwise print thousands. */
 const MAX_FINDINGS = 50;
 
@@ -83,8 +91,11 @@ export function checkTextHygiene(text: string, scalars: Iterable<SourceScalar>):
   const warnings: Diagnostic[] = [];
   const covered: Array<[number, number]> = [];
   for (const s of scalars) {
-    const where = pointer(...s.segments);
-    const what = s.isKey ? "the key" : "the string";
+    // A pointer through a key holding such a character stops above that key, so that printing a
+    // diagnostic never writes the character itself to a terminal; the message shows it escaped.
+    const cut = s.segments.findIndex((seg) => typeof seg === "string" && UNSAFE.test(seg));
+    const where = pointer(...s.segments.slice(0, cut === -1 ? s.segments.length : cut));
+    const what = s.isKey ? `the key ${escapeText(String(s.value))}` : "the string";
     if (typeof s.value === "number" && !Number.isFinite(s.value)) {
       if (errors.length < MAX_FINDINGS) errors.push(diag("non-finite-number", `${String(s.value)} is not a finite number (${at(text, s.start)}); write the bound or value out`, where));
       continue;
