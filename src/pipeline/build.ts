@@ -10,6 +10,8 @@ import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
 import { resolveOptions, type Artifact, type GeneratedFile, type ResolvedOptions, type PreviousBuild, type MigrationFormat } from "./artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
+import { openOutDir, type OpenOutDir } from "./out-dir.ts";
+import { fsDiagnostic } from "./fs-errors.ts";
 import { CheckSession, workerArtifacts, workersEnabled } from "./check-pool.ts";
 
 export { resolveOptions } from "./artifact.ts";
@@ -31,6 +33,10 @@ export interface BuildOptions {
   onStep?: (step: StepTiming) => void;
   /** Override the artifact list (tests). */
   artifacts?: readonly Artifact[];
+  /** How long to wait for another build holding the out dir's lock (default 5 minutes). */
+  lockTimeoutMs?: number;
+  /** Told when the build has to wait (for another build's lock). */
+  onNotice?: (message: string) => void;
 }
 
 export interface StepTiming {
@@ -110,10 +116,42 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   const validated = await validate(input, { ...options, onStep: (s) => options.onStep?.(s) });
   timer.timings.push(...validated.timings);
   if (!validated.design) return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
-  const design = validated.design;
   const diagnostics: Diagnostic[] = [...validated.diagnostics];
 
-  const previous: PreviousBuild | undefined = options.out ? await readPrevious(options.out) : undefined;
+  // A writing build holds the out dir's lock from before the previous build is read (an
+  // interrupted write recovered first) until its own write is done.
+  let out: OpenOutDir | undefined;
+  try {
+    if (options.out && !options.check) {
+      out = await openOutDir(options.out, {
+        ...("file" in input ? { designFile: input.file } : {}),
+        ...(options.lockTimeoutMs !== undefined ? { timeoutMs: options.lockTimeoutMs } : {}),
+        ...(options.onNotice ? { onWait: options.onNotice } : {}),
+      });
+      diagnostics.push(...out.diagnostics);
+    }
+    return await buildIn(out?.dir ?? options.out, validated.design, diagnostics, options, resolved, session, timer);
+  } catch (error) {
+    // The file system said no (or the out dir is not one contractor may write): a diagnostic.
+    const found = fsDiagnostic(error);
+    if (!found) throw error;
+    return { ...base, ok: false, diagnostics: [...diagnostics, found], timings: timer.timings, design: validated.design };
+  } finally {
+    await out?.release();
+  }
+}
+
+async function buildIn(
+  outDir: string | undefined,
+  design: NDesign,
+  diagnostics: Diagnostic[],
+  options: BuildOptions,
+  resolved: ResolvedOptions,
+  session: CheckSession | undefined,
+  timer: Timer,
+): Promise<BuildResult> {
+  const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
+  const previous: PreviousBuild | undefined = outDir ? await readPrevious(outDir) : undefined;
   const ctx = { design, options: resolved, ...(previous ? { previous } : {}) };
   const artifacts = options.artifacts ?? defaultArtifacts;
 
@@ -199,12 +237,12 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   }
 
   const ok = !hasErrors(diagnostics);
-  if (!ok || !options.out) return { ...base, ok, diagnostics, files, timings: timer.timings, design };
+  if (!ok || !outDir) return { ...base, ok, diagnostics, files, timings: timer.timings, design };
   if (options.check) {
-    const stale = await timer.run("compare", () => compareOutDir(options.out!, files));
+    const stale = await timer.run("compare", () => compareOutDir(outDir, files));
     for (const s of stale) diagnostics.push({ code: "out-of-date", severity: "error", message: `${s.path} is ${s.reason}; run contractor build`, path: `${s.path}` });
     return { ...base, ok: stale.length === 0, diagnostics, files, timings: timer.timings, stale, design };
   }
-  await timer.run("write", () => writeOutDir(options.out!, files), () => `${files.length} files`);
+  await timer.run("write", () => writeOutDir(outDir, files), () => `${files.length} files`);
   return { ...base, ok, diagnostics, files, timings: timer.timings, written: true, design };
 }

@@ -16,6 +16,7 @@ import { invalidCases, invalidDir } from "../fixtures/invalid-cases.ts";
 import { semanticCases } from "../design/semantic-cases.ts";
 import { designWith } from "../design/base.ts";
 import { fixturePath } from "../helpers.ts";
+import { outDirCodesProduced } from "../pipeline/out-dir-cases.ts";
 
 /** Codes produced by running the inputs of the design tests. */
 async function designCodesProduced(): Promise<Set<string>> {
@@ -29,14 +30,14 @@ async function designCodesProduced(): Promise<Set<string>> {
   return seen;
 }
 
-/** `--check` against an out dir whose file was edited by hand. */
+/** `--check` against an out dir whose file was edited by hand; the out-dir and file-system situations. */
 async function pipelineCodesProduced(): Promise<Set<string>> {
   const echo: Artifact = { name: "echo", generate: ({ design }) => [{ path: "echo.txt", contents: `${design.info.title}\n` }] };
   const out = join(await mkdtemp(join(tmpdir(), "contractor-registry-")), "out");
   await build({ file: fixturePath("listly") }, { out, artifacts: [echo] });
   await writeFile(join(out, "echo.txt"), "edited\n");
   const r = await build({ file: fixturePath("listly") }, { out, check: true, artifacts: [echo] });
-  return new Set(r.diagnostics.map((d) => d.code));
+  return new Set([...r.diagnostics.map((d) => d.code), ...(await outDirCodesProduced())]);
 }
 
 /** Tables whose codes this file proves are produced. Generator tables are covered by their own tests. */
