@@ -10,8 +10,9 @@ import { buildCommand } from "./commands/build.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { draftCommand } from "./commands/draft.ts";
+import { initCommand } from "./commands/init.ts";
 
-export const commands: Command[] = [buildCommand, validateCommand, draftCommand, diffCommand];
+export const commands: Command[] = [initCommand, buildCommand, validateCommand, draftCommand, diffCommand];
 
 function version(): string {
   return packageVersion();

@@ -13,6 +13,7 @@ import { htmlCodes } from "../../generators/html/codes.ts";
 import { typescriptCodes } from "../../generators/typescript/codes.ts";
 import { evolutionCodes } from "../../generators/evolution/codes.ts";
 import { sqlCodes } from "../../generators/sql/codes.ts";
+import { cliCodes } from "../cli/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -25,6 +26,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   typescript: typescriptCodes,
   evolution: evolutionCodes,
   sql: sqlCodes,
+  cli: cliCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(
