@@ -10,6 +10,7 @@ import { buildCommand } from "./commands/build.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { diffCommand } from "./commands/diff.ts";
 import { draftCommand } from "./commands/draft.ts";
+import { fsDiagnostic } from "../pipeline/fs-errors.ts";
 import { initCommand } from "./commands/init.ts";
 
 export const commands: Command[] = [initCommand, buildCommand, validateCommand, draftCommand, diffCommand];
@@ -64,6 +65,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`contractor ${command.name}: ${(error as Error).message}\n\n${commandHelp(command)}`);
       return 2;
+    }
+    // A file-system error that reached here is the user's situation (a full disk, a read-only
+    // mount), not a bug: one diagnostic line and exit 1. Anything else is a bug and is rethrown.
+    const fs = fsDiagnostic(error);
+    if (fs) {
+      io.stderr(`contractor ${command.name}: ${fs.severity}  ${fs.code}  ${fs.message}\n`);
+      return 1;
     }
     throw error;
   }

@@ -43,7 +43,7 @@ export const buildCommand = defineCommand({
 
     const buildOnce = async (): Promise<boolean> => {
       const started = performance.now();
-      const result = await build({ file }, { out, check: Boolean(values.check), ...options, maxBytes, onStep: progressPrinter(io, json) });
+      const result = await build({ file }, { out, check: Boolean(values.check), ...options, maxBytes, onStep: progressPrinter(io, json), onNotice: (m) => !json && io.stderr(`${m}\n`) });
       const took = watching ? ` in ${Math.round(performance.now() - started)} ms` : "";
       if (json) {
         const report = {
