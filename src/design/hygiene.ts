@@ -17,16 +17,15 @@ import { diagnosticsFor, pointer, type Diagnostic } from "./diagnostics.ts";
 
 const diag = diagnosticsFor(designCodes);
 
-/** A key or scalar of the source document: where it is and what it parsed to. */
-export interface SourceScalar {
-  segments: Array<string | number>;
-  /** True for a mapping key: `segments` then ends with the key itself. */
-  isKey: boolean;
-  /** Offsets of the scalar's source text, end exclusive. */
-  start: number;
-  end: number;
-  value: unknown;
-}
+/**
+ * Visits a key or scalar of the source document: the path to it (a live stack, valid only during
+ * the call; for a key it ends with the key itself), whether it is a key, its source offsets (end
+ * exclusive) and the value it parsed to.
+ */
+export type ScalarVisitor = (segments: ReadonlyArray<string | number>, isKey: boolean, start: number, end: number, value: unknown) => void;
+
+/** Walks every key and scalar of a parsed document, calling `visit` for each. */
+export type ScalarWalk = (visit: ScalarVisitor) => void;
 
 /** Characters that are an error anywhere in the design's strings. CR included: YAML and JSON turn line endings into LF, so a CR in a value was written as an escape or a lone CR. */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
@@ -37,6 +36,17 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/gu;
 
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+/** Anything a string is checked for: control and bidi characters, surrogate halves (paired ones included; the exact test follows). */
+const SUSPECT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
+
+/**
+ * A JSON pointer that stops above the first key holding a control or bidi character, so that
+ * printing a diagnostic never writes the character itself to a terminal; messages show it escaped.
+ */
+function safePointer(segments: ReadonlyArray<string | number>): string {
+  const cut = segments.findIndex((seg) => typeof seg === "string" && UNSAFE.test(seg));
+  return pointer(...(cut === -1 ? segments : segments.slice(0, cut)));
+}
 
 /** A string quoted for a message, control and bidi characters written as `\u{…}` escapes. */
 export function escapeText(text: string): string {
@@ -85,53 +95,56 @@ const at = (text: string, offset: number) => {
   return `line ${line}, column ${column}`;
 };
 
-/** Checks every key, string and number of the document; `scalars` lists them with their source ranges. */
-export function checkTextHygiene(text: string, scalars: Iterable<SourceScalar>): Diagnostic[] {
+/** Checks every key, string and number of the document that `walk` visits. */
+export function checkTextHygiene(text: string, walk: ScalarWalk): Diagnostic[] {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const covered: Array<[number, number]> = [];
-  for (const s of scalars) {
-    // A pointer through a key holding such a character stops above that key, so that printing a
-    // diagnostic never writes the character itself to a terminal; the message shows it escaped.
-    const cut = s.segments.findIndex((seg) => typeof seg === "string" && UNSAFE.test(seg));
-    const where = pointer(...s.segments.slice(0, cut === -1 ? s.segments.length : cut));
-    const what = s.isKey ? `the key ${escapeText(String(s.value))}` : "the string";
-    if (typeof s.value === "number" && !Number.isFinite(s.value)) {
-      if (errors.length < MAX_FINDINGS) errors.push(diag("non-finite-number", `${String(s.value)} is not a finite number (${at(text, s.start)}); write the bound or value out`, where));
-      continue;
+  walk((segments, isKey, start, end, value) => {
+    if (typeof value === "number") {
+      if (!Number.isFinite(value) && errors.length < MAX_FINDINGS) {
+        errors.push(diag("non-finite-number", `${String(value)} is not a finite number (${at(text, start)}); write the bound or value out`, safePointer(segments)));
+      }
+      return;
     }
-    if (typeof s.value !== "string") continue;
-    const value = s.value;
+    // Almost every string is clean: one test decides, the rest runs only for a finding.
+    if (typeof value !== "string" || !SUSPECT.test(value)) return;
+    const where = safePointer(segments);
+    const what = isKey ? `the key ${escapeText(value)}` : "the string";
     if (LONE_SURROGATE.test(value)) {
-      if (errors.length < MAX_FINDINGS) errors.push(diag("invalid-utf8", `${what} holds a lone UTF-16 surrogate (an escape such as \\ud800), which no UTF-8 file can carry (${at(text, s.start)})`, where));
-      continue;
+      if (errors.length < MAX_FINDINGS) errors.push(diag("invalid-utf8", `${what} holds a lone UTF-16 surrogate (an escape such as \\ud800), which no UTF-8 file can carry (${at(text, start)})`, where));
+      return;
     }
-    const source = text.slice(s.start, s.end);
+    const source = text.slice(start, end);
     const found = (re: RegExp) => [...new Set(value.match(re) ?? [])];
     for (const c of found(CONTROL)) {
       const raw = source.indexOf(c);
-      if (raw !== -1) covered.push([s.start, s.end]);
+      if (raw !== -1) covered.push([start, end]);
       if (errors.length < MAX_FINDINGS) {
-        errors.push(diag("control-character", `${what} contains the control character ${describeChar(c)} (${at(text, raw === -1 ? s.start : s.start + raw)}); only tab and newline are allowed`, where));
+        errors.push(diag("control-character", `${what} contains the control character ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}); only tab and newline are allowed`, where));
       }
     }
     for (const c of found(BIDI)) {
       const raw = source.indexOf(c);
       if (warnings.length < MAX_FINDINGS) {
-        warnings.push(diag("bidi-control", `${what} contains ${describeChar(c)} (${at(text, raw === -1 ? s.start : s.start + raw)}), which can make text display in another order than it is read; remove it unless the text needs it`, where));
+        warnings.push(diag("bidi-control", `${what} contains ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}), which can make text display in another order than it is read; remove it unless the text needs it`, where));
       }
     }
-  }
-  errors.push(...rawControlCharacters(text, covered).slice(0, Math.max(0, MAX_FINDINGS - errors.length)));
+  });
+  if (errors.length < MAX_FINDINGS) errors.push(...rawControlCharacters(text, covered).slice(0, MAX_FINDINGS - errors.length));
   return [...errors, ...warnings];
 }
 
 /** Raw control characters of the source outside the given ranges (comments, whitespace, unparsed text). */
 export function rawControlCharacters(text: string, covered: ReadonlyArray<readonly [number, number]> = []): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Matches come in offset order; walk the sorted ranges alongside them.
+  const ranges = [...covered].sort((a, b) => a[0] - b[0]);
+  let k = 0;
   for (const m of text.matchAll(RAW_CONTROL)) {
     const offset = m.index;
-    if (covered.some(([s, e]) => offset >= s && offset < e)) continue;
+    while (k < ranges.length && ranges[k]![1] <= offset) k++;
+    if (k < ranges.length && ranges[k]![0] <= offset) continue;
     out.push(diag("control-character", `the file contains the control character ${describeChar(m[0])} outside any string value (${at(text, offset)}); only tab, newline and CRLF line endings are allowed`, ""));
     if (out.length >= MAX_FINDINGS) break;
   }

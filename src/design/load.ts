@@ -9,7 +9,7 @@ import { open, stat } from "node:fs/promises";
 import { parseDocument, isMap, isSeq, isScalar, type Document } from "yaml";
 import { designCodes } from "./codes.ts";
 import { diagnosticsFor, type Diagnostic } from "./diagnostics.ts";
-import { checkTextHygiene, lineColumn, rawControlCharacters, type SourceScalar } from "./hygiene.ts";
+import { checkTextHygiene, lineColumn, rawControlCharacters, type ScalarWalk } from "./hygiene.ts";
 
 const diag = diagnosticsFor(designCodes);
 
@@ -199,7 +199,7 @@ function parseJson(text: string): LoadResult {
   }
   const duplicate = findDuplicateJsonKey(text);
   if (duplicate) return { value: undefined, diagnostics: [diag("duplicate-key", `duplicate key "${duplicate.key}" at line ${duplicate.line}`, "")] };
-  return withHygiene(value, checkTextHygiene(text, jsonScalars(text)));
+  return withHygiene(value, checkTextHygiene(text, jsonWalk(text)));
 }
 
 function parseYaml(text: string): LoadResult {
@@ -231,7 +231,7 @@ function parseYaml(text: string): LoadResult {
     if (/alias/i.test(message)) return { value: undefined, diagnostics: [diag("yaml-alias-limit", `the YAML expands aliases beyond the limit (${MAX_ALIASES}): ${message}`, "")] };
     return { value: undefined, diagnostics: [diag("parse-error", `invalid YAML: ${message}`, "")] };
   }
-  return withHygiene(value, checkTextHygiene(text, yamlScalars(doc.contents, [])));
+  return withHygiene(value, checkTextHygiene(text, yamlWalk(doc.contents)));
 }
 
 /** Hygiene errors withhold the value (nothing downstream sees the text); warnings ride along. */
@@ -239,77 +239,98 @@ function withHygiene(value: unknown, diagnostics: Diagnostic[]): LoadResult {
   return { value: diagnostics.some((d) => d.severity === "error") ? undefined : value, diagnostics };
 }
 
-/** Every key and scalar of a YAML document with its pointer segments. Aliases are checked where their anchor is. */
-function* yamlScalars(node: unknown, segments: Array<string | number>): Generator<SourceScalar> {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const key = pair.key;
-      if (!isScalar(key)) continue;
-      const name = String(key.value);
-      const here = [...segments, name];
-      if (key.range) yield { segments: here, isKey: true, start: key.range[0], end: key.range[1], value: key.value };
-      yield* yamlScalars(pair.value, here);
-    }
-  } else if (isSeq(node)) {
-    for (let i = 0; i < node.items.length; i++) yield* yamlScalars(node.items[i], [...segments, i]);
-  } else if (isScalar(node) && node.range) {
-    yield { segments, isKey: false, start: node.range[0], end: node.range[1], value: node.value };
-  }
+/** Walks every key and scalar of a YAML document. Aliases are checked where their anchor is. */
+function yamlWalk(root: unknown): ScalarWalk {
+  return (visit) => {
+    const path: Array<string | number> = [];
+    const node = (n: unknown): void => {
+      if (isMap(n)) {
+        for (const pair of n.items) {
+          const key = pair.key;
+          if (!isScalar(key)) continue;
+          path.push(String(key.value));
+          if (key.range) visit(path, true, key.range[0], key.range[1], key.value);
+          node(pair.value);
+          path.pop();
+        }
+      } else if (isSeq(n)) {
+        for (let i = 0; i < n.items.length; i++) {
+          path.push(i);
+          node(n.items[i]);
+          path.pop();
+        }
+      } else if (isScalar(n) && n.range) visit(path, false, n.range[0], n.range[1], n.value);
+    };
+    node(root);
+  };
 }
 
-/** Every key, string and number of a JSON text (already parsed once, so well-formed) with its pointer segments. */
-function* jsonScalars(text: string): Generator<SourceScalar> {
-  let i = 0;
-  const space = () => {
-    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
-  };
-  const string = (): [number, number, string] => {
-    const start = i++;
-    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-    i++;
-    return [start, i, JSON.parse(text.slice(start, i)) as string];
-  };
-  const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  function* value(segments: Array<string | number>): Generator<SourceScalar> {
-    space();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      space();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        space();
-        const [start, end, key] = string();
-        yield { segments: [...segments, key], isKey: true, start, end, value: key };
-        space();
-        i++; // ':'
-        yield* value([...segments, key]);
-        space();
-        if (text[i++] === "}") return;
+/** Walks every key, string and number of a JSON text (already parsed once, so well-formed). */
+function jsonWalk(text: string): ScalarWalk {
+  return (visit) => {
+    const path: Array<string | number> = [];
+    let i = 0;
+    const space = () => {
+      for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
+    };
+    const string = (): [number, string] => {
+      const start = i++;
+      let escaped = false;
+      for (let c = text.charCodeAt(i); c !== 34; c = text.charCodeAt(i)) {
+        if (c === 92) {
+          escaped = true;
+          i += 2;
+        } else i++;
       }
-    }
-    if (c === "[") {
       i++;
+      return [start, escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1)];
+    };
+    const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+    const value = (): void => {
       space();
-      if (text[i] === "]") return void i++;
-      for (let n = 0; ; n++) {
-        yield* value([...segments, n]);
+      const c = text[i];
+      if (c === "{") {
+        i++;
         space();
-        if (text[i++] === "]") return;
+        if (text[i] === "}") return void i++;
+        for (;;) {
+          space();
+          const [start, key] = string();
+          path.push(key);
+          visit(path, true, start, i, key);
+          space();
+          i++; // ':'
+          value();
+          path.pop();
+          space();
+          if (text[i++] === "}") return;
+        }
       }
-    }
-    if (c === '"') {
-      const [start, end, s] = string();
-      yield { segments, isKey: false, start, end, value: s };
-      return;
-    }
-    literal.lastIndex = i;
-    const m = literal.exec(text);
-    const start = i;
-    i = literal.lastIndex;
-    if (m && m[0] !== "true" && m[0] !== "false" && m[0] !== "null") yield { segments, isKey: false, start, end: i, value: Number(m[0]) };
-  }
-  yield* value([]);
+      if (c === "[") {
+        i++;
+        space();
+        if (text[i] === "]") return void i++;
+        for (let n = 0; ; n++) {
+          path.push(n);
+          value();
+          path.pop();
+          space();
+          if (text[i++] === "]") return;
+        }
+      }
+      if (c === '"') {
+        const [start, s] = string();
+        visit(path, false, start, i, s);
+        return;
+      }
+      literal.lastIndex = i;
+      const m = literal.exec(text);
+      const start = i;
+      i = literal.lastIndex;
+      if (m && m[0] !== "true" && m[0] !== "false" && m[0] !== "null") visit(path, false, start, i, Number(m[0]));
+    };
+    value();
+  };
 }
 
 function nodeDepth(node: unknown, depth: number): number {
