@@ -298,7 +298,8 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
       if (now.has(cd.name)) continue;
       const text = oldCat.columnComments.get(key(t, cd.name)) ?? null;
       if (text !== null) up.push({ kind: "comment_on_column", table: t, column: cd.name, text: null, previous: text });
-      up.push({ kind: "drop_column", table: t, column: cd });
+      const restore = cd.notNull && cd.default === undefined && !cd.identity ? { backfill: placeholderSql(t, cd, oldCat) } : {};
+      up.push({ kind: "drop_column", table: t, column: cd, ...restore });
     }
   }
 
@@ -379,7 +380,7 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
         up.push({ kind: "add_column", table: t, column: cd });
         continue;
       }
-      up.push(...alterColumn(t, o, cd, diagnostics));
+      up.push(...alterColumn(t, o, cd, diagnostics, () => placeholderSql(t, o, oldCat)));
     }
   }
 
@@ -436,7 +437,42 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
   return { up, down: downOf(up), slug: slugOf(diff), diagnostics, diff };
 }
 
-function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[]): Statement[] {
+/**
+ * A value for the rows of a column that a down makes NOT NULL again without a default to fill it
+ * (a dropped column re-added, or a column made nullable again required): a parent key for a
+ * single-column foreign key, else a placeholder of the column's type inside the bounds of its
+ * simple checks (`>=`, `<=`, `char_length`, `<>`) — distinct per row for text (`ctid`) and uuid.
+ * Not the values the rows had: CHANGES.md says so (rollbackNotes).
+ */
+export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): string {
+  const fk = [...cat.fks.values()].find((f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name);
+  if (fk) return `(SELECT ${q(fk.refColumns[0]!)} FROM ${q(fk.refTable)} ORDER BY 1 LIMIT 1)`;
+  const col = q(c.name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const checks = (cat.tables.get(table)?.checks ?? []).map((k) => k.expr).join(" AND ");
+  const bound = (re: string) => [...checks.matchAll(new RegExp(re, "g"))].map((m) => Number(m[1]));
+  const minLen = Math.max(0, ...bound(`char_length\\(${col}\\) >= (\\d+)`));
+  const maxLen = Math.min(Number(/^varchar\((\d+)\)$/.exec(c.type)?.[1] ?? Infinity), ...bound(`char_length\\(${col}\\) <= (\\d+)`));
+  const min = Math.max(-Infinity, ...bound(`${col} >= (-?[\\d.]+)`), ...bound(`${col} > (-?\\d+)`).map((n) => n + 1));
+  const max = Math.min(Infinity, ...bound(`${col} <= (-?[\\d.]+)`), ...bound(`${col} < (-?\\d+)`).map((n) => n - 1));
+  if (c.type.endsWith("[]")) return "'{}'";
+  if (c.type === "text" || c.type.startsWith("varchar(")) {
+    let text = maxLen >= 30 ? `'restored ' || ctid::text` : "ctid::text";
+    if (minLen > 0) text = `${text} || ${quoteLiteral("-".repeat(minLen))}`;
+    return maxLen < Infinity ? `left(${text}, ${maxLen})` : text;
+  }
+  if (c.type === "integer" || c.type === "bigint" || c.type.startsWith("numeric(")) return String(min > -Infinity ? min : max < 0 ? max : 0);
+  if (c.type === "boolean") return "false";
+  if (c.type === "uuid") return "gen_random_uuid()";
+  if (c.type === "date") return "'1970-01-01'::date";
+  if (c.type === "timestamptz") return "'1970-01-01T00:00:00Z'::timestamptz";
+  if (c.type === "jsonb") return "'{}'::jsonb";
+  const labels = [...cat.types].find(([name]) => q(name) === c.type)?.[1].values ?? [];
+  const excluded = new Set([...checks.matchAll(new RegExp(`${col} <> '((?:[^']|'')*)'`, "g"))].map((m) => m[1]!.replace(/''/g, "'")));
+  const label = labels.find((l) => !excluded.has(l)) ?? labels[0];
+  return label !== undefined ? `${quoteLiteral(label)}::${c.type}` : "NULL";
+}
+
+function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[], placeholder: () => string): Statement[] {
   const out: Statement[] = [];
   const typeChanged = o.type !== n.type;
   if (o.identity !== n.identity) {
@@ -445,7 +481,7 @@ function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Dia
   // NOT NULL dropped: first, so that in the down its inverse (SET NOT NULL after filling NULLs with
   // the old default, a value of the old type) runs after the type is back. NOT NULL added: last,
   // filling NULLs with the new default once the column has the new type.
-  if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, ...(o.default !== undefined ? { backfill: o.default } : {}) });
+  if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, backfill: o.default ?? placeholder() });
   if (typeChanged && o.default !== undefined) out.push({ kind: "set_column_default", table, column: n.name, previous: o.default });
   if (typeChanged) out.push({ kind: "alter_column_type", table, column: n.name, from: o.type, to: n.type, using: baseType(o.type) !== baseType(n.type) });
   if (typeChanged ? n.default !== undefined : o.default !== n.default) {

@@ -1,8 +1,10 @@
 /**
  * The new migration on a real engine, with the SQL artifact's engine helpers (a throw-away
  * schema of the shared PGlite, or of the `--database-url` server) and its catalog snapshots:
- * apply every earlier up and snapshot (A); apply the new up and snapshot (B); apply the new down
- * → must equal A; apply the new up again → must equal B. A difference names the object.
+ * apply every earlier up and snapshot (A); apply the new up and snapshot (B); seed rows into every
+ * table and apply the new down → must run on them and give A; empty the tables and apply the new
+ * up again → must equal B. A difference names the object; a down that fails only on tables holding rows is
+ * `sql-down-fails-with-rows`.
  *
  * Columns are compared without their position: a down that restores a dropped column adds it
  * back at the end of the table, which no query by name can tell apart.
@@ -11,7 +13,7 @@ import type { GeneratedFile, CheckContext } from "../../src/pipeline/artifact.ts
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { readMigrations } from "../sql/format.ts";
 import { snapshotCatalog, diffCatalogs, type Catalog, type CatalogDifference } from "../sql/catalog.ts";
-import { withPgliteSchema, withServer, applyScript, type Engine } from "../sql/engine.ts";
+import { withPgliteSchema, withServer, applyScript, downWithRows, emptyTables, newSeedState, type Engine } from "../sql/engine.ts";
 import { sqlDiag } from "../sql/codes.ts";
 
 /** The catalog of `schema` with column positions left out (see the module comment). */
@@ -40,15 +42,18 @@ export async function verifyMigrationSequence(files: readonly GeneratedFile[], v
   try {
     return await onEngine(ctx.options.databaseUrl, async (engine, schema) => {
       const out: Diagnostic[] = [];
+      const notes: Diagnostic[] = [];
       for (const m of migrations.filter((x) => x.version < version)) if (!(await applyScript(engine, m.up, out))) return out;
       const before = await snapshot(engine, schema);
       if (!(await applyScript(engine, target.up, out))) return out;
       const after = await snapshot(engine, schema);
-      if (!(await applyScript(engine, down, out))) return out;
+      if (!(await downWithRows(engine, schema, version, down, newSeedState(), out, notes))) return [...out, ...notes];
       out.push(...compareSnapshots(before, await snapshot(engine, schema)).map((d) => sqlDiag("sql-rollback-mismatch", `after ${target.up.file} and its down: ${d}`, down.file)));
+      // The up again on empty tables: it is compared as DDL; rows the down left may not fit a narrowing up.
+      await emptyTables(engine, schema);
       if (!(await applyScript(engine, target.up, out))) return out;
       out.push(...compareSnapshots(after, await snapshot(engine, schema)).map((d) => sqlDiag("sql-reapply-mismatch", `after ${target.up.file}, its down and up again: ${d}`, target.up.file)));
-      return out;
+      return [...out, ...notes];
     });
   } catch (e) {
     return [sqlDiag("sql-engine-unavailable", `could not run the migration round trip: ${e instanceof Error ? e.message : String(e)}`, "migrations")];

@@ -15,6 +15,7 @@ import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { snapshotCatalog, diffCatalogs, type Queryable, type Catalog, type CatalogDifference } from "./catalog.ts";
 import type { ReadMigration, ScriptRef } from "./format.ts";
 import { sqlDiag } from "./codes.ts";
+import { seedRows } from "./seed.ts";
 
 /** A connection the round trip can drive. */
 export interface Engine extends Queryable {
@@ -298,26 +299,73 @@ export interface RoundTripResult {
   applied?: Catalog;
 }
 
-/** Up → snapshot A → down → equals the start → up → equals A, on `engine` in `schema`. */
+/** Rows per table generated before each down. */
+export const SEED_ROWS = 3;
+
+/** Where the rows of a round trip stand: the next row number, and the seeding gaps already reported. */
+export interface SeedState {
+  next: number;
+  reported: Set<string>;
+}
+
+export const newSeedState = (): SeedState => ({ next: 0, reported: new Set() });
+
+/** Removes every row of every table of `schema`; false when the engine refuses. */
+export async function emptyTables(engine: Engine, schema: string): Promise<boolean> {
+  const tables = await engine.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, [schema]);
+  if (tables.length === 0) return true;
+  return engine.exec(`TRUNCATE ${tables.map((t) => quote(t.relname)).join(", ")} CASCADE`).then(() => true, () => false);
+}
+
+/**
+ * Runs a down on tables holding rows: SEED_ROWS generated rows per table first (seed.ts), valid
+ * under every constraint. A down that fails is tried again on emptied tables; when it passes there,
+ * the failure is reported as `sql-down-fails-with-rows` (the statement's file and line, prefixed
+ * with the migration). Rows that could not be generated are reported once each, as info in `notes`.
+ */
+export async function downWithRows(engine: Engine, schema: string, version: number, down: ScriptRef, state: SeedState, out: Diagnostic[], notes: Diagnostic[]): Promise<boolean> {
+  const seeded = await seedRows(engine, schema, { rows: SEED_ROWS, start: state.next });
+  state.next = seeded.next;
+  for (const s of seeded.skipped) {
+    const message = `rows of table ${s.table} could not be generated before a down (${s.reason}); downs ran with that table short of rows`;
+    if (state.reported.has(message)) continue;
+    state.reported.add(message);
+    notes.push(sqlDiag("sql-seed-incomplete", message, down.file));
+  }
+  const failed: Diagnostic[] = [];
+  if (await applyScript(engine, down, failed)) return true;
+  if ((await emptyTables(engine, schema)) && (await applyScript(engine, down, []))) {
+    out.push(...failed.map((d) => sqlDiag("sql-down-fails-with-rows", `the down of migration ${version} fails on tables holding rows: ${d.message}`, d.path)));
+  } else out.push(...failed);
+  return false;
+}
+
+/**
+ * Up → snapshot A → down (each on seeded rows) → equals the start → up → equals A, on `engine`
+ * in `schema`.
+ */
 export async function roundTrip(engine: Engine, schema: string, migrations: readonly ReadMigration[]): Promise<RoundTripResult> {
   const out: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
+  const done = (applied?: Catalog): RoundTripResult => ({ diagnostics: [...out, ...notes], ...(applied ? { applied } : {}) });
   const start = await snapshotCatalog(engine, schema);
-  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return { diagnostics: out };
+  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done();
   const applied = await snapshotCatalog(engine, schema);
+  const seeds = newSeedState();
   for (const m of [...migrations].reverse()) {
     if (!m.down) {
       out.push(sqlDiag("sql-rollback-mismatch", `migration ${m.version} has no down migration`, m.up.file));
-      return { diagnostics: out, applied };
+      return done(applied);
     }
-    if (!(await applyScript(engine, m.down, out))) return { diagnostics: out, applied };
+    if (!(await downWithRows(engine, schema, m.version, m.down, seeds, out, notes))) return done(applied);
   }
   const downFile = migrations.at(-1)?.down?.file ?? "migrations";
   for (const d of diffCatalogs(start, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-rollback-mismatch", describe(d, "after down"), downFile));
-  if (out.length > 0) return { diagnostics: out, applied };
-  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return { diagnostics: out, applied };
+  if (out.length > 0) return done(applied);
+  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done(applied);
   const upFile = migrations.at(-1)?.up.file ?? "migrations";
   for (const d of diffCatalogs(applied, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-reapply-mismatch", describe(d, "after up, down, up"), upFile));
-  return { diagnostics: out, applied };
+  return done(applied);
 }
 
 /** The engine check: PGlite by default, or the server at `databaseUrl`. */

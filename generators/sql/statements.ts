@@ -89,6 +89,21 @@ export interface EnumRebuild {
   columns: Array<{ table: string; column: string; array: boolean; default?: string }>;
   indexes: IndexDef[];
   checks: Array<{ table: string; check: CheckDef }>;
+  /**
+   * Rows holding a value the new list lacks get its nearest kept neighbour (`enumReplacements`)
+   * instead of failing the conversion. Set on downs only: an up that removes a value is a
+   * destructive change the user migrates first.
+   */
+  remap?: boolean;
+}
+
+/** For each value of `from` missing from `to`: the nearest earlier value kept, else the nearest later one. */
+export function enumReplacements(from: readonly string[], to: readonly string[]): Array<[string, string]> {
+  return from.filter((v) => !to.includes(v)).map((v) => {
+    const i = from.indexOf(v);
+    const near = from.slice(0, i).reverse().find((x) => to.includes(x)) ?? from.slice(i + 1).find((x) => to.includes(x)) ?? to[0]!;
+    return [v, near];
+  });
 }
 
 export type Statement =
@@ -111,8 +126,14 @@ export type Statement =
   | { kind: "rename_column"; table: string; from: string; to: string }
   | { kind: "rename_constraint"; table: string; from: string; to: string }
   | { kind: "rename_index"; from: string; to: string }
-  | { kind: "add_column"; table: string; column: ColumnDef }
-  | { kind: "drop_column"; table: string; column: ColumnDef }
+  /**
+   * With `backfill` (a NOT NULL column without a default, re-added by a down): added nullable,
+   * filled with `backfill` (an SQL expression; the values dropped with the column are gone), then
+   * SET NOT NULL, so that it runs on a table holding rows.
+   */
+  | { kind: "add_column"; table: string; column: ColumnDef; backfill?: string }
+  /** `backfill` is carried to the inverse (see add_column). */
+  | { kind: "drop_column"; table: string; column: ColumnDef; backfill?: string }
   | { kind: "alter_column_type"; table: string; column: string; from: string; to: string; using: boolean }
   | { kind: "set_column_default"; table: string; column: string; default?: string; previous?: string }
   /** SET NOT NULL, after filling NULLs with `backfill` (the column default) when given. */
@@ -176,6 +197,13 @@ function rebuildEnumSql(r: EnumRebuild): string {
     });
   };
   const typ = (c: { array: boolean }) => `${q(r.type)}${c.array ? "[]" : ""}`;
+  const replace = r.remap ? enumReplacements(r.from, r.to) : [];
+  const converted = (c: { column: string; array: boolean }) => {
+    const col = q(c.column);
+    if (replace.length === 0) return `${col}::text${c.array ? "[]" : ""}`;
+    if (c.array) return replace.reduce((e, [v, to]) => `array_replace(${e}, ${quoteLiteral(v)}, ${quoteLiteral(to)})`, `${col}::text[]`);
+    return `(CASE ${col}::text ${replace.map(([v, to]) => `WHEN ${quoteLiteral(v)} THEN ${quoteLiteral(to)}`).join(" ")} ELSE ${col}::text END)`;
+  };
   return [
     ...r.indexes.map((i) => `DROP INDEX ${q(i.name)}`),
     ...r.checks.map((c) => `ALTER TABLE ${q(c.table)} DROP CONSTRAINT ${q(c.check.name)}`),
@@ -183,7 +211,7 @@ function rebuildEnumSql(r: EnumRebuild): string {
     `CREATE TYPE ${q(r.type)} AS ENUM (${r.to.map(quoteLiteral).join(", ")})`,
     ...(r.comment !== null ? [`COMMENT ON TYPE ${q(r.type)} IS ${comment(r.comment)}`] : []),
     ...byTable((c) => (c.default !== undefined ? `ALTER COLUMN ${q(c.column)} DROP DEFAULT` : undefined)),
-    ...byTable((c) => `ALTER COLUMN ${q(c.column)} TYPE ${typ(c)} USING ${q(c.column)}::text${c.array ? "[]" : ""}::${typ(c)}`),
+    ...byTable((c) => `ALTER COLUMN ${q(c.column)} TYPE ${typ(c)} USING ${converted(c)}::${typ(c)}`),
     ...byTable((c) => (c.default !== undefined ? `ALTER COLUMN ${q(c.column)} SET DEFAULT ${c.default}` : undefined)),
     `DROP TYPE ${q(old)}`,
     ...r.checks.map((c) => `ALTER TABLE ${q(c.table)} ADD CONSTRAINT ${q(c.check.name)} CHECK (${c.check.expr})`),
@@ -216,7 +244,9 @@ const CONVERTERS: Table<string> = {
   rename_column: (s) => `ALTER TABLE ${q(s.table)} RENAME COLUMN ${q(s.from)} TO ${q(s.to)}`,
   rename_constraint: (s) => `ALTER TABLE ${q(s.table)} RENAME CONSTRAINT ${q(s.from)} TO ${q(s.to)}`,
   rename_index: (s) => `ALTER INDEX ${q(s.from)} RENAME TO ${q(s.to)}`,
-  add_column: (s) => `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql(s.column)}`,
+  add_column: (s) => (s.backfill === undefined
+    ? `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql(s.column)}`
+    : `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql({ ...s.column, notNull: false })};\n` + notNullSql(s.table, s.column.name, s.backfill, true)),
   drop_column: (s) => `ALTER TABLE ${q(s.table)} DROP COLUMN ${q(s.column.name)}`,
   alter_column_type: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} TYPE ${s.to}${s.using ? ` USING ${q(s.column)}::text::${s.to}` : ""}`,
   set_column_default: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} ${s.default !== undefined ? `SET DEFAULT ${s.default}` : "DROP DEFAULT"}`,
@@ -248,8 +278,8 @@ const INVERSES: Table<Statement> = {
   rename_column: (s) => ({ ...s, from: s.to, to: s.from }),
   rename_constraint: (s) => ({ ...s, from: s.to, to: s.from }),
   rename_index: (s) => ({ ...s, from: s.to, to: s.from }),
-  add_column: (s) => ({ kind: "drop_column", table: s.table, column: s.column }),
-  drop_column: (s) => ({ kind: "add_column", table: s.table, column: s.column }),
+  add_column: (s) => ({ ...s, kind: "drop_column" }),
+  drop_column: (s) => ({ ...s, kind: "add_column" }),
   alter_column_type: (s) => ({ ...s, from: s.to, to: s.from }),
   set_column_default: (s) => ({ kind: "set_column_default", table: s.table, column: s.column, ...(s.previous !== undefined ? { default: s.previous } : {}), ...(s.default !== undefined ? { previous: s.default } : {}) }),
   // Backfilled values stay: the catalog is restored, the filled-in data is not un-filled.
@@ -257,8 +287,8 @@ const INVERSES: Table<Statement> = {
   drop_not_null: (s) => ({ ...s, kind: "set_not_null" }),
   add_constraint: (s) => ({ ...s, kind: "drop_constraint" }),
   drop_constraint: (s) => ({ ...s, kind: "add_constraint" }),
-  add_enum_value: (s) => ({ kind: "rebuild_enum", rebuild: s.rebuild }),
-  rebuild_enum: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, from: s.rebuild.to, to: s.rebuild.from } }),
+  add_enum_value: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, remap: true } }),
+  rebuild_enum: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, from: s.rebuild.to, to: s.rebuild.from, remap: true } }),
 };
 
 /** The table a statement's object lives in and dies with (DROP TABLE removes it too), if any. */

@@ -1,8 +1,11 @@
 /**
  * Reading a design from disk or a string: JSON or YAML, with bounds on size, YAML aliases and
- * nesting depth. `__proto__` and `constructor` keys stay ordinary own data (JSON.parse and the
- * yaml library both define them as own properties), so schema validation reports them as unknown
- * properties instead of anything touching prototypes.
+ * nesting depth. Only a regular file is read (never a FIFO, device or directory), as strict UTF-8
+ * (a bad byte is a diagnostic with its position, never a silent U+FFFD); the parsed text then
+ * passes the hygiene checks of hygiene.ts (control characters, bidi controls, non-finite numbers).
+ * `__proto__` and `constructor` keys stay ordinary own data (JSON.parse and the yaml library both
+ * define them as own properties), so schema validation reports them as unknown properties instead
+ * of anything touching prototypes.
  */
 import { constants, type Stats } from "node:fs";
 import { open, stat } from "node:fs/promises";

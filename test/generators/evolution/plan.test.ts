@@ -35,7 +35,7 @@ describe("planNextMigration", () => {
         `ALTER TYPE "note_kind" RENAME TO "note_kind__old"`,
         `CREATE TYPE "note_kind" AS ENUM ('plain', 'todo')`,
         `ALTER TABLE "notes" ALTER COLUMN "kind" DROP DEFAULT`,
-        `ALTER TABLE "notes" ALTER COLUMN "kind" TYPE "note_kind" USING "kind"::text::"note_kind"`,
+        `ALTER TABLE "notes" ALTER COLUMN "kind" TYPE "note_kind" USING (CASE "kind"::text WHEN 'idea' THEN 'plain' ELSE "kind"::text END)::"note_kind"`,
         `ALTER TABLE "notes" ALTER COLUMN "kind" SET DEFAULT 'plain'`,
         `DROP TYPE "note_kind__old"`,
       ].join(";\n")],
