@@ -1,10 +1,17 @@
 /**
  * index.html: DESIGN.md rendered by markdown-it (headings carry the GitHub anchors DESIGN.md links
  * to, ```mermaid fences become `<pre class="mermaid">` that the mermaid browser bundle renders),
- * followed by the API reference of the OpenAPI document. No network: the only script is the
- * bundle copied next to the page, and the page links to nothing outside the out dir.
+ * followed by the API reference of the OpenAPI document. No network: the only scripts are the
+ * bundle copied next to the page and the page's own inline script, both pinned by the page's
+ * Content-Security-Policy, and the page links to nothing outside the out dir.
+ *
+ * Design text is untrusted: markdown-it runs with raw HTML off (it is shown as text), links with
+ * a scheme render as text, and the only markup the Markdown may carry besides CommonMark's own
+ * (the generated-file comment and the `<details>` wrappers of DESIGN.md) is recognised line by
+ * line and re-emitted from fixed strings with its summary escaped.
  */
-import markdownIt, { type MarkdownIt } from "markdown-it";
+import { createHash } from "node:crypto";
+import markdownIt, { type MarkdownIt, type StateBlock } from "markdown-it";
 import type { OpenAPIV3 } from "openapi-types";
 import { Anchors } from "../markdown/document.ts";
 import { el, esc, raw, render, type Node } from "./html.ts";
@@ -12,10 +19,44 @@ import { apiReference, localOnly } from "./api-reference.ts";
 
 export const MERMAID_ASSET = "assets/mermaid.min.js";
 
-/** markdown-it configured like GitHub for our documents: GFM tables, raw HTML (for <details>), heading ids, mermaid fences. */
+const decodeBasic = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+
+/**
+ * The raw-HTML lines DESIGN.md itself writes (see `renderMarkdown`): `<!-- … -->` (dropped),
+ * `<details>` + `<summary>…</summary>` and `</details>`. Design text never starts a line with `<`
+ * (markdown `text` escapes it), and what matches is re-emitted from fixed strings anyway.
+ */
+function ownHtmlBlocks(state: StateBlock, startLine: number, _endLine: number, silent: boolean): boolean {
+  const line = (n: number) => state.src.slice(state.bMarks[n]! + state.tShift[n]!, state.eMarks[n]);
+  if (state.sCount[startLine]! - state.blkIndent !== 0) return false;
+  const first = line(startLine);
+  let consumed = 1;
+  let token: { type: string; nesting: 1 | 0 | -1; summary?: string } | undefined;
+  if (/^<!--[^<>]*-->$/.test(first)) token = undefined;
+  else if (first === "</details>") token = { type: "details_close", nesting: -1 };
+  else if (first === "<details>" && startLine + 1 < state.lineMax) {
+    const summary = /^<summary>([^<>]*)<\/summary>$/.exec(line(startLine + 1));
+    if (!summary) return false;
+    token = { type: "details_open", nesting: 1, summary: decodeBasic(summary[1]!) };
+    consumed = 2;
+  } else return false;
+  if (silent) return true;
+  if (token) {
+    const t = state.push(token.type, "details", token.nesting);
+    t.content = token.summary ?? "";
+    t.map = [startLine, startLine + consumed];
+  }
+  state.line = startLine + consumed;
+  return true;
+}
+
+/** markdown-it configured like GitHub for our documents, minus raw HTML: GFM tables, heading ids, mermaid fences, `<details>`. */
 function designRenderer(): MarkdownIt {
-  const md = markdownIt({ html: true, linkify: false });
+  const md = markdownIt({ html: false, linkify: false });
   md.validateLink = localOnly;
+  md.block.ruler.before("html_block", "own_html", ownHtmlBlocks);
+  md.renderer.rules["details_open"] = (tokens, idx) => `<details>\n<summary>${esc(tokens[idx]!.content)}</summary>\n`;
+  md.renderer.rules["details_close"] = () => "</details>\n";
   md.core.ruler.push("github_anchors", (state) => {
     const anchors = new Anchors();
     state.tokens.forEach((t, i) => {
@@ -97,7 +138,8 @@ pre.example { max-height:360px; }
 section.schema { border-top:1px solid var(--line); padding-top:4px; }
 `;
 
-const SCRIPT = `
+/** The page's only inline script; its hash is in the CSP. */
+export const SCRIPT = `
 (function () {
   var body = document.body;
   if (typeof mermaid === "undefined") { body.setAttribute("data-diagrams", "unavailable"); return; }
@@ -109,6 +151,32 @@ const SCRIPT = `
 })();
 `;
 
+/** `'sha256-…'` of a script's text (CSP Level 3 hash-source), over the exact characters emitted. */
+export function scriptHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/**
+ * The page's Content-Security-Policy (CSP Level 3, delivered by `<meta http-equiv>`): nothing is
+ * allowed unless listed. Scripts: the inline script by its hash and the mermaid bundle as
+ * `'self'` (a hash cannot pin it: from file:// Chromium refuses the integrity check a hash of an
+ * external script needs, as the response is not CORS-enabled); styles inline (the page's own sheet
+ * and the `<style>` mermaid writes into each SVG); images and fonts only as data: URLs. No
+ * connect, frame, object, form or base. `checkPage` holds the markup to exactly these scripts.
+ */
+export function contentSecurityPolicy(): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${scriptHash(SCRIPT)}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
 export interface PageInput {
   title: string;
   /** DESIGN.md text. */
@@ -119,7 +187,7 @@ export interface PageInput {
   links: Array<{ label: string; path: string }>;
 }
 
-/** The whole page as text (LF, one trailing newline). Pure. */
+/** The whole page as text (LF, one trailing newline). Pure: the CSP hash is of a constant script. */
 export function renderPage(input: PageInput): string {
   const md = designRenderer();
   const designHtml = md.render(input.designMarkdown);
@@ -133,6 +201,7 @@ export function renderPage(input: PageInput): string {
         "head",
         null,
         el("meta", { charset: "utf-8" }),
+        el("meta", { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicy() }),
         el("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
         el("meta", { name: "generator", content: "contractor" }),
         el("title", null, `${input.title}: design review`),

@@ -19,16 +19,14 @@ export function markdownParser(): MarkdownIt {
   return markdownIt({ html: true, linkify: false });
 }
 
-/** Cells of a GFM table row: split on unescaped `|`, outer pipes dropped (GFM §4.10). */
+/** Cells of a GFM table row: split on `|` without a backslash before it, outer pipes dropped (GFM §4.10). */
 export function rowCells(line: string): number {
   let s = line.trim();
   if (s.startsWith("|")) s = s.slice(1);
   if (s.endsWith("|") && !s.endsWith("\\|")) s = s.slice(0, -1);
   let cells = 1;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "\\") i++;
-    else if (s[i] === "|") cells++;
-  }
+  // As markdown-it and cmark-gfm split: a pipe right after a backslash is part of the cell.
+  for (let i = 0; i < s.length; i++) if (s[i] === "|" && s[i - 1] !== "\\") cells++;
   return cells;
 }
 
@@ -36,6 +34,12 @@ export function rowCells(line: string): number {
 function inlineText(inline: Token | undefined): string {
   return (inline?.children ?? []).map((c) => (c.type === "text" || c.type === "code_inline" ? c.content : "")).join("");
 }
+
+/**
+ * The only raw HTML blocks DESIGN.md has: the generated-file comment and `<details>` wrappers with
+ * an escaped `<summary>`. Anything else is design text that escaped its escaping.
+ */
+const OWN_HTML = /^(<!--[^<>]*-->|<details>\n<summary>[^<>]*<\/summary>|<\/details>)\n*$/;
 
 function isExternal(href: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//");
@@ -84,11 +88,15 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
         if (cells !== width) out.push(diag("markdown-structure", `table row has ${cells} cells, its header ${width}`, at(l + 1)));
       }
     } else if (t.type === "html_block") {
+      if (!OWN_HTML.test(t.content)) out.push(diag("markdown-raw-html", `raw HTML the generator does not write: ${JSON.stringify(t.content.trim().slice(0, 80))}`, at(lastLine)));
       details += (t.content.match(/<details>/g) ?? []).length - (t.content.match(/<\/details>/g) ?? []).length;
       if (details < 0) out.push(diag("markdown-structure", "</details> without an open <details>", at(lastLine)));
       details = Math.max(details, 0);
     } else if (t.type === "inline") {
-      for (const c of t.children ?? []) if (c.type === "link_open") links.push({ href: String(c.attrGet("href") ?? ""), line: lastLine });
+      for (const c of t.children ?? []) {
+        if (c.type === "link_open") links.push({ href: String(c.attrGet("href") ?? ""), line: lastLine });
+        if (c.type === "html_inline") out.push(diag("markdown-raw-html", `raw HTML the generator does not write: ${JSON.stringify(c.content.slice(0, 80))}`, at(lastLine)));
+      }
     }
   }
   if (h1 !== 1) out.push(diag("markdown-structure", `the document has ${h1} level-1 headings; it needs exactly one`, at(1)));

@@ -15,32 +15,37 @@ export type Block =
   | { kind: "comment"; text: string };
 
 /**
- * Collapses whitespace (a design string never breaks a block), escapes raw HTML outside code
- * spans, and backslash-escapes what could open a block when the text starts a line: `#`, `>`,
- * list markers, `=`, and `|` anywhere (a lone `|` line would start a GFM table). CommonMark §2.4:
- * any ASCII punctuation may be backslash-escaped, so the reader sees the same characters.
+ * Design text as inline Markdown that renders as exactly that text (whitespace runs collapsed to
+ * one space, so a design string never breaks a block). CommonMark §2.4 lets any ASCII punctuation
+ * be backslash-escaped, and the reader then sees the character itself: escaped everywhere are
+ * what opens inline markup or raw HTML (`\\`, backticks, `*`, `_`, `[`, `]`, `<`, `>`, `&` for
+ * entities, `~` for GFM strikethrough, `$` for GitHub math); escaped at the start, where a line
+ * may begin, are `#`, `+`, `-`, `=`, `|` and the `.`/`)` of an ordered-list number. Other pipes
+ * only matter inside a table row, where `renderTable` escapes every pipe of a cell.
  */
 export function text(s: string): string {
   const escaped = s
     .replace(/\s+/g, " ")
     .trim()
-    .split(/(`+[^`]*`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/&(?=[a-zA-Z#])/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|")))
-    .join("");
-  return escaped.replace(/^([#>+*=-]|\d+(?=[.)](\s|$)))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
+    .replace(/[\\`*_[\]<>&~$]/g, "\\$&");
+  return escaped.replace(/^([#+=|-]|\d+(?=[.)]))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
 }
 
-/** Text for a table cell: `|` is escaped even inside code spans (GFM splits cells on it there too). */
+/** Text for a table cell (the table escapes its pipes, so this is `text`). */
 export function cell(s: string): string {
-  return text(s).replace(/(?<!\\)\|/g, "\\|");
+  return text(s);
 }
 
-/** An inline code span holding `s` verbatim (CommonMark §6.1: a longer fence when `s` has backticks). */
+/**
+ * An inline code span holding `s` verbatim (CommonMark §6.1): a fence longer than any backtick run
+ * inside, padded with a space when the content starts or ends with a backtick or with a space
+ * (the parser strips one space from each side).
+ */
 export function code(s: string): string {
   const flat = s.replace(/\s+/g, " ");
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") || longest > 0 ? " " : "";
+  const pad = /^[` ]|[` ]$/.test(flat) && flat.trim() !== "" ? " " : "";
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
@@ -52,14 +57,39 @@ export function githubSlug(heading: string): string {
     .replace(/ /g, "-");
 }
 
-/** The text a reader sees of inline Markdown that `text`/`code` produced: code fences, escapes and entities undone. */
+/**
+ * The text a reader sees of inline Markdown that `text`/`code` produced: code spans opened by an
+ * unescaped backtick run and closed by a run of the same length (one padding space each side
+ * dropped), backslash escapes undone elsewhere, and the five basic entities decoded.
+ */
 export function plainText(markdown: string): string {
-  return markdown
-    .replace(/`+ ?([^`]*?) ?`+/g, "$1")
-    .replace(/\\([!-/:-@[-`{-~])/g, "$1")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+  let out = "";
+  let i = 0;
+  while (i < markdown.length) {
+    const c = markdown[i]!;
+    if (c === "\\" && i + 1 < markdown.length && /[!-/:-@[-`{-~]/.test(markdown[i + 1]!)) {
+      out += markdown[i + 1];
+      i += 2;
+    } else if (c === "`") {
+      const run = /^`+/.exec(markdown.slice(i))![0];
+      const close = new RegExp(`(?<!\`)${run}(?!\`)`, "g");
+      close.lastIndex = i + run.length;
+      const m = close.exec(markdown);
+      if (!m) {
+        out += run;
+        i += run.length;
+        continue;
+      }
+      let inner = markdown.slice(i + run.length, m.index);
+      if (inner.length > 1 && inner.startsWith(" ") && inner.endsWith(" ") && inner.trim() !== "") inner = inner.slice(1, -1);
+      out += inner;
+      i = m.index + run.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
 }
 
 /** Assigns each heading its unique anchor, suffixing repeats with -1, -2 … as GitHub does. */
@@ -76,13 +106,22 @@ export class Anchors {
   }
 }
 
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+/** Text inside the raw HTML of a `<details>` summary, which Markdown escapes do not reach. */
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]!);
+
 function fenceFor(body: string): string {
   const longest = Math.max(0, ...[...body.matchAll(/^ {0,3}(`{3,})/gm)].map((m) => m[1]!.length));
   return "`".repeat(Math.max(3, longest + 1));
 }
 
+/**
+ * A GFM table (§4.10). Every `|` of a cell, in code spans too, gets a backslash: GitHub and
+ * markdown-it split a row on pipes without one and drop the backslash before the inline parse,
+ * so the cell's inline Markdown reaches the parser unchanged.
+ */
 function renderTable(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => (c === "" ? " " : c)).join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map((c) => (c === "" ? " " : c.replace(/\|/g, "\\|"))).join(" | ")} |`;
   return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map((r) => line(header.map((_, i) => r[i] ?? "")))].join("\n");
 }
 
@@ -98,9 +137,9 @@ const renderers: { [K in Block["kind"]]: Renderer<K> } = {
     const fence = fenceFor(body);
     return `${fence}${b.lang}\n${body}${fence}`;
   },
-  details: (b, toc) => [`<details>\n<summary>${b.summary}</summary>`, ...b.blocks.map((x) => renderBlock(x, toc)), "</details>"].join("\n\n"),
+  details: (b, toc) => [`<details>\n<summary>${escapeHtml(b.summary.replace(/\s+/g, " "))}</summary>`, ...b.blocks.map((x) => renderBlock(x, toc)), "</details>"].join("\n\n"),
   toc: (_b, toc) => toc,
-  comment: (b) => `<!-- ${b.text.replace(/--/g, "- -")} -->`,
+  comment: (b) => `<!-- ${b.text.replace(/\s+/g, " ").replace(/[<>]/g, "").replace(/-(?=-)/g, "- ")} -->`,
 };
 
 function renderBlock(block: Block, toc: string): string {
@@ -116,7 +155,7 @@ export function renderMarkdown(blocks: readonly Block[]): string {
     if (b.kind !== "heading") continue;
     const slug = anchors.next(b.text);
     if (tocBlock && blocks.indexOf(b) > blocks.indexOf(tocBlock) && b.level >= tocBlock.minLevel && b.level <= tocBlock.maxLevel) {
-      tocLines.push(`${"  ".repeat(b.level - tocBlock.minLevel)}- [${b.text.replace(/[[\]]/g, "\\$&")}](#${slug})`);
+      tocLines.push(`${"  ".repeat(b.level - tocBlock.minLevel)}- [${b.text}](#${slug})`);
     }
   }
   return blocks.map((b) => renderBlock(b, tocLines.join("\n"))).join("\n\n") + "\n";

@@ -381,7 +381,7 @@ function entityBlocks(ctx: SectionContext, entity: NEntity): Block[] {
     if (f.description) notes.push(cell(f.description));
     return [code(f.column), code(f.name), code(typeLabel(f)), f.nullable ? "yes" : "no", defaultLabel(f.default), notes.join("; ")];
   });
-  const blocks: Block[] = [h4(`${entity.table} (${entity.name})`)];
+  const blocks: Block[] = [h4(`${text(entity.table)} (${entity.name})`)];
   const meta = [entity.description ? text(entity.description) : "", entity.sync ? "Synced offline (tombstones and row versions)." : ""].filter(Boolean).join(" ");
   if (meta) blocks.push(p(meta));
   blocks.push(table(["Column", "Field", "Type", "Null", "Default", "Notes"], rows));
@@ -446,7 +446,7 @@ function data(ctx: SectionContext): Block[] {
   if (m) {
     blocks.push(
       p(`The schema change is ${link(m.up.path, m.up.path)}. The build checks every migration with a SQL parser and, unless run with ${code("--no-engine")}, applies it up, down and up again against PostgreSQL before writing anything.`),
-      { kind: "details", summary: `Up migration (${text(m.up.path)})`, blocks: [{ kind: "code", lang: "sql", text: m.up.contents }] },
+      { kind: "details", summary: `Up migration (${m.up.path})`, blocks: [{ kind: "code", lang: "sql", text: m.up.contents }] },
     );
   }
   const rollback: string[] = [];

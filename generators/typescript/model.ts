@@ -149,10 +149,14 @@ export function propName(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** Text safe inside a `/** … *\/` block. */
+/**
+ * Text safe inside a `/** … *\/` block: `*\/` would close it, and `/*` makes ts-morph's writer
+ * believe a nested comment opened (it then closes the block before the tags), so both get a
+ * backslash, which TSDoc and editors' Markdown hovers read as the literal character.
+ */
 export function docText(...parts: Array<string | undefined>): string | undefined {
   const text = parts.filter((p): p is string => !!p && p.trim() !== "").join("\n\n");
-  return text ? text.replace(/\*\//g, "*\\/").replace(/\r\n?/g, "\n") : undefined;
+  return text ? text.replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*").replace(/\r\n?/g, "\n") : undefined;
 }
 
 function fieldDoc(f: NField | Property): string | undefined {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { artifacts } from "../../../generators/index.ts";
 import { htmlArtifact, INDEX_HTML, generateReviewPage } from "../../../generators/html/index.ts";
 import { checkPage, pageAttributes } from "../../../generators/html/check.ts";
-import { MERMAID_ASSET } from "../../../generators/html/page.ts";
+import { MERMAID_ASSET, SCRIPT, contentSecurityPolicy } from "../../../generators/html/page.ts";
 import { esc, el, render, raw } from "../../../generators/html/html.ts";
 import { hostileDesign } from "./hostile.ts";
 import type { ArtifactContext, GeneratedFile } from "../../../src/pipeline/artifact.ts";
@@ -55,18 +55,42 @@ describe("hostile design strings", () => {
 });
 
 describe("the index.html check", () => {
-  const files: GeneratedFile[] = [{ path: "openapi.yaml", contents: "x\n" }];
+  const files: GeneratedFile[] = [{ path: "openapi.yaml", contents: "x\n" }, { path: MERMAID_ASSET, contents: "" }];
+  const policy = contentSecurityPolicy();
+  // The head is on line 1 (no newline), so a body's findings keep their own line numbers.
+  const page = (body: string, csp = `<meta http-equiv="Content-Security-Policy" content="${esc(policy)}">`) => `<!doctype html><html><head>${csp}</head><body>${body}</body></html>`;
   const cases: Array<[string, { html: string; ops?: string[]; want: Array<[string, string]> }]> = [
-    ["a clean page", { html: `<a href="#a">x</a>\n<p id="a">y</p>\n<a href="openapi.yaml">s</a>`, want: [] }],
-    ["a duplicate id", { html: `<p id="a"></p>\n<p id="a"></p>`, want: [["html-duplicate-id", "index.html:2"]] }],
-    ["an external script", { html: `\n<script src="https://cdn.example/m.js"></script>`, want: [["html-external-reference", "index.html:2"]] }],
-    ["a protocol-relative link", { html: `<a href="//cdn.example/x">x</a>`, want: [["html-external-reference", "index.html:1"]] }],
-    ["a missing file", { html: `<p>\n<a href="types.ts">t</a></p>`, want: [["html-reference-broken", "index.html:2"]] }],
-    ["a missing id", { html: `<a href="#nope">t</a>`, want: [["html-reference-broken", "index.html:1"]] }],
-    ["an operation without anchor", { html: `<p id="operation/getMe"></p>`, ops: ["getMe", "listItems"], want: [["html-operation-missing", "index.html:1"]] }],
-    ["attributes inside script bodies are not markup", { html: `<script>var s = '<a href="https://x">';</script>`, want: [] }],
+    ["a clean page", { html: page(`<a href="#a">x</a>\n<p id="a">y</p>\n<a href="openapi.yaml">s</a>\n<script src="${MERMAID_ASSET}"></script><script>${SCRIPT}</script>`), want: [] }],
+    ["a duplicate id", { html: page(`<p id="a"></p>\n<p id="a"></p>`), want: [["html-duplicate-id", "index.html:2"]] }],
+    ["an external script", { html: page(`\n<script src="https://cdn.example/m.js"></script>`), want: [["html-script-not-allowed", "index.html:2"], ["html-external-reference", "index.html:2"]] }],
+    ["a protocol-relative link", { html: page(`<a href="//cdn.example/x">x</a>`), want: [["html-external-reference", "index.html:1"]] }],
+    ["a missing file", { html: page(`<p>\n<a href="types.ts">t</a></p>`), want: [["html-reference-broken", "index.html:2"]] }],
+    ["a missing id", { html: page(`<a href="#nope">t</a>`), want: [["html-reference-broken", "index.html:1"]] }],
+    ["an operation without anchor", { html: page(`<p id="operation/getMe"></p>`), ops: ["getMe", "listItems"], want: [["html-operation-missing", "index.html:1"]] }],
+    ["attributes inside script bodies are not markup", { html: page(`<script>${SCRIPT}</script>`).replace("mermaid.initialize", "'<a href=\"https://x\">';mermaid.initialize"), want: [["html-script-not-allowed", "index.html:1"]] }],
+    ["an event handler", { html: page(`<p>\n<img src="${MERMAID_ASSET}" onerror="document.title='X'"></p>`), want: [["html-unexpected-markup", "index.html:2"]] }],
+    ["an onclick on an allowed element", { html: page(`<a href="#a" id="a"\nonclick="x()">x</a>`), want: [["html-unexpected-markup", "index.html:2"]] }],
+    ["a javascript: link", { html: page(`<a href="  javascript:alert(1)">x</a>`), want: [["html-external-reference", "index.html:1"]] }],
+    ["an inline script the policy does not list", { html: page(`\n<script>alert(1)</script>`), want: [["html-script-not-allowed", "index.html:2"]] }],
+    ["a script inside an SVG", { html: page(`<svg><script>alert(1)</script></svg>`), want: [["html-unexpected-markup", "index.html:1"], ["html-unexpected-markup", "index.html:1"], ["html-script-not-allowed", "index.html:1"]] }],
+    ["MathML", { html: page(`<math><mi xlink:href="javascript:alert(1)">x</mi></math>`), want: [["html-unexpected-markup", "index.html:1"], ["html-unexpected-markup", "index.html:1"], ["html-external-reference", "index.html:1"]] }],
+    ["an iframe and an object", { html: page(`<iframe></iframe>\n<object></object>`), want: [["html-unexpected-markup", "index.html:1"], ["html-unexpected-markup", "index.html:2"]] }],
+    ["a style attribute", { html: page(`<p style="background:url(x)">x</p>`), want: [["html-unexpected-markup", "index.html:1"]] }],
+    ["a meta refresh", { html: page(`<meta http-equiv="refresh" content="0;url=https://x">`), want: [["html-unexpected-markup", "index.html:1"]] }],
+    ["no policy", { html: page("<p>x</p>", ""), want: [["html-script-not-allowed", "index.html:1"]] }],
+    ["a loosened policy", { html: page("<p>x</p>", `<meta http-equiv="Content-Security-Policy" content="${esc(policy.replace("script-src", "script-src 'unsafe-inline'"))}">`), want: [["html-script-not-allowed", "index.html:1"]] }],
+    ["a policy outside the head", { html: page(`<meta http-equiv="Content-Security-Policy" content="${esc(policy)}">`, ""), want: [["html-script-not-allowed", "index.html:1"]] }],
   ];
   it.each(cases)("%s", (_n, { html, ops, want }) => {
     expect(checkPage("index.html", html, files, ops ?? []).map((d) => [d.code, d.path])).toStrictEqual(want);
+  });
+
+  it("fails a generated page tampered with after generation", async () => {
+    const ctx = contextFor(await loadFixture("listly"));
+    const files = buildFiles(ctx);
+    const html = files.find((f) => f.path === INDEX_HTML)!.contents;
+    expect(checkPage(INDEX_HTML, html, files, [])).toStrictEqual([]);
+    const tampered = html.replace("<h2 ", `<img src="x" onerror="document.title='X'"><h2 `).replace(SCRIPT, `${SCRIPT}window.x=1;`);
+    expect(new Set(checkPage(INDEX_HTML, tampered, files, []).map((d) => d.code))).toStrictEqual(new Set(["html-unexpected-markup", "html-script-not-allowed", "html-reference-broken"]));
   });
 });

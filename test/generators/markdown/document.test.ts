@@ -7,12 +7,17 @@ import { rowCells } from "../../../generators/markdown/check.ts";
 describe("inline escaping", () => {
   const cases: Array<[string, { fn: (s: string) => string; given: string; want: string }]> = [
     ["text collapses whitespace", { fn: text, given: "a\n  b\tc ", want: "a b c" }],
-    ["text escapes raw HTML", { fn: text, given: "<script>alert(1)</script>", want: "&lt;script&gt;alert(1)&lt;/script&gt;" }],
-    ["text keeps code spans verbatim", { fn: text, given: "use `<T>` here", want: "use `<T>` here" }],
-    ["text escapes entity-looking ampersands", { fn: text, given: "&amp; & x", want: "&amp;amp; & x" }],
-    ["cell escapes pipes", { fn: cell, given: "a | b", want: "a \\| b" }],
+    ["text escapes raw HTML", { fn: text, given: "<script>alert(1)</script>", want: "\\<script\\>alert(1)\\</script\\>" }],
+    ["text escapes backticks, so a design string never opens a code span", { fn: text, given: "use `<T>` here", want: "use \\`\\<T\\>\\` here" }],
+    ["text escapes ampersands, so entities stay literal", { fn: text, given: "&amp; & x", want: "\\&amp; \\& x" }],
+    ["text escapes emphasis, links, strikethrough, math and backslashes", { fn: text, given: "*a* _b_ [c](d) ~e~ $f$ \\", want: "\\*a\\* \\_b\\_ \\[c\\](d) \\~e\\~ \\$f\\$ \\\\" }],
+    ["text escapes a block marker at the start only", { fn: text, given: "- a - b", want: "\\- a - b" }],
+    ["text escapes an ordered-list number", { fn: text, given: "12) x", want: "12\\) x" }],
+    ["cell leaves pipes to the table", { fn: cell, given: "a | b", want: "a | b" }],
     ["code wraps plain text", { fn: code, given: "getMe", want: "`getMe`" }],
-    ["code with a backtick uses a longer fence", { fn: code, given: "a`b", want: "`` a`b ``" }],
+    ["code with a backtick uses a longer fence", { fn: code, given: "a`b", want: "``a`b``" }],
+    ["code starting with a backtick is padded", { fn: code, given: "`a", want: "`` `a ``" }],
+    ["code keeps surrounding spaces by padding", { fn: code, given: " a ", want: "`  a  `" }],
   ];
   it.each(cases)("%s", (_name, { fn, given, want }) => expect(fn(given)).toBe(want));
 });
@@ -76,12 +81,18 @@ describe("labels", () => {
   it.each(rows)("row cells of %s", (given, want) => expect(rowCells(given)).toBe(want));
 });
 
-describe("text() never opens a block (found by the fuzzer: a description of `|` broke DESIGN.md's tables)", () => {
+describe("text(), cell() and code() render as the literal text in a paragraph and in table cells", () => {
   const md = new MarkdownIt();
-  it.each(["|", "| a | b |", "# not a heading", "> not a quote", "- not a list", "+ x", "* x", "= x", "1. not a list", "2) x", "a | b"])("%s", (given) => {
-    const tokens = md.parse(`${text(given)}\n\n| A |\n| --- |\n| ${cell(given)} |\n`, {});
+  it.each(["|", "| a | b |", "# not a heading", "> not a quote", "- not a list", "+ x", "* x", "= x", "1. not a list", "2) x", "a | b", "`a|b`", "\\|", "a\\", "<b>x</b>", "&lt;", "[x](javascript:alert(1))", "<https://x.example>", "***", "`` x `"])("%s", (given) => {
+    const source = renderMarkdown([
+      { kind: "paragraph", text: text(given) },
+      { kind: "table", header: ["A", "B"], rows: [[cell(given), code(given)]] },
+    ]);
+    const tokens = md.parse(source, {});
     expect(tokens.map((t) => t.type).slice(0, 3)).toStrictEqual(["paragraph_open", "inline", "paragraph_close"]);
     expect(tokens[1]!.children!.map((c) => c.content).join("")).toBe(given);
-    expect(tokens.filter((t) => t.type === "td_open")).toHaveLength(1);
+    const cells = tokens.filter((t) => t.type === "inline").slice(3);
+    expect(cells.map((c) => c.children!.map((x) => x.content).join(""))).toStrictEqual([given, given]);
+    expect(cells[1]!.children!.map((x) => x.type)).toStrictEqual(["code_inline"]);
   });
 });
