@@ -13,7 +13,7 @@ import { migrationFiles, toSql } from "../sql/format.ts";
 import { evolutionCodes } from "./codes.ts";
 import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory, type MigrationFiles, type PlanNext } from "./history.ts";
 import { planNextMigration } from "./plan.ts";
-import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
+import { compareDesigns, renderChanges, rollbackNotes, type EvolutionReport } from "./report.ts";
 import { verifyMigrationSequence } from "./verify.ts";
 
 export const CHANGES_FILE = "CHANGES.md";
@@ -23,6 +23,8 @@ const pad4 = (n: number) => String(n).padStart(4, "0");
 export interface PlannedMigration extends MigrationFiles {
   up: string[];
   down: string[];
+  /** What the down does to data (report.ts `rollbackNotes`). */
+  rollback: string[];
 }
 
 /** The next migration's files (undefined when the schema did not change), with the planner's findings. */
@@ -33,7 +35,8 @@ export function nextMigration(before: ArtifactContext["design"], after: Artifact
   const up = toSql(plan.up);
   const down = toSql(plan.down);
   const files = migrationFiles({ version, slug: plan.slug, up, down }, options.migrationsFormat);
-  return { migration: { version, name: `${pad4(version)}_${plan.slug}`, files, up, down }, diagnostics };
+  const name = `${pad4(version)}_${plan.slug}`;
+  return { migration: { version, name, files, up, down, rollback: rollbackNotes(name, plan.up) }, diagnostics };
 }
 
 const planNext: PlanNext = (before, after, version, ctx) => nextMigration(before, after, version, ctx.options);
@@ -59,7 +62,7 @@ export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; mi
   const version = history.lock.migrations.reduce((n, m) => Math.max(n, m.version), 0) + 1;
   const next = nextMigration(before, ctx.design, version, ctx.options);
   if (next.migration) {
-    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n") };
+    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n"), rollback: next.migration.rollback };
   }
   return { report, ...(next.migration ? { migration: next.migration } : {}) };
 }

@@ -458,7 +458,8 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): strin
   if (c.type === "text" || c.type.startsWith("varchar(")) {
     let text = maxLen >= 30 ? `'restored ' || ctid::text` : "ctid::text";
     if (minLen > 0) text = `${text} || ${quoteLiteral("-".repeat(minLen))}`;
-    return maxLen < Infinity ? `left(${text}, ${maxLen})` : text;
+    // A ctid is at most 18 characters ("(4294967295,65535)").
+    return maxLen < (maxLen >= 30 ? 27 : 18) + minLen ? `left(${text}, ${maxLen})` : text;
   }
   if (c.type === "integer" || c.type === "bigint" || c.type.startsWith("numeric(")) return String(min > -Infinity ? min : max < 0 ? max : 0);
   if (c.type === "boolean") return "false";

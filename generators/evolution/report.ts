@@ -10,6 +10,7 @@ import { buildDocument } from "../openapi/document.ts";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "./schema-diff.ts";
 import { lintDestructive } from "./lint.ts";
 import { diffOpenApi, type ApiChange } from "./api-diff.ts";
+import { enumReplacements, type Statement } from "../sql/statements.ts";
 
 export interface MigrationText {
   /** e.g. `0002_add_reminders`. */
@@ -18,6 +19,8 @@ export interface MigrationText {
   files: string[];
   up: string;
   down: string;
+  /** What the down does to data (rollbackNotes): empty when it restores everything. */
+  rollback?: string[];
 }
 
 export interface EvolutionReport {
@@ -34,6 +37,47 @@ export interface EvolutionReport {
   migration?: MigrationText;
   /** Other findings (ignored renamedFrom, migration planning). */
   diagnostics: Diagnostic[];
+}
+
+const tick = (s: string) => "`" + s.replace(/`/g, "'") + "`";
+
+/**
+ * What the down of migration `name` (planned from `up`) does not restore or changes in the data,
+ * one sentence per step, in the order of the up: rows and values dropped by the up come back
+ * empty or as placeholders, values written since the up into new objects are dropped, enum values
+ * added by the up are mapped to a kept neighbour, and types converted back may not fit.
+ */
+export function rollbackNotes(name: string, up: readonly Statement[]): string[] {
+  const down = `down of ${name}`;
+  const col = (table: string, column: string) => tick(`${table}.${column}`);
+  const notes: string[] = [];
+  /** The down converts `type` from the list `from` to the list `to`. */
+  const enumDown = (type: string, from: string[], to: string[]) => {
+    for (const [value, near] of enumReplacements(from, to)) notes.push(`${down} removes value ${tick(value)} from enum ${tick(type)}: rows holding it get ${tick(near)}`);
+  };
+  for (const s of up) {
+    switch (s.kind) {
+      case "drop_table": notes.push(`${down} re-creates table ${tick(s.table.name)} empty: its rows are not restored`); break;
+      case "drop_column": {
+        const how = s.backfill !== undefined ? `with the placeholder ${tick(s.backfill)} in every row` : s.column.default !== undefined ? `with its default ${tick(s.column.default)} in every row` : s.column.identity ? "with new identity values" : "empty (NULL)";
+        notes.push(`${down} re-creates column ${col(s.table, s.column.name)} ${how}: its values are not restored`);
+        break;
+      }
+      case "create_table": notes.push(`${down} drops table ${tick(s.table.name)} and the rows written to it`); break;
+      case "add_column": notes.push(`${down} drops column ${col(s.table, s.column.name)} and the values written to it`); break;
+      case "drop_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} NOT NULL again: NULLs written since are set to ${tick(s.backfill)}`); break;
+      case "set_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} nullable again: the NULLs the up replaced with ${tick(s.backfill)} are not restored`); break;
+      case "alter_column_type": notes.push(`${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`); break;
+      case "drop_constraint": notes.push(`${down} re-adds ${s.constraint.type === "check" ? "check" : s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`); break;
+      case "drop_foreign_key": notes.push(`${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`); break;
+      case "drop_index": if (s.index.unique) notes.push(`${down} re-creates unique index ${tick(s.index.name)}: duplicates written since make the down fail`); break;
+      // An added value's rebuild already goes the down's way (with the value → without).
+      case "add_enum_value": enumDown(s.type, s.rebuild.from, s.rebuild.to); break;
+      case "rebuild_enum": enumDown(s.rebuild.type, s.rebuild.to, s.rebuild.from); break;
+      default: break;
+    }
+  }
+  return notes;
 }
 
 const endpointLabel = (e: NDesign["api"]["endpoints"][number]) => `${e.operationId} (${e.method} ${e.path})`;
@@ -175,6 +219,7 @@ export function renderChanges(r: EvolutionReport): string {
       "### Rollback (down)",
       "",
       ...(r.destructive.length ? ["The rollback restores the schema, not the data a destructive step removed.", ""] : []),
+      ...(r.migration.rollback?.length ? ["What the rollback does to data:", "", ...r.migration.rollback.map((n) => `- ${n}`), ""] : ["The rollback restores the schema and keeps every row and value.", ""]),
       "```sql",
       r.migration.down.trimEnd(),
       "```",
