@@ -1,7 +1,8 @@
 /**
  * The review page's real consumer: headless Chromium opens index.html from disk with every
  * network request blocked, waits for the mermaid bundle to draw, and reports console errors,
- * diagrams left unrendered and ids missing. Used by the tests and, with `--render`, by the check.
+ * diagrams left unrendered, ids missing, dialogs opened and Content-Security-Policy violations.
+ * Used by the tests and, with `--render`, by the check.
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -28,6 +29,18 @@ export interface PageReport {
   consoleErrors: string[];
   /** Requests that would have left the machine (blocked). */
   blockedRequests: string[];
+  /** Every URL the page requested, blocked or not, in order. */
+  requests: string[];
+  /** Messages of the dialogs (alert, confirm, prompt, beforeunload) the page opened; each was dismissed. */
+  dialogs: string[];
+  /** Content-Security-Policy violations the page reported (`directive blockedURI`). */
+  cspViolations: string[];
+  /** Every console message, of any type. */
+  console: string[];
+  /** `document.title` once the diagrams were drawn. */
+  title: string;
+  /** `typeof` of each of the `globals` asked for, by name (`"undefined"` when unset). */
+  globals: Record<string, string>;
   diagrams: number;
   svgDiagrams: number;
   ids: string[];
@@ -38,6 +51,8 @@ export interface OpenOptions {
   /** Save a PNG of the first screen here. */
   screenshot?: string;
   viewport?: { width: number; height: number };
+  /** Names of window properties whose `typeof` to report once the diagrams were drawn (e.g. flags a payload would set). */
+  globals?: string[];
 }
 
 /** Opens a page from disk in headless Chromium (fresh profile) and reports what a reader would see. */
@@ -52,12 +67,26 @@ export async function openPage(file: string, options: OpenOptions = {}): Promise
     await page.setViewport(options.viewport ?? { width: 1400, height: 900 });
     const consoleErrors: string[] = [];
     const blockedRequests: string[] = [];
+    const requests: string[] = [];
+    const dialogs: string[] = [];
+    const messages: string[] = [];
     page.on("console", (m) => {
+      messages.push(m.text());
       if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("dialog", (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.evaluateOnNewDocument(() => {
+      const seen: string[] = [];
+      (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
     page.on("pageerror", (e) => consoleErrors.push(e instanceof Error ? e.message : String(e)));
     await page.setRequestInterception(true);
     page.on("request", (r) => {
+      requests.push(r.url());
       if (/^(file|data|blob|about):/.test(r.url())) void r.continue();
       else {
         blockedRequests.push(r.url());
@@ -66,19 +95,22 @@ export async function openPage(file: string, options: OpenOptions = {}): Promise
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
     await page.waitForFunction(() => document.body.getAttribute("data-diagrams") !== "pending", { timeout: 120_000 });
+    const globals = await page.evaluate((names) => Object.fromEntries(names.map((n) => [n, typeof (window as unknown as Record<string, unknown>)[n]])), options.globals ?? []);
     const report = await page.evaluate(() => ({
       state: document.body.getAttribute("data-diagrams") ?? "",
       diagrams: document.querySelectorAll("pre.mermaid").length,
       svgDiagrams: Array.from(document.querySelectorAll("pre.mermaid")).filter((p) => p.querySelector("svg")).length,
       ids: Array.from(document.querySelectorAll("[id]")).map((e) => e.id),
       text: document.body.innerText,
+      title: document.title,
+      cspViolations: [...(window as unknown as { __cspViolations: string[] }).__cspViolations],
     }));
     if (options.screenshot) {
       await mkdir(dirname(options.screenshot), { recursive: true });
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: options.screenshot as `${string}.png` });
     }
-    return { ...report, consoleErrors, blockedRequests };
+    return { ...report, consoleErrors, blockedRequests, requests, dialogs, console: messages, globals };
   } finally {
     await browser.close();
     await rm(profile, { recursive: true, force: true });
@@ -97,6 +129,8 @@ export async function checkInBrowser(path: string, files: readonly GeneratedFile
     const out: Diagnostic[] = [];
     for (const e of r.consoleErrors) out.push(diag("html-render-failed", `console error: ${e}`, `${path}:1`));
     for (const u of r.blockedRequests) out.push(diag("html-external-reference", `the page requested ${u}`, `${path}:1`));
+    for (const v of r.cspViolations) out.push(diag("html-script-not-allowed", `the Content-Security-Policy blocked ${v}`, `${path}:1`));
+    for (const d of r.dialogs) out.push(diag("html-script-not-allowed", `the page opened a dialog (${d})`, `${path}:1`));
     if (r.svgDiagrams !== r.diagrams) out.push(diag("html-render-failed", `${r.diagrams - r.svgDiagrams} of ${r.diagrams} diagrams were not drawn (state ${r.state})`, `${path}:1`));
     return out;
   } finally {
