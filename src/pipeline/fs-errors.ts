@@ -3,6 +3,7 @@
  * dir that is a file, a FIFO where an owned file goes) is never a crash: every errno the write
  * path can meet is mapped here, in one table, to a code of `codes.ts`.
  */
+import { relative } from "node:path";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import { diagnosticsFor } from "../design/diagnostics.ts";
 import { pipelineCodes } from "./codes.ts";
@@ -23,12 +24,20 @@ export function isSystemError(error: unknown): error is SystemError {
   return error instanceof Error && typeof e?.code === "string" && /^E[A-Z0-9]+$/.test(e.code) && (typeof e.syscall === "string" || typeof e.path === "string");
 }
 
+/**
+ * A diagnostic's location for a file outside the design: relative to the cwd, so that it reads as
+ * a file and never as a JSON pointer into the design (those start with `/`).
+ */
+export function shownPath(path: string): string {
+  return path === "" ? "" : relative(process.cwd(), path) || ".";
+}
+
 /** A problem with the out dir found by contractor itself (not an errno): already a diagnostic. */
 export class OutDirProblem extends Error {
   readonly diagnostic: Diagnostic;
   constructor(code: PipelineCode, message: string, path: string) {
     super(message);
-    this.diagnostic = diag(code, message, path);
+    this.diagnostic = diag(code, message, shownPath(path));
   }
 }
 
@@ -57,5 +66,5 @@ export function fsDiagnostic(error: unknown): Diagnostic | undefined {
   if (!isSystemError(error)) return undefined;
   const entry = errnoTable[error.code] ?? { code: "fs-error" as const, reason: error.message.replace(/^E[A-Z0-9]+: /, "").replace(/, .*$/, "") };
   const where = [error.syscall, error.path, error.dest ? `-> ${error.dest}` : undefined].filter(Boolean).join(" ");
-  return diag(entry.code, `file-system error: ${where}: ${entry.reason} (${error.code})`, error.path ?? "");
+  return diag(entry.code, `file-system error: ${where}: ${entry.reason} (${error.code})`, shownPath(error.path ?? ""));
 }

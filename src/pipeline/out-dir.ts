@@ -10,7 +10,7 @@ import { basename, dirname, join, parse, relative, resolve, sep } from "node:pat
 import type { Diagnostic } from "../design/diagnostics.ts";
 import { diagnosticsFor } from "../design/diagnostics.ts";
 import { pipelineCodes } from "./codes.ts";
-import { OutDirProblem, isSystemError } from "./fs-errors.ts";
+import { OutDirProblem, isSystemError, shownPath } from "./fs-errors.ts";
 import { acquireLock, type LockOptions } from "./lock.ts";
 import { MANIFEST, recoverOutDir } from "./write.ts";
 
@@ -157,7 +157,7 @@ async function cleanLegacy(abs: string, dir: string): Promise<Diagnostic[]> {
         const kept = [];
         for (const f of users) if (!(await sameBytes(join(p, f), join(dir, f)))) kept.push(f);
         if (kept.length === 0) await rm(p, { recursive: true, force: true });
-        else found.push(diag("out-retired-kept", `${p} (left by an older contractor) holds ${kept.length} file(s) the out dir lacks, e.g. ${kept[0]}; it is kept: copy what you need, then remove it`, p));
+        else found.push(diag("out-retired-kept", `${p} (left by an older contractor) holds ${kept.length} file(s) the out dir lacks, e.g. ${kept[0]}; it is kept: copy what you need, then remove it`, shownPath(p)));
       }
     } catch {
       // best effort
