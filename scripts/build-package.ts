@@ -4,7 +4,7 @@
  * files the code loads beside itself at run time are copied next to the compiled modules: the
  * ajv-generated validators and the compiler snapshot's entry (every `.cjs` under src/ and
  * generators/). The package runs on a Node without type stripping; the repository keeps running
- * the sources. `npm pack` runs this first (prepack).
+ * the sources. `npm pack` runs this first (prepack); it reports on stderr, so `npm pack --json` stays JSON.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, globSync, rmSync } from "node:fs";
@@ -20,4 +20,4 @@ const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
 const assets = globSync(["src/**/*.cjs", "generators/**/*.cjs"], { cwd: root }).sort();
 for (const file of assets) cpSync(join(root, file), join(dist, file));
-console.log(`compiled into dist/, with ${assets.length} run-time files beside the modules: ${assets.join(", ")}`);
+process.stderr.write(`compiled into dist/, with ${assets.length} run-time files beside the modules: ${assets.join(", ")}\n`);

@@ -1,0 +1,11 @@
+/**
+ * Runs after `npm install` / `npm ci` in the repository (the `prepare` script; npm does not run it
+ * when the package is installed as a dependency): says which Node the scripts and tests run on,
+ * the `node` devDependency, and which Node ran npm, when that is another one. Silent when npm runs
+ * `prepare` for `npm pack` or `npm publish`.
+ */
+if (["install", "ci"].includes(process.env["npm_command"] ?? "")) {
+  const npmNode = /\bnode\/(v[\d.]+)/.exec(process.env["npm_config_user_agent"] ?? "")?.[1];
+  const other = npmNode && npmNode !== process.version ? `; npm itself ran on Node ${npmNode}, which the scripts do not use` : "";
+  process.stderr.write(`contractor: npm scripts, npx and the tests run on Node ${process.version} from node_modules/.bin (the node devDependency)${other}.\n`);
+}
