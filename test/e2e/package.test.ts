@@ -117,7 +117,8 @@ describe("the npm package", () => {
       const stale = npx(["build", `${app}/design.yaml`, "--out", `${app}/out`, "--check"], false);
       expect(stale.code).toBe(1);
       expect(stale.stdout).toMatch(/out-of-date/);
-      for (const f of ["openapi.yaml", "types.ts", "design.json"]) expect(stale.stdout).toContain(f);
+      for (const f of ["openapi.yaml", "types.ts", "design.json"]) expect(stale.stdout).toContain(`${f}  error  out-of-date  ${f} is different`);
+      expect(stale.stdout).toContain("migrations/0002_add_habits_color.up.sql  error  out-of-date  migrations/0002_add_habits_color.up.sql is missing");
       expect(stale.stderr).toContain(`${app}/out is stale`);
     }
 
