@@ -16,6 +16,7 @@ import { snapshotCatalog, diffCatalogs, type Queryable, type Catalog, type Catal
 import type { ReadMigration, ScriptRef } from "./format.ts";
 import { sqlDiag } from "./codes.ts";
 import { seedRows } from "./seed.ts";
+import { applicationName, dropDatabase, dropStale, guardServer, haltIfInterrupted, markSql, throwawayName } from "./throwaway.ts";
 
 /** A connection the round trip can drive. */
 export interface Engine extends Queryable {
@@ -173,53 +174,51 @@ function pgEngine(client: PgClient): Engine {
   };
 }
 
-/** Runs `cleanup` if the process is interrupted while `fn` runs, then lets the signal take its course. */
-async function cleanupOnSignal<T>(cleanup: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
-  const handler = (signal: NodeJS.Signals) => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-    void cleanup().finally(() => {
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
-  try {
-    return await fn();
-  } finally {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  }
-}
+const sweeps = new Map<string, Promise<string[]>>();
+const sweepsReported = new Set<string>();
 
 /**
- * Runs `fn` on the server at `url`, inside a throw-away database `contractor_check_<random>`
- * (or, when the role may not create databases, a throw-away schema), removed afterwards.
+ * Runs `fn` on the server at `url`, inside a throw-away database (or, when the role may not create
+ * databases, a throw-away schema) named and marked as throwaway.ts describes, removed afterwards.
+ * The main thread guards the server meanwhile (dropped on SIGINT/SIGTERM); the first use of a
+ * server in a thread first removes the leftovers of earlier, killed runs.
  */
 export async function withServer<T>(url: string, fn: (engine: Engine, schema: string) => Promise<T>): Promise<T> {
-  const { default: pg } = await import("pg");
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  const name = `contractor_check_${randomBytes(6).toString("hex")}`;
+  const release = guardServer(url);
   try {
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const client = new pg.Client({ connectionString: target.toString() });
-    let ownDatabase = true;
-    // Idempotent, and in place before the database exists: a signal at any point leaves nothing.
-    const drop = async () => {
-      if (ownDatabase) {
-        await client.end().catch(() => undefined);
-        await admin.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
-      } else {
-        await admin.query("ROLLBACK").catch(() => undefined);
-        await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+    const { default: pg } = await import("pg");
+    const application_name = applicationName();
+    const admin = new pg.Client({ connectionString: url, application_name });
+    // A session ended by the server (an interrupt's cleanup, a restart) is reported by the query
+    // that fails; between queries pg would raise it as an unhandled 'error' event.
+    admin.on("error", () => undefined);
+    await admin.connect();
+    try {
+      let sweep = sweeps.get(url);
+      if (!sweep) {
+        sweep = dropStale(admin).catch(() => []);
+        sweeps.set(url, sweep);
+        await sweep;
       }
-    };
-    return await cleanupOnSignal(drop, async () => {
+      const name = throwawayName();
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      const client = new pg.Client({ connectionString: target.toString(), application_name });
+      client.on("error", () => undefined);
+      let ownDatabase = true;
+      const drop = async () => {
+        if (ownDatabase) {
+          await client.end().catch(() => undefined);
+          await dropDatabase(admin, name);
+        } else {
+          await admin.query("ROLLBACK").catch(() => undefined);
+          await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
+        }
+      };
       try {
         try {
           await admin.query(`CREATE DATABASE ${quote(name)}`);
+          await admin.query(markSql("DATABASE", name));
         } catch (e) {
           // Without the CREATEDB privilege: a throw-away schema in the given database.
           if ((e as { code?: string }).code !== "42501") throw e;
@@ -227,16 +226,30 @@ export async function withServer<T>(url: string, fn: (engine: Engine, schema: st
         }
         if (ownDatabase) await client.connect();
         const engine = pgEngine(ownDatabase ? client : admin);
-        await engine.exec(`CREATE SCHEMA ${quote(name)}`);
+        // Schema and marker in one transaction: no unmarked schema is ever visible.
+        await engine.exec(`BEGIN; CREATE SCHEMA ${quote(name)}; ${markSql("SCHEMA", name)}; COMMIT`);
         await engine.exec(`SET search_path TO ${quote(name)}`);
         return await fn(engine, name);
       } finally {
         await drop();
       }
-    });
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
   } finally {
-    await admin.end().catch(() => undefined);
+    // Interrupted: the main thread is dropping this process's databases and then ends it; the
+    // check does not finish meanwhile (its result would race the drop to the exit).
+    await haltIfInterrupted();
+    release();
   }
+}
+
+/** The leftovers of earlier runs that this thread removed from the server at `url`, once. */
+export async function staleDropped(url: string): Promise<string[]> {
+  const sweep = sweeps.get(url);
+  if (!sweep || sweepsReported.has(url)) return [];
+  sweepsReported.add(url);
+  return sweep;
 }
 
 // ---- the round trip ----
@@ -371,9 +384,10 @@ export async function roundTrip(engine: Engine, schema: string, migrations: read
 /** The engine check: PGlite by default, or the server at `databaseUrl`. */
 export async function engineCheck(migrations: readonly ReadMigration[], databaseUrl?: string): Promise<RoundTripResult> {
   try {
-    return databaseUrl
-      ? await withServer(databaseUrl, (engine, schema) => roundTrip(engine, schema, migrations))
-      : await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
+    if (!databaseUrl) return await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
+    const result = await withServer(databaseUrl, (engine, schema) => roundTrip(engine, schema, migrations));
+    const stale = (await staleDropped(databaseUrl)).map((what) => sqlDiag("sql-stale-database-dropped", `removed ${what} from ${redact(databaseUrl)}: a throw-away left behind by a contractor run that was killed`, "migrations"));
+    return stale.length ? { ...result, diagnostics: [...stale, ...result.diagnostics] } : result;
   } catch (e) {
     const what = databaseUrl ? `the PostgreSQL server at ${redact(databaseUrl)}` : "the embedded PGlite engine";
     return { diagnostics: [sqlDiag("sql-engine-unavailable", `could not run the round trip on ${what}: ${e instanceof Error ? e.message : String(e)}`, "migrations")] };

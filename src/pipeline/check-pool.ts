@@ -16,6 +16,7 @@ import { getCompileCacheDir } from "node:module";
 import type { Artifact, GeneratedFile, PreviousBuild, ResolvedOptions } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
+import { guardServer, onInterrupt } from "../../generators/sql/throwaway.ts";
 
 /** Which default artifacts' checks run in which worker (groups share a thread and its caches). */
 /**
@@ -82,6 +83,9 @@ class CheckWorker {
 
   private fail(error: Error): void {
     this.failed ??= error;
+    // Interrupted: the process ends once its throw-away databases are dropped; a check failing
+    // meanwhile would end the build (and the process) first.
+    if (stopping) return;
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
     if (pool?.includes(this)) pool = undefined;
@@ -101,6 +105,11 @@ class CheckWorker {
     if (!this.failed) this.worker.postMessage(msg);
   }
 
+  /** Stops the thread at once (an interrupt: its checks are abandoned). */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+
   check(build: number, name: string, own: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
     if (this.failed) return Promise.reject(this.failed);
     const id = ++this.nextId;
@@ -114,6 +123,14 @@ class CheckWorker {
 
 let pool: CheckWorker[] | undefined;
 let builds = 0;
+let stopping = false;
+
+// On SIGINT/SIGTERM during checks on a server, the workers stop before the main thread drops their
+// throw-away databases (throwaway.ts): none of them can create another one after the drop.
+onInterrupt(async () => {
+  stopping = true;
+  await Promise.allSettled((pool ?? []).map((w) => w.terminate()));
+});
 
 /** Whether checks run in worker threads in this process. */
 export function workersEnabled(): boolean {
@@ -157,6 +174,10 @@ export class CheckSession {
   private readonly names: ReadonlySet<string>;
   private readonly build = ++builds;
   private begun = new Set<CheckWorker>();
+  /** Releases the main thread's guard of the `--database-url` server (see `settle`). */
+  private readonly release: (() => void) | undefined;
+  private running = 0;
+  private ended = false;
 
   /** `names`: from `workerArtifacts`; only their workers are warmed and used. */
   constructor(names: ReadonlySet<string>, options: ResolvedOptions) {
@@ -166,6 +187,13 @@ export class CheckSession {
     this.names = new Set([...names].filter((n) => running.some((w) => w.names.includes(n))));
     this.workers = pool.filter((w) => w.names.some((n) => this.names.has(n)));
     for (const w of this.workers) w.warm(w.names.filter((n) => this.names.has(n)), options);
+    // The workers' checks create throw-away databases there; signals reach only this thread.
+    this.release = options.databaseUrl && this.workers.length ? guardServer(options.databaseUrl) : undefined;
+  }
+
+  /** The guard stays until the build has ended and its last check has settled (early ones may outlive it). */
+  private settle(): void {
+    if (this.ended && this.running === 0) this.release?.();
   }
 
   /** True when `name`'s check runs in a worker. */
@@ -197,10 +225,19 @@ export class CheckSession {
   check(name: string, own: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
     const w = this.workers.find((x) => x.names.includes(name));
     if (!w) return Promise.reject(new Error(`no worker checks ${name}`));
-    return w.check(this.build, name, own);
+    this.running++;
+    const checking = w.check(this.build, name, own);
+    const done = () => {
+      this.running--;
+      this.settle();
+    };
+    checking.then(done, done);
+    return checking;
   }
 
   end(): void {
     for (const w of this.begun) w.post({ type: "end", build: this.build });
+    this.ended = true;
+    this.settle();
   }
 }
