@@ -9,9 +9,9 @@
  *     file it replaces is kept);
  *  2. write the journal `.contractor/journal.json` (via a temporary name, fsynced): for each path
  *     the sha256 of the new contents (null: removed) and where the old file is kept (`absent`);
- *  3. per file: keep the old file in `.contractor/backup-<id>/` (a hard link, so the path is
- *     never empty; a rename where links are not supported), then rename the staged file over it;
- *     owned files no longer generated are moved to the backup;
+ *  3. keep every old file in `.contractor/backup-<id>/` (a hard link, so the path is never
+ *     empty; a rename where links are not supported; owned files no longer generated are moved
+ *     there), fsync the backup directories, then rename each staged file over its path;
  *  4. fsync the touched directories, then commit: rename the journal to `committed.json`;
  *  5. remove backups and staging, then `committed.json`.
  *
@@ -273,33 +273,40 @@ export async function writeOutDir(outDir: string, files: readonly GeneratedFile[
     await syncDir(work);
     reached("journal");
 
-    // 3. Per-file renames.
+    // 3. Per-file renames: first every old file is kept in the backup (and that made durable),
+    // then every new file is renamed into place, so no placement can outlive its backup.
     for (const dir of dirs) await mkdir(join(outDir, dir));
-    const touched = new Set<string>([outDir, ...dirs.map((d) => join(outDir, d))]);
+    const backedUp = new Set<string>();
     for (const e of entries) {
+      if (e.backup === "absent") continue;
       const target = join(outDir, e.path);
-      touched.add(dirname(target));
-      if (e.backup !== "absent") {
-        const backup = join(work, e.backup);
-        await mkdir(dirname(backup), { recursive: true });
-        touched.add(dirname(backup));
-        if (e.sha256 === null) await rename(target, backup);
-        else {
-          try {
-            await link(target, backup);
-          } catch (error) {
-            if (!(isSystemError(error) && ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"].includes(error.code))) throw error;
-            await rename(target, backup);
-          }
+      const backup = join(work, e.backup);
+      await mkdir(dirname(backup), { recursive: true });
+      backedUp.add(dirname(backup));
+      if (e.sha256 === null) {
+        await rename(target, backup);
+        backedUp.add(dirname(target));
+      } else {
+        try {
+          await link(target, backup);
+        } catch (error) {
+          if (!(isSystemError(error) && ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"].includes(error.code))) throw error;
+          await rename(target, backup);
+          backedUp.add(dirname(target));
         }
-        reached("rename");
       }
-      if (e.sha256 !== null) {
-        await rename(join(work, staging, e.path), target);
-        reached("rename");
-      }
+      reached("rename");
     }
-    for (const dir of touched) await syncDir(dir);
+    for (const dir of backedUp) await syncDir(dir);
+    const placed = new Set<string>([outDir, ...dirs.map((d) => join(outDir, d))]);
+    for (const e of entries) {
+      if (e.sha256 === null) continue;
+      const target = join(outDir, e.path);
+      await rename(join(work, staging, e.path), target);
+      placed.add(dirname(target));
+      reached("rename");
+    }
+    for (const dir of placed) await syncDir(dir);
     reached("synced");
 
     // 4. Commit.

@@ -129,10 +129,12 @@ async function oldCopy(name: string): Promise<{ out: string; userIntact: () => P
 }
 
 describe("SIGKILL during the write", () => {
-  // After staging (nothing in the out dir changed yet); renames go in path order, a backup then a
-  // placement per changed file: at 8 design.json is backed up and its new version not yet in
-  // place; 23 is the last placement; committed: the journal is marked done, cleanup not run.
-  const points = ["staged:1", "rename:8", "rename:23", "committed:1"];
+  // After staging (nothing in the out dir changed yet); the renames are 10 backups (hard links,
+  // in path order: at 4 design.json's is made) then 13 placements (at 15 the new manifest,
+  // CHANGES.md, DESIGN.md, client.ts and design.json are in place, the old migration lock file
+  // still is: the mix that would restart history if read as the previous build); committed: the
+  // journal is marked done, the cleanup has not run.
+  const points = ["staged:1", "rename:4", "rename:15", "committed:1"];
 
   it("the next run recovers the complete old or new build, then builds v2 with the same 0001, user files intact", async () => {
     const outcomes = await pool(
@@ -140,7 +142,7 @@ describe("SIGKILL during the write", () => {
         const { out, userIntact } = await oldCopy(`kill-${i}`);
         const killed = await contractor(v2, out, { CONTRACTOR_TEST_KILL_AT: point });
         expect(killed.signal, `${point}: ${killed.stderr}`).toBe("SIGKILL");
-        if (point === "rename:8") {
+        if (point === "rename:15") {
           // Killed again, while rolling back.
           const again = await contractor(v2, out, { CONTRACTOR_TEST_KILL_AT: "recover:2" });
           expect(again.signal, again.stderr).toBe("SIGKILL");
