@@ -1,7 +1,8 @@
 /**
  * One build at a time per out dir: `<out>/.contractor/lock`, created exclusively (O_EXCL) and
- * holding the pid, host and start time of its holder. A second build waits (bounded) and then
- * gives up with a diagnostic; a lock whose holder no longer runs on this host is taken over.
+ * holding the pid, host, boot and start time of its holder. A second build waits (bounded) and
+ * then gives up with a diagnostic; a lock whose holder no longer runs on this host (or ran before
+ * the last reboot) is taken over. A lock held from another host is never taken over.
  */
 import { mkdir, open, readFile, rmdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
@@ -18,8 +19,18 @@ const UNREADABLE_STALE_MS = 10_000;
 interface Holder {
   pid: number;
   host: string;
+  /** Linux's id of the current boot: a lock from before a reboot (a power loss) is stale even if its pid is reused. */
+  boot?: string;
   started: string;
   token: string;
+}
+
+async function bootId(): Promise<string | undefined> {
+  try {
+    return (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).trim();
+  } catch {
+    return undefined;
+  }
 }
 
 export interface OutDirLock {
@@ -91,7 +102,8 @@ async function takeOver(work: string, file: string, stale: Holder | "unreadable"
 export async function acquireLock(dir: string, options: LockOptions = {}): Promise<OutDirLock> {
   const work = join(dir, WORK_DIR);
   const file = join(work, "lock");
-  const me: Holder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), token: randomBytes(8).toString("hex") };
+  const boot = await bootId();
+  const me: Holder = { pid: process.pid, host: hostname(), ...(boot ? { boot } : {}), started: new Date().toISOString(), token: randomBytes(8).toString("hex") };
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   let announced = false;
   for (;;) {
@@ -110,7 +122,8 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
     }
     const holder = await readHolder(file);
     if (holder === "gone") continue;
-    const stale = holder === "unreadable" ? await olderThan(file, UNREADABLE_STALE_MS) : holder.host === me.host && !alive(holder.pid);
+    const stale =
+      holder === "unreadable" ? await olderThan(file, UNREADABLE_STALE_MS) : holder.host === me.host && ((holder.boot !== undefined && holder.boot !== me.boot) || !alive(holder.pid));
     if (stale) {
       await takeOver(work, file, holder);
       continue;

@@ -234,7 +234,7 @@ export async function writeOutDir(outDir: string, files: readonly GeneratedFile[
     if (old !== undefined && !owned.has(f.path)) {
       throw new OutDirProblem("out-file-not-owned", `${join(outDir, f.path)} exists and was not written by contractor (it is not in ${MANIFEST}); move it away or choose another --out`, join(outDir, f.path));
     }
-    if (old !== undefined) modes.set(f.path, (await lstat(join(outDir, f.path))).mode & 0o7777);
+    if (old !== undefined) modes.set(f.path, (await lstat(join(outDir, f.path))).mode & 0o777);
     entries.push({ path: f.path, sha256: sha256(f.contents), backup: old !== undefined ? `${backups}/${f.path}` : "absent" });
   }
   const generated = new Set(wanted.map((f) => f.path));

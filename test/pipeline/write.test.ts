@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { chmod, link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { writeOutDir, compareOutDir, readPrevious, recoverOutDir, MANIFEST, WORK_DIR } from "../../src/pipeline/write.ts";
@@ -235,6 +236,15 @@ describe("the lock", () => {
     expect(r.diagnostics.map((d) => d.code)).toStrictEqual(["out-locked"]);
     expect(notices).toStrictEqual([`waiting for contractor process ${process.pid} on ${hostname()} (started 2026-01-01T00:00:00.000Z) to finish with ${out}`]);
     expect(await readdir(out)).toStrictEqual([WORK_DIR]);
+  });
+
+  it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))("takes over a lock from before the last reboot, even when its pid is alive again", async () => {
+    const out = join(await tempRoot(), "out");
+    await mkdir(join(out, WORK_DIR), { recursive: true });
+    await writeFile(join(out, WORK_DIR, "lock"), JSON.stringify({ pid: process.pid, host: hostname(), boot: "an-earlier-boot", started: "x", token: "old" }));
+    const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo], lockTimeoutMs: 300 });
+    expect(r.diagnostics).toStrictEqual([]);
+    expect(await readdir(out)).not.toContain(WORK_DIR);
   });
 
   it("takes over a lock whose holder is gone, and two builds in one process run one after the other", async () => {
