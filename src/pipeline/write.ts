@@ -23,7 +23,18 @@
  * old or the complete new build.
  *
  * Unchanged owned files are not touched (same inode, links and times). A changed owned file is
- * replaced by a new inode: another hard link to the old file keeps the old bytes.
+ * replaced by a new inode with the old one's permission bits: another hard link to the old file
+ * keeps the old bytes.
+ *
+ * What holds: after a kill at any instant (SIGKILL, Ctrl-C, a crash), the next build under the
+ * lock sees the complete old or the complete new build. After a power loss the same holds as far
+ * as the file system honours fsync on files and directories (ext4, XFS, APFS do): every staged
+ * file and the journal are fsynced before the first rename, every backup before the first
+ * placement, every placement before the commit. What does not: a reader outside contractor
+ * that looks mid-write sees some files new and some old (each file is always whole); a file
+ * system without hard links leaves a path empty between its backup and its placement; an owned
+ * directory reached through a link onto another file system cannot be renamed into (EXDEV,
+ * reported as `fs-error`).
  */
 import { link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, constants } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
