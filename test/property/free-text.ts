@@ -87,12 +87,28 @@ export function freeTextSlots(design: Design, probe: string): Slot[] {
   return candidates.filter((slot) => valid(withText(design, [slot], () => probe)));
 }
 
+/**
+ * Values (examples, defaults, predicate values) are cut to this many UTF-16 units: the column
+ * they belong to may be a `string(n)`, and the probe that admitted the slot was longer.
+ */
+export const VALUE_LENGTH = 16;
+
+/** The longest prefix of `t` of at most `n` UTF-16 units that does not split a surrogate pair. */
+function cutUnits(t: string, n: number): string {
+  let out = "";
+  for (const c of t) {
+    if (out.length + c.length > n) break;
+    out += c;
+  }
+  return out;
+}
+
 /** A copy of the design with `text(slot, i)` (cut to the slot's maxLength) written into each slot. */
 export function withText(design: Design, slots: readonly Slot[], text: (slot: Slot, i: number) => string): Design {
   const out = structuredClone(design) as Design;
   slots.forEach((slot, i) => {
     const t = text(slot, i);
-    setAt(out, slot.path, slot.maxLength ? [...t].slice(0, slot.maxLength).join("") : t);
+    setAt(out, slot.path, slot.kind === "value" ? cutUnits(t, VALUE_LENGTH) : slot.maxLength ? [...t].slice(0, slot.maxLength).join("") : t);
   });
   return out;
 }
