@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { artifacts } from "../../../generators/index.ts";
 import { htmlArtifact, INDEX_HTML, generateReviewPage } from "../../../generators/html/index.ts";
 import { checkPage, pageAttributes } from "../../../generators/html/check.ts";
-import { MERMAID_ASSET, SCRIPT, contentSecurityPolicy } from "../../../generators/html/page.ts";
+import { MERMAID_ASSET, SCRIPT, contentSecurityPolicy, renderPage } from "../../../generators/html/page.ts";
 import { esc, el, render, raw } from "../../../generators/html/html.ts";
 import { hostileDesign } from "./hostile.ts";
 import type { ArtifactContext, GeneratedFile } from "../../../src/pipeline/artifact.ts";
@@ -52,6 +52,25 @@ describe("hostile design strings", () => {
     const own = files.filter((f) => f.path === INDEX_HTML || f.path === MERMAID_ASSET);
     expect(await htmlArtifact.check!(own, { ...ctx, files, note: () => {} })).toStrictEqual([]);
   }, 120_000);
+});
+
+describe("the page's Markdown rendering", () => {
+  const files: GeneratedFile[] = [{ path: MERMAID_ASSET, contents: "" }];
+  const render = (designMarkdown: string) => renderPage({ title: "T <b>", designMarkdown, links: [] });
+  const body = (html: string) => html.slice(html.indexOf('<article id="page/design">'), html.indexOf("</article>"));
+
+  it("re-emits the document's own details and comment, and shows any other HTML as text", () => {
+    const html = render("<!-- generated -->\n\n# T\n\n<details>\n<summary>Up &lt;x&gt;</summary>\n\nbody\n\n</details>\n\n<script>alert(1)</script>\n\nInfo ``<img src=x onerror=alert(1)>`\n\n<details>\n<summary><img src=x></summary>\n");
+    expect(body(html)).toBe(
+      '<article id="page/design"><h1 id="t">T</h1>\n<details>\n<summary>Up &lt;x&gt;</summary>\n<p>body</p>\n</details>\n<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>Info ``&lt;img src=x onerror=alert(1)&gt;`</p>\n<p>&lt;details&gt;\n&lt;summary&gt;&lt;img src=x&gt;&lt;/summary&gt;</p>\n',
+    );
+    expect(checkPage(INDEX_HTML, html, files, [])).toStrictEqual([]);
+  });
+
+  it("renders links with a scheme as text", () => {
+    const html = render("# T\n\n[a](javascript:alert(1)) [b](data:text/html,x) [c](https://evil.example) <javascript:alert(1)> [d](#t)\n");
+    expect(body(html)).toContain("[a](javascript:alert(1)) [b](data:text/html,x) [c](https://evil.example) &lt;javascript:alert(1)&gt; <a href=\"#t\">d</a>");
+  });
 });
 
 describe("the index.html check", () => {

@@ -123,4 +123,14 @@ describe("the DESIGN.md check", { timeout: 60_000 }, async () => {
   it.each(structure)("reports %s", async (_name, edit, line) => {
     expect(await findings(edit)).toStrictEqual([["markdown-structure", line]]);
   });
+
+  const rawHtml: Array<[string, (l: string[]) => void, Array<[string, number]>]> = [
+    ["an inline tag", (l) => l.push("Info ``<img src=x onerror=alert(1)>`", ""), [["markdown-raw-html", lines.length + 1]]],
+    ["a script block", (l) => l.push("<script>alert(1)</script>", ""), [["markdown-raw-html", lines.length + 1]]],
+    ["a summary holding markup", (l) => l.push("<details>", "<summary><b>x</b></summary>", "", "</details>", ""), [["markdown-raw-html", lines.length + 1]]],
+    ["the generator's own details and comment", (l) => l.push("<!-- a note -->", "", "<details>", "<summary>a &lt;b&gt;</summary>", "", "x", "", "</details>", ""), []],
+  ];
+  it.each(rawHtml)("raw HTML: %s", async (_name, edit, want) => {
+    expect(await findings(edit)).toStrictEqual(want);
+  });
 });
