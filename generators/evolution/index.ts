@@ -5,7 +5,9 @@
  * `sqlMigrations` (history.ts), so every migration file has one owner and one checker.
  *
  * Check: the new migration on the real engine — every earlier up, snapshot; the new up,
- * snapshot; the new down → equals the earlier snapshot; up again → equals the later one.
+ * snapshot; the new down → equals the earlier snapshot; up again → equals the later one. And the
+ * whole chain against the design (chain.ts): applied in order, the migrations must give the
+ * schema of the design's fresh migration.
  */
 import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
@@ -15,6 +17,7 @@ import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory,
 import { planNextMigration } from "./plan.ts";
 import { compareDesigns, renderChanges, rollbackNotes, type EvolutionReport } from "./report.ts";
 import { verifyMigrationSequence } from "./verify.ts";
+import { verifyChain } from "./chain.ts";
 
 export const CHANGES_FILE = "CHANGES.md";
 const diag = diagnosticsFor(evolutionCodes);
@@ -85,11 +88,16 @@ export const evolutionArtifact: Artifact = {
     return { files, diagnostics };
   },
   async check(_own, ctx) {
+    if (!ctx.options.engine) return [];
     const evo = evolutionOf(ctx);
-    if (!evo?.migration || !ctx.options.engine) return [];
-    const out = await verifyMigrationSequence(ctx.files, evo.migration.version, ctx);
-    ctx.note(`migration ${evo.migration.name} round trip on ${ctx.options.databaseUrl ? "PostgreSQL" : "PGlite"}`);
-    return out;
+    const engine = ctx.options.databaseUrl ? "PostgreSQL" : "PGlite";
+    const [round, chain] = await Promise.all([
+      evo?.migration ? verifyMigrationSequence(ctx.files, evo.migration.version, ctx) : Promise.resolve(undefined),
+      verifyChain(ctx.files, ctx),
+    ]);
+    if (evo?.migration) ctx.note(`migration ${evo.migration.name} round trip on ${engine}`);
+    if (chain.ran) ctx.note(`migration chain = design on ${engine}`);
+    return [...(round ?? []), ...chain.diagnostics];
   },
 };
 

@@ -7,6 +7,8 @@ import { planNextMigration } from "../../../generators/evolution/plan.ts";
 import { readHistory, migrationHistory, LOCK_FILE } from "../../../generators/evolution/history.ts";
 import { evolutionArtifact } from "../../../generators/evolution/index.ts";
 import { designFile } from "../../../generators/evolution/history.ts";
+import { chainDifferences } from "../../../generators/evolution/chain.ts";
+import { readMigrations } from "../../../generators/sql/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
@@ -39,6 +41,8 @@ describe("evolution codes", () => {
     add(migrationHistory(ctx, () => { throw new Error("no"); }, () => ({ diagnostics: [] })).diagnostics);
     const out = evolutionArtifact.generate({ design: mini((d) => { field(d, "body").visibility = []; }), options: resolveOptions({}), previous: files({}, designFile(mini()).contents) });
     add(Array.isArray(out) ? [] : out.diagnostics);
+    const chainFiles = [{ path: "migrations/0001_x.up.sql", contents: `CREATE TABLE "x" ();\n` }];
+    add(chainDifferences(new Map([["table \"x\"", "exists"]]), new Map(), readMigrations(chainFiles, "golang-migrate"), chainFiles));
     expect(Object.keys(evolutionCodes).filter((c) => !seen.has(c))).toStrictEqual([]);
   });
 });

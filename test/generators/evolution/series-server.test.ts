@@ -54,11 +54,11 @@ describe("evolution on a PostgreSQL server (--database-url)", () => {
     const v2 = await run("v2");
     expect(errors(v2.r)).toStrictEqual([]);
     expect(v2.sql).toMatch(/engine \(postgres server\) up\/down\/up round trip ok/);
-    expect(v2.evolution).toBe("migration 0002_create_reminders_rename_items_note_and_more round trip on PostgreSQL");
+    expect(v2.evolution).toBe("migration 0002_create_reminders_rename_items_note_and_more round trip on PostgreSQL; migration chain = design on PostgreSQL");
 
     const v3 = await run("v3", true);
     expect(errors(v3.r)).toStrictEqual([]);
-    expect(v3.evolution).toBe("migration 0003_drop_items_unit round trip on PostgreSQL");
+    expect(v3.evolution).toBe("migration 0003_drop_items_unit round trip on PostgreSQL; migration chain = design on PostgreSQL");
     const migrations = (await readdir(join(out, "migrations"))).filter((f) => f.endsWith(".up.sql")).sort();
     expect(migrations).toStrictEqual(["0001_listly.up.sql", "0002_create_reminders_rename_items_note_and_more.up.sql", "0003_drop_items_unit.up.sql"]);
 

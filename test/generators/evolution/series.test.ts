@@ -56,7 +56,7 @@ describe("evolution along listly v1 → v2 → v3", () => {
       "warning api-breaking-change openapi.yaml#/components/schemas/ItemUpdate/properties/notes",
       "warning api-breaking-change openapi.yaml#/paths/~1lists~1{listId}~1items/get/parameters/5/schema/items",
     ]);
-    expect(steps).toContain("check evolution (migration 0002_create_reminders_rename_items_note_and_more round trip on PGlite)");
+    expect(steps).toContain("check evolution (migration 0002_create_reminders_rename_items_note_and_more round trip on PGlite; migration chain = design on PGlite)");
     const t2 = await tree(out);
     for (const [path, text] of Object.entries(t1)) if (path.startsWith("migrations/0001")) expect(t2[path]).toBe(text);
     expect(Object.keys(t2).filter((p) => p.startsWith("migrations/0002")).sort()).toStrictEqual([
