@@ -2,19 +2,20 @@
 // --liftoff-only: PGlite's wasm runs on V8's baseline compiler only (contractor runs no other wasm),
 // which is faster for all but large designs (see liftoff.js). V8 flags are fixed at start-up, so for
 // a large design this process runs the command again without the flag and passes its exit code on.
-// The installed package runs the compiled JavaScript in dist/ (Node >= 22). A repository checkout
-// (src/ present; the package ships no src/) runs its TypeScript sources directly, which needs
-// Node >= 22.18 (type stripping).
+// The installed package runs the compiled JavaScript in dist/: Node >= 22.12, the first 22 that
+// loads ES modules through require() unflagged, which swagger-parser needs (its engines say so).
+// A repository checkout (src/ present; the package ships no src/) runs its TypeScript sources
+// directly, which needs Node >= 22.18 (type stripping).
 import { existsSync } from "node:fs";
 
 const fromSources = existsSync(new URL("../src/cli/main.ts", import.meta.url));
 const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 22 || (fromSources && major === 22 && minor < 18)) {
+if (major < 22 || (major === 22 && minor < (fromSources ? 18 : 12))) {
   process.stderr.write(
     fromSources
       ? `contractor's sources need Node >= 22.18 (this is ${process.versions.node}). Run it through npm (npm start, npx contractor), ` +
           "which uses the Node 24 installed in node_modules, or install a current Node.\n"
-      : `contractor needs Node >= 22 (this is ${process.versions.node}). Install a current Node (https://nodejs.org).\n`,
+      : `contractor needs Node >= 22.12 (this is ${process.versions.node}). Install a current Node (https://nodejs.org).\n`,
   );
   process.exit(2);
 }

@@ -1,8 +1,9 @@
 /**
- * Runs after `npm install` / `npm ci` in the repository (the `prepare` script; npm does not run it
- * when the package is installed as a dependency): says which Node the scripts and tests run on,
- * the `node` devDependency, and which Node ran npm, when that is another one. Silent when npm runs
- * `prepare` for `npm pack` or `npm publish`.
+ * Runs after `npm install` / `npm ci` in the repository (the `postprepare` script: npm runs it for
+ * the project itself only, never for a package installed as a dependency, and does not count it
+ * as an install script, so installing contractor-cli asks nobody to approve it; `prepare` would
+ * be both): says which Node the scripts and tests run on, the `node` devDependency, and which Node
+ * ran npm, when that is another one.
  */
 if (["install", "ci"].includes(process.env["npm_command"] ?? "")) {
   const npmNode = /\bnode\/(v[\d.]+)/.exec(process.env["npm_config_user_agent"] ?? "")?.[1];
