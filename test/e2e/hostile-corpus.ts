@@ -39,7 +39,7 @@ export function corpusFor(i: number): string {
   return [...PAYLOADS.slice(i % PAYLOADS.length), ...PAYLOADS.slice(0, i % PAYLOADS.length)].join("\n");
 }
 
-/** The bundled example, every optional free-text field filled, every free-text field holding the corpus. */
+/** A fixture design, every optional free-text field filled, every free-text field holding the corpus. */
 export async function hostileDesign(name = "listly"): Promise<{ design: Design; slots: Slot[] }> {
   const loaded = await loadDesignFile(fixturePath(name));
   const base = withValueFields(saturate(loaded.value as Design));

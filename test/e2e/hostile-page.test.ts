@@ -25,7 +25,7 @@ describe.skipIf(!browser)("the hostile corpus in every free-text field, opened i
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "contractor-hostile-page-"));
-    const hostile = await hostileDesign();
+    const hostile = await hostileDesign("marketplace");
     slots = hostile.slots;
     result = await build({ text: JSON.stringify(hostile.design) }, { out: join(root, "out"), engine: false });
     if (!result.ok) return;
@@ -45,7 +45,8 @@ describe.skipIf(!browser)("the hostile corpus in every free-text field, opened i
       /^\/data\/entities\/\d+\/(description|fields\/\d+\/(description|example|default\/value|references\/relationship))$/,
       /^\/data\/entities\/\d+\/(indexes\/\d+\/where\/\d+\/value|checks\/\d+\/value|checks\/\d+\/description|uniques\/\d+\/description)$/,
       /^\/schemas\/\d+\/(description|properties\/\d+\/(description|example))$/, /^\/errors\/\d+\/(title|description)$/,
-      /^\/rateLimits\/\d+\/description$/, /^\/auth\/(mobileStorage|schemes\/\d+\/(description|jwt\/issuer))$/,
+      /^\/rateLimits\/\d+\/description$/, /^\/auth\/(mobileStorage|schemes\/\d+\/(description|jwt\/issuer)|roles\/\d+\/description|scopes\/\d+\/description)$/,
+      /^\/data\/entities\/\d+\/foreignKeys\/\d+\/relationship$/,
       /^\/architecture\/(summary|scaling\/\d+|decisions\/\d+\/(title|decision|rationale|alternatives\/\d+))$/,
       /^\/architecture\/(services\/\d+\/(description|responsibilities\/\d+)|components\/\d+\/(description|technology)|clients\/\d+\/description|performance\/\d+\/description)$/,
     ];
