@@ -87,8 +87,10 @@ function checkMarkup(els: Element[], at: (line: number) => string): Diagnostic[]
   const csp = metas.find((m) => m.attrs.some((a) => a.name === "http-equiv" && a.value.toLowerCase() === "content-security-policy"));
   for (const m of metas.filter((m) => m !== csp)) out.push(diag("html-unexpected-markup", `<meta http-equiv> other than the page's Content-Security-Policy`, at(lineOf(m))));
   const content = csp?.attrs.find((a) => a.name === "content")?.value;
-  if (!csp || content !== policy || csp.parentNode?.nodeName !== "head") {
-    out.push(diag("html-script-not-allowed", csp ? `the Content-Security-Policy is not the page's own (${JSON.stringify(content)})` : "the page has no Content-Security-Policy <meta>", at(csp ? lineOf(csp) : 1)));
+  // A policy applies only to what the parser meets after it.
+  const firstScript = els.findIndex((e) => e.tagName === "script" || e.tagName === "style");
+  if (!csp || content !== policy || csp.parentNode?.nodeName !== "head" || (firstScript >= 0 && els.indexOf(csp) > firstScript)) {
+    out.push(diag("html-script-not-allowed", csp ? `the Content-Security-Policy is not the page's own, or not in the head before every script and style (${JSON.stringify(content)})` : "the page has no Content-Security-Policy <meta>", at(csp ? lineOf(csp) : 1)));
   }
   const listed = new Set((/(?:^|;)\s*script-src\s+([^;]*)/.exec(content ?? "")?.[1] ?? "").trim().split(/\s+/));
   for (const s of els.filter((e) => e.tagName === "script")) {

@@ -98,6 +98,7 @@ describe("the index.html check", () => {
     ["a meta refresh", { html: page(`<meta http-equiv="refresh" content="0;url=https://x">`), want: [["html-unexpected-markup", "index.html:1"]] }],
     ["no policy", { html: page("<p>x</p>", ""), want: [["html-script-not-allowed", "index.html:1"]] }],
     ["a loosened policy", { html: page("<p>x</p>", `<meta http-equiv="Content-Security-Policy" content="${esc(policy.replace("script-src", "script-src 'unsafe-inline'"))}">`), want: [["html-script-not-allowed", "index.html:1"]] }],
+    ["a policy after a style", { html: page("<p>x</p>", `<style>p{}</style><meta http-equiv="Content-Security-Policy" content="${esc(policy)}">`), want: [["html-script-not-allowed", "index.html:1"]] }],
     ["a policy outside the head", { html: page(`<meta http-equiv="Content-Security-Policy" content="${esc(policy)}">`, ""), want: [["html-script-not-allowed", "index.html:1"]] }],
   ];
   it.each(cases)("%s", (_n, { html, ops, want }) => {
