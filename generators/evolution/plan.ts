@@ -253,7 +253,12 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
 
   // 3. foreign keys removed or changed
   const fkMatch = match([...oldCat.fks.values()], [...newCat.fks.values()], fkSig);
-  for (const fk of fkMatch.removed) up.push({ kind: "drop_foreign_key", fk });
+  // Re-added by the down over rows written since: orphans get NULL, or a parent when NOT NULL.
+  for (const fk of fkMatch.removed) {
+    const columns = oldCat.tables.get(fk.table)?.columns ?? [];
+    const notNull = fk.columns.some((c) => columns.find((x) => x.name === c)?.notNull);
+    up.push({ kind: "drop_foreign_key", fk, orphans: notNull ? "first-parent" : "null" });
+  }
 
   // 4. indexes and constraints removed or changed (comments cleared first, so the down restores them)
   const ixMatch = match([...oldCat.indexes.values()], [...newCat.indexes.values()], indexSig);
@@ -298,7 +303,9 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
       if (now.has(cd.name)) continue;
       const text = oldCat.columnComments.get(key(t, cd.name)) ?? null;
       if (text !== null) up.push({ kind: "comment_on_column", table: t, column: cd.name, text: null, previous: text });
-      const restore = cd.notNull && cd.default === undefined && !cd.identity ? { backfill: placeholderSql(t, cd, oldCat) } : {};
+      // Re-added by the down: NOT NULL needs a value per row, and a unique one distinct values.
+      const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(cd.name));
+      const restore = !cd.identity && (cd.notNull || keyed) && (cd.default === undefined ? cd.notNull : keyed) ? { backfill: placeholderSql(t, cd, oldCat) } : {};
       up.push({ kind: "drop_column", table: t, column: cd, ...restore });
     }
   }
@@ -380,7 +387,10 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
         up.push({ kind: "add_column", table: t, column: cd });
         continue;
       }
-      up.push(...alterColumn(t, o, cd, diagnostics, () => placeholderSql(t, o, oldCat)));
+      // NULLs all refilled with the one old default would collide in a unique the down re-adds.
+      const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(o.name));
+      const labels = (type: string) => [...oldCat.types].find(([name]) => q(name) === type)?.[1].values;
+      up.push(...alterColumn(t, o, cd, diagnostics, () => (o.default !== undefined && !keyed ? o.default : placeholderSql(t, o, oldCat)), labels));
     }
   }
 
@@ -441,7 +451,8 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
  * A value for the rows of a column that a down makes NOT NULL again without a default to fill it
  * (a dropped column re-added, or a column made nullable again required): a parent key for a
  * single-column foreign key, else a placeholder of the column's type inside the bounds of its
- * simple checks (`>=`, `<=`, `char_length`, `<>`) — distinct per row for text (`ctid`) and uuid.
+ * simple checks (`>=`, `<=`, `char_length`, `<>`) — distinct per row (from `ctid`) for text,
+ * uuid, unbounded integers, dates and timestamps.
  * Not the values the rows had: CHANGES.md says so (rollbackNotes).
  */
 export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): string {
@@ -461,11 +472,15 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): strin
     // A ctid is at most 18 characters ("(4294967295,65535)").
     return maxLen < (maxLen >= 30 ? 27 : 18) + minLen ? `left(${text}, ${maxLen})` : text;
   }
-  if (c.type === "integer" || c.type === "bigint" || c.type.startsWith("numeric(")) return String(min > -Infinity ? min : max < 0 ? max : 0);
+  // A number, date or time from the row's ctid: distinct per row unless two ctids hash alike.
+  const spread = "abs(hashtext(ctid::text) / 2)";
+  const numeric = c.type === "integer" || c.type === "bigint" || c.type.startsWith("numeric(");
+  if (numeric && min === -Infinity && max === Infinity && !c.type.startsWith("numeric(")) return spread;
+  if (numeric) return String(min > -Infinity ? min : max < 0 ? max : 0);
   if (c.type === "boolean") return "false";
   if (c.type === "uuid") return "gen_random_uuid()";
-  if (c.type === "date") return "'1970-01-01'::date";
-  if (c.type === "timestamptz") return "'1970-01-01T00:00:00Z'::timestamptz";
+  if (c.type === "date") return `'1970-01-01'::date + ${spread} % 1000000`;
+  if (c.type === "timestamptz") return `'1970-01-01T00:00:00Z'::timestamptz + ${spread} * interval '1 second'`;
   if (c.type === "jsonb") return "'{}'::jsonb";
   const labels = [...cat.types].find(([name]) => q(name) === c.type)?.[1].values ?? [];
   const excluded = new Set([...checks.matchAll(new RegExp(`${col} <> '((?:[^']|'')*)'`, "g"))].map((m) => m[1]!.replace(/''/g, "'")));
@@ -473,7 +488,40 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): strin
   return label !== undefined ? `${quoteLiteral(label)}::${c.type}` : "NULL";
 }
 
-function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[], placeholder: () => string): Statement[] {
+/** `refill`: the value the down's SET NOT NULL gives the rows left NULL (the old default, or a placeholder). */
+/** Text patterns a value must match to be cast to a type (PostgreSQL's input syntax, simplified). */
+const CASTABLE: Record<string, string> = {
+  integer: String.raw`^\s*-?[0-9]{1,9}\s*$`,
+  bigint: String.raw`^\s*-?[0-9]{1,18}\s*$`,
+  boolean: String.raw`^\s*(true|false|t|f|yes|no|on|off|1|0)\s*$`,
+  uuid: String.raw`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`,
+  date: String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}`,
+  timestamptz: String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?$`,
+};
+const FALLBACK: Record<string, string> = { integer: "0", bigint: "0", boolean: "false", uuid: "00000000-0000-0000-0000-000000000000", date: "1970-01-01", timestamptz: "1970-01-01T00:00:00Z" };
+
+/**
+ * A USING expression that converts any value of column `column` into `type` (a down converting
+ * back): text cut to a varchar's length, an enum label kept when it is one (else the first label),
+ * a value kept when its text fits the type's input syntax (else a fixed placeholder). Undefined
+ * for types every value reaches as is (text) or that have no such test (json, arrays): their
+ * conversion may fail, which CHANGES.md says.
+ */
+export function fittingCast(column: string, type: string, enumLabels: readonly string[] | undefined): string | undefined {
+  const text = `${q(column)}::text`;
+  const varchar = /^varchar\((\d+)\)$/.exec(type);
+  if (varchar) return `left(${text}, ${varchar[1]})`;
+  if (enumLabels?.length) return `(CASE WHEN ${text} IN (${enumLabels.map(quoteLiteral).join(", ")}) THEN ${text} ELSE ${quoteLiteral(enumLabels[0]!)} END)::${type}`;
+  // Text that looks like JSON is cast; any other text becomes a JSON string.
+  if (type === "jsonb") return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\s*([[{"]|-?[0-9]|(true|false|null)\s*$)`)} THEN ${text}::jsonb ELSE to_jsonb(${text}) END)`;
+  const numeric = /^numeric\((\d+),(\d+)\)$/.exec(type);
+  const whole = numeric ? Number(numeric[1]) - Number(numeric[2]) : 0;
+  const pattern = numeric ? String.raw`^\s*-?(${whole > 0 ? `[0-9]{1,${whole}}([.][0-9]*)?|` : "0*"}\.[0-9]+)\s*$` : CASTABLE[type];
+  if (pattern === undefined) return undefined;
+  return `(CASE WHEN ${text} ~* ${quoteLiteral(pattern)} THEN ${text} ELSE ${quoteLiteral(FALLBACK[type] ?? "0")} END)::${type}`;
+}
+
+function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[], refill: () => string, labels: (type: string) => string[] | undefined): Statement[] {
   const out: Statement[] = [];
   const typeChanged = o.type !== n.type;
   if (o.identity !== n.identity) {
@@ -482,9 +530,12 @@ function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Dia
   // NOT NULL dropped: first, so that in the down its inverse (SET NOT NULL after filling NULLs with
   // the old default, a value of the old type) runs after the type is back. NOT NULL added: last,
   // filling NULLs with the new default once the column has the new type.
-  if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, backfill: o.default ?? placeholder() });
+  if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, backfill: refill() });
   if (typeChanged && o.default !== undefined) out.push({ kind: "set_column_default", table, column: n.name, previous: o.default });
-  if (typeChanged) out.push({ kind: "alter_column_type", table, column: n.name, from: o.type, to: n.type, using: baseType(o.type) !== baseType(n.type) });
+  if (typeChanged) {
+    const back = fittingCast(n.name, o.type, labels(o.type));
+    out.push({ kind: "alter_column_type", table, column: n.name, from: o.type, to: n.type, using: baseType(o.type) !== baseType(n.type), ...(back !== undefined ? { downUsing: back } : {}) });
+  }
   if (typeChanged ? n.default !== undefined : o.default !== n.default) {
     out.push({ kind: "set_column_default", table, column: n.name, ...(n.default !== undefined ? { default: n.default } : {}), ...(!typeChanged && o.default !== undefined ? { previous: o.default } : {}) });
   }

@@ -67,9 +67,13 @@ export function rollbackNotes(name: string, up: readonly Statement[]): string[] 
       case "add_column": notes.push(`${down} drops column ${col(s.table, s.column.name)} and the values written to it`); break;
       case "drop_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} NOT NULL again: NULLs written since are set to ${tick(s.backfill)}`); break;
       case "set_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} nullable again: the NULLs the up replaced with ${tick(s.backfill)} are not restored`); break;
-      case "alter_column_type": notes.push(`${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`); break;
+      case "alter_column_type": notes.push(s.downUsing !== undefined
+        ? `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)} with ${tick(s.downUsing)}: a value that does not fit ${tick(s.from)} is cut or replaced`
+        : `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`); break;
       case "drop_constraint": notes.push(`${down} re-adds ${s.constraint.type === "check" ? "check" : s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`); break;
-      case "drop_foreign_key": notes.push(`${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`); break;
+      case "drop_foreign_key": notes.push(s.orphans
+        ? `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows whose key matches no ${tick(s.fk.refTable)} row get ${s.orphans === "null" ? "NULL" : `the key of the first ${tick(s.fk.refTable)} row (the down fails when it has none)`}`
+        : `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`); break;
       case "drop_index": if (s.index.unique) notes.push(`${down} re-creates unique index ${tick(s.index.name)}: duplicates written since make the down fail`); break;
       // An added value's rebuild already goes the down's way (with the value → without).
       case "add_enum_value": enumDown(s.type, s.rebuild.from, s.rebuild.to); break;

@@ -15,7 +15,9 @@
  * Tables are filled parents first. A foreign key that closes a cycle is left NULL (when its
  * columns are nullable) and pointed at a parent row afterwards; a self-reference points at the
  * row itself when the referenced columns are generated here. Values derive from a row counter
- * and a fixed hash (no clock, no global randomness): the same schema gets the same rows.
+ * and a fixed hash (no clock, no global randomness): the same schema gets the same rows. Values
+ * differ from row to row (a column's default is used only when no value can be made), and one
+ * row in three leaves its nullable columns NULL.
  */
 import { quoteIdent as q, quoteLiteral } from "./ident.ts";
 import type { Engine } from "./engine.ts";
@@ -253,7 +255,9 @@ function scalarText(c: Column, table: string, row: number, attempt: number, offs
       let s = `seed ${row}${attempt ? `.${attempt}` : ""}${offset ? `+${offset}` : ""}`;
       if (s.length > max) s = (row + attempt * 7919 + offset).toString(36);
       if (s.length > max) s = s.slice(-max);
-      while (s.length < min) s += "x";
+      // One row in three as long as the column allows (up to 300): a down that narrows must cope.
+      const fill = row % 3 === 0 && attempt === 0 ? Math.min(max, 300) : min;
+      while (s.length < fill) s += "x";
       for (let i = 0; i < 4 && c.bounds.not.includes(s); i++) s = s.slice(0, -1) + String.fromCharCode(97 + i);
       return s.length <= max ? s : undefined;
     }
@@ -293,8 +297,9 @@ function valueOf(c: Column, table: string, row: number, attempt: number, offset:
   if (c.automatic) return "DEFAULT";
   const nullable = !c.notNull && !c.bounds.notNull;
   if (c.bounds.isNull && nullable) return "NULL";
-  // Some rows keep the default and some leave a nullable column empty; retries use values.
-  if (attempt === 0 && c.hasDefault && row % 3 === 1) return "DEFAULT";
+  // One row in three leaves a nullable column empty; retries use values. Defaults are not used:
+  // a constant default in several rows would make duplicates, while the rows stand for a data
+  // set whose values differ from row to row (a down that re-adds a unique must be able to run).
   if (attempt === 0 && nullable && row % 3 === 2) return "NULL";
   const fallback = nullable ? "NULL" : c.hasDefault ? "DEFAULT" : undefined;
   if (c.array) {

@@ -113,8 +113,13 @@ export type Statement =
   | { kind: "drop_table"; table: TableDef }
   | { kind: "create_index"; index: IndexDef }
   | { kind: "drop_index"; index: IndexDef }
-  | { kind: "add_foreign_key"; fk: ForeignKeyDef }
-  | { kind: "drop_foreign_key"; fk: ForeignKeyDef }
+  /**
+   * `orphans` (a key a down re-adds over rows written since): rows whose key matches no parent
+   * row first get NULL (`null`) or the first parent row's key (`first-parent`, NOT NULL columns).
+   */
+  | { kind: "add_foreign_key"; fk: ForeignKeyDef; orphans?: Orphans }
+  /** `orphans` is carried to the inverse (see add_foreign_key). */
+  | { kind: "drop_foreign_key"; fk: ForeignKeyDef; orphans?: Orphans }
   | { kind: "comment_on_type"; type: string; text: CommentText; previous: CommentText }
   | { kind: "comment_on_table"; table: string; text: CommentText; previous: CommentText }
   | { kind: "comment_on_column"; table: string; column: string; text: CommentText; previous: CommentText }
@@ -127,14 +132,20 @@ export type Statement =
   | { kind: "rename_constraint"; table: string; from: string; to: string }
   | { kind: "rename_index"; from: string; to: string }
   /**
-   * With `backfill` (a NOT NULL column without a default, re-added by a down): added nullable,
-   * filled with `backfill` (an SQL expression; the values dropped with the column are gone), then
-   * SET NOT NULL, so that it runs on a table holding rows.
+   * With `backfill` (a column a down re-adds, NOT NULL without a default or under a unique): added
+   * nullable and without default, filled with `backfill` (an SQL expression; the values dropped
+   * with the column are gone), then SET NOT NULL and SET DEFAULT as defined, so that it runs on a
+   * table holding rows.
    */
   | { kind: "add_column"; table: string; column: ColumnDef; backfill?: string }
   /** `backfill` is carried to the inverse (see add_column). */
   | { kind: "drop_column"; table: string; column: ColumnDef; backfill?: string }
-  | { kind: "alter_column_type"; table: string; column: string; from: string; to: string; using: boolean }
+  /**
+   * `using`: convert through text. `usingSql`: an explicit USING expression instead. `downUsing`:
+   * the expression the inverse converts back with (becomes its `usingSql`): one that fits every
+   * value into the old type, so that the down runs whatever rows the new type let in.
+   */
+  | { kind: "alter_column_type"; table: string; column: string; from: string; to: string; using: boolean; usingSql?: string; downUsing?: string }
   | { kind: "set_column_default"; table: string; column: string; default?: string; previous?: string }
   /** SET NOT NULL, after filling NULLs with `backfill` (the column default) when given. */
   | { kind: "set_not_null"; table: string; column: string; backfill?: string }
@@ -144,6 +155,8 @@ export type Statement =
   /** ALTER TYPE … ADD VALUE (PostgreSQL ≥ 12 inside a transaction); undone by `rebuild`. */
   | { kind: "add_enum_value"; type: string; value: string; before?: string; after?: string; rebuild: EnumRebuild }
   | { kind: "rebuild_enum"; rebuild: EnumRebuild };
+
+export type Orphans = "null" | "first-parent";
 
 export type StatementKind = Statement["kind"];
 type Table<R> = { [K in StatementKind]: (s: Extract<Statement, { kind: K }>) => R };
@@ -223,6 +236,15 @@ const notNullSql = (table: string, column: string, backfill: string | undefined,
   (set && backfill !== undefined ? `UPDATE ${q(table)} SET ${q(column)} = ${backfill} WHERE ${q(column)} IS NULL;\n` : "") +
   `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${set ? "SET" : "DROP"} NOT NULL`;
 
+/** The UPDATE that gives the orphans of `fk` (rows whose full key matches no parent row) NULL or the first parent's key. */
+function orphanSql(fk: ForeignKeyDef, orphans: Orphans): string {
+  const child = (c: string) => `${q(fk.table)}.${q(c)}`;
+  const first = (k: string) => `(SELECT ${q(k)} FROM ${q(fk.refTable)} ORDER BY ${cols(fk.refColumns)} LIMIT 1)`;
+  const set = fk.columns.map((c, i) => `${q(c)} = ${orphans === "null" ? "NULL" : first(fk.refColumns[i]!)}`).join(", ");
+  const matches = fk.columns.map((c, i) => `p.${q(fk.refColumns[i]!)} = ${child(c)}`).join(" AND ");
+  return `UPDATE ${q(fk.table)} SET ${set} WHERE ${fk.columns.map((c) => `${child(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} AS p WHERE ${matches})`;
+}
+
 /** One converter per statement kind: the only place SQL text is produced. */
 const CONVERTERS: Table<string> = {
   create_type: (s) => `CREATE TYPE ${q(s.type.name)} AS ENUM (${s.type.values.map(quoteLiteral).join(", ")})`,
@@ -231,7 +253,8 @@ const CONVERTERS: Table<string> = {
   drop_table: (s) => `DROP TABLE ${q(s.table.name)}`,
   create_index: (s) => createIndexSql(s.index),
   drop_index: (s) => `DROP INDEX ${q(s.index.name)}`,
-  add_foreign_key: ({ fk }) =>
+  add_foreign_key: ({ fk, orphans }) =>
+    (orphans ? `${orphanSql(fk, orphans)};\n` : "") +
     `ALTER TABLE ${q(fk.table)} ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${cols(fk.columns)}) REFERENCES ${q(fk.refTable)} (${cols(fk.refColumns)}) ON DELETE ${ACTION_SQL[fk.onDelete]} ON UPDATE ${ACTION_SQL[fk.onUpdate]}`,
   drop_foreign_key: ({ fk }) => `ALTER TABLE ${q(fk.table)} DROP CONSTRAINT ${q(fk.name)}`,
   comment_on_type: (s) => `COMMENT ON TYPE ${q(s.type)} IS ${comment(s.text)}`,
@@ -244,11 +267,20 @@ const CONVERTERS: Table<string> = {
   rename_column: (s) => `ALTER TABLE ${q(s.table)} RENAME COLUMN ${q(s.from)} TO ${q(s.to)}`,
   rename_constraint: (s) => `ALTER TABLE ${q(s.table)} RENAME CONSTRAINT ${q(s.from)} TO ${q(s.to)}`,
   rename_index: (s) => `ALTER INDEX ${q(s.from)} RENAME TO ${q(s.to)}`,
-  add_column: (s) => (s.backfill === undefined
-    ? `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql(s.column)}`
-    : `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql({ ...s.column, notNull: false })};\n` + notNullSql(s.table, s.column.name, s.backfill, true)),
+  add_column: (s) => {
+    if (s.backfill === undefined) return `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql(s.column)}`;
+    // Without its default first: ADD COLUMN … DEFAULT would give every row the same value.
+    const { default: def, ...bare } = s.column;
+    const alter = `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column.name)}`;
+    return [
+      `ALTER TABLE ${q(s.table)} ADD COLUMN ${columnSql({ ...bare, notNull: false })}`,
+      `UPDATE ${q(s.table)} SET ${q(s.column.name)} = ${s.backfill}`,
+      ...(s.column.notNull ? [`${alter} SET NOT NULL`] : []),
+      ...(def !== undefined ? [`${alter} SET DEFAULT ${def}`] : []),
+    ].join(";\n");
+  },
   drop_column: (s) => `ALTER TABLE ${q(s.table)} DROP COLUMN ${q(s.column.name)}`,
-  alter_column_type: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} TYPE ${s.to}${s.using ? ` USING ${q(s.column)}::text::${s.to}` : ""}`,
+  alter_column_type: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} TYPE ${s.to}${s.usingSql !== undefined ? ` USING ${s.usingSql}` : s.using ? ` USING ${q(s.column)}::text::${s.to}` : ""}`,
   set_column_default: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} ${s.default !== undefined ? `SET DEFAULT ${s.default}` : "DROP DEFAULT"}`,
   set_not_null: (s) => notNullSql(s.table, s.column, s.backfill, true),
   drop_not_null: (s) => notNullSql(s.table, s.column, s.backfill, false),
@@ -266,8 +298,8 @@ const INVERSES: Table<Statement> = {
   drop_table: (s) => ({ kind: "create_table", table: s.table }),
   create_index: (s) => ({ kind: "drop_index", index: s.index }),
   drop_index: (s) => ({ kind: "create_index", index: s.index }),
-  add_foreign_key: (s) => ({ kind: "drop_foreign_key", fk: s.fk }),
-  drop_foreign_key: (s) => ({ kind: "add_foreign_key", fk: s.fk }),
+  add_foreign_key: (s) => ({ ...s, kind: "drop_foreign_key" }),
+  drop_foreign_key: (s) => ({ ...s, kind: "add_foreign_key" }),
   comment_on_type: (s) => ({ ...s, text: s.previous, previous: s.text }),
   comment_on_table: (s) => ({ ...s, text: s.previous, previous: s.text }),
   comment_on_column: (s) => ({ ...s, text: s.previous, previous: s.text }),
@@ -280,7 +312,7 @@ const INVERSES: Table<Statement> = {
   rename_index: (s) => ({ ...s, from: s.to, to: s.from }),
   add_column: (s) => ({ ...s, kind: "drop_column" }),
   drop_column: (s) => ({ ...s, kind: "add_column" }),
-  alter_column_type: (s) => ({ ...s, from: s.to, to: s.from }),
+  alter_column_type: ({ downUsing, usingSql: _, ...s }) => ({ ...s, from: s.to, to: s.from, ...(downUsing !== undefined ? { usingSql: downUsing } : {}) }),
   set_column_default: (s) => ({ kind: "set_column_default", table: s.table, column: s.column, ...(s.previous !== undefined ? { default: s.previous } : {}), ...(s.default !== undefined ? { previous: s.default } : {}) }),
   // Backfilled values stay: the catalog is restored, the filled-in data is not un-filled.
   set_not_null: (s) => ({ ...s, kind: "drop_not_null" }),

@@ -21,9 +21,9 @@ describe("planNextMigration", () => {
       up: ['ALTER TABLE "notes" ADD COLUMN "pinned" boolean NOT NULL DEFAULT false', `COMMENT ON COLUMN "notes"."pinned" IS 'On top.'`],
       down: [`COMMENT ON COLUMN "notes"."pinned" IS NULL`, 'ALTER TABLE "notes" DROP COLUMN "pinned"'],
     }],
-    ["varchar widened, no USING needed", (d) => { field(d, "title").maxLength = 200; }, {
+    ["varchar widened, no USING needed (the down cuts longer values back to fit)", (d) => { field(d, "title").maxLength = 200; }, {
       up: ['ALTER TABLE "notes" ALTER COLUMN "title" TYPE varchar(200)'],
-      down: ['ALTER TABLE "notes" ALTER COLUMN "title" TYPE varchar(80)'],
+      down: ['ALTER TABLE "notes" ALTER COLUMN "title" TYPE varchar(80) USING left("title"::text, 80)'],
     }],
     ["NOT NULL with a default backfills first", (d) => { Object.assign(field(d, "body"), { nullable: false, default: { kind: "literal", value: "" } }); }, {
       up: [`ALTER TABLE "notes" ALTER COLUMN "body" SET DEFAULT ''`, `UPDATE "notes" SET "body" = '' WHERE "body" IS NULL;\nALTER TABLE "notes" ALTER COLUMN "body" SET NOT NULL`],
