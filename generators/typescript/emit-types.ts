@@ -5,7 +5,7 @@
  */
 import { StructureKind, type InterfaceDeclarationStructure, type OptionalKind, type PropertySignatureStructure } from "ts-morph";
 import { blockStatement, docComment, jsDoc, printFile, type Lines, type Statement } from "./print.ts";
-import { propName, docText, type EndpointModel, type EnumModel, type PropModel, type SchemaModel, type TsModel } from "./model.ts";
+import { propName, docTag, docText, docWithTags, type EndpointModel, type EnumModel, type PropModel, type SchemaModel, type TsModel } from "./model.ts";
 
 const self = (name: string) => name;
 const union = (values: readonly string[]) => (values.length ? values.map((v) => JSON.stringify(v)).join(" | ") : "never");
@@ -38,7 +38,7 @@ function paramProps(e: EndpointModel, where: "path" | "query" | "header"): PropM
 
 function endpointEntry(e: EndpointModel): Lines {
   return [
-    ...docComment(docText(e.summary, e.description, e.deprecated ? `@deprecated Since ${e.deprecated.since}.${e.deprecated.replacement ? ` Use \`${e.deprecated.replacement}\`.` : ""}` : undefined)),
+    ...docComment(docWithTags(docText(e.summary, e.description), e.deprecated ? docTag("deprecated", `Since ${e.deprecated.since}.${e.deprecated.replacement ? ` Use \`${e.deprecated.replacement}\`.` : ""}`) : undefined)),
     {
       head: `${e.operationId}: {`,
       lines: [

@@ -150,17 +150,35 @@ export function propName(name: string): string {
 }
 
 /**
- * Text safe inside a `/** … *\/` block: `*\/` would close it, and `/*` makes ts-morph's writer
- * believe a nested comment opened (it then closes the block before the tags), so both get a
- * backslash, which TSDoc and editors' Markdown hovers read as the literal character.
+ * Design prose for a `/** … *\/` block. `*\/` would close the block, and `/*` makes ts-morph's
+ * writer believe a nested comment opened (it then closes the block before the tags); an `@` after
+ * whitespace or `{` would be read as a JSDoc tag (TypeScript takes `a @deprecated` as one, and
+ * `{@link}`). Each gets a backslash, which TSDoc and editors' Markdown hovers read as the literal
+ * character.
  */
 export function docText(...parts: Array<string | undefined>): string | undefined {
   const text = parts.filter((p): p is string => !!p && p.trim() !== "").join("\n\n");
-  return text ? text.replace(/\*\//g, "*\\/").replace(/\/\*/g, "/\\*").replace(/\r\n?/g, "\n") : undefined;
+  if (!text) return undefined;
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/\*\//g, "*\\/")
+    .replace(/\/\*/g, "/\\*")
+    .replace(/(^|[\s{])@/g, "$1\\@");
+}
+
+/** One of the generator's own JSDoc tags (`@example …`), its value escaped as prose. */
+export function docTag(name: "example" | "deprecated", value: string): string {
+  return `@${name} ${docText(value) ?? ""}`.trimEnd();
+}
+
+/** Escaped prose followed by the generator's own tags, blank-line separated. */
+export function docWithTags(prose: string | undefined, ...tags: Array<string | undefined>): string | undefined {
+  const parts = [prose, ...tags].filter((p): p is string => Boolean(p));
+  return parts.length ? parts.join("\n\n") : undefined;
 }
 
 function fieldDoc(f: NField | Property): string | undefined {
-  return docText(f.description, f.example !== undefined ? `@example ${JSON.stringify(f.example)}` : undefined);
+  return docWithTags(docText(f.description), f.example !== undefined ? docTag("example", JSON.stringify(f.example)) : undefined);
 }
 
 const SHAPE_DOC: Record<Shape, (e: NEntity) => string> = {
