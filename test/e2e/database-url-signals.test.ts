@@ -53,6 +53,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const schemas = async () =>
+  (await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'contractor\\_check\\_%' ORDER BY 1")).rows.map((r) => r.name);
 const leftovers = async () =>
   (await client.query<{ name: string; comment: string | null }>("SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'contractor\\_check\\_%' ORDER BY 1")).rows;
 
@@ -61,8 +63,7 @@ const leftovers = async () =>
  * own process group, with the engine checks in a worker thread; once its throw-away database
  * exists and the main thread's last check (types) has reported, `interrupt` is called.
  */
-async function interruptBuild(design: string, interrupt: (pid: number) => void) {
-  const url = (server as { url: string }).url;
+async function interruptBuild(design: string, interrupt: (pid: number) => void, url = (server as { url: string }).url, created = async () => (await leftovers())[0]?.name) {
   const child = spawn(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), "build", design, "--out", join(dir, "out"), "--database-url", url], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -81,13 +82,21 @@ async function interruptBuild(design: string, interrupt: (pid: number) => void) 
     }));
   let database: string | undefined;
   while (!done && !(database && /check typescript/.test(output))) {
-    database = (await leftovers())[0]?.name;
+    database = await created();
     await new Promise((r) => setTimeout(r, 20));
   }
   expect(done, `the build ended before it could be interrupted:\n${output}`).toBe(false);
   interrupt(child.pid!);
-  const exit = await exited;
-  return { ...exit, output, database: database! };
+  const exit = await new Promise<Awaited<typeof exited> | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 60_000);
+    void exited.then((e) => {
+      clearTimeout(timer);
+      resolve(e);
+    });
+  });
+  const tree = () => spawnSync("ps", ["-o", "pid,ppid,stat,args", "-g", String(child.pid)], { encoding: "utf8" }).stdout;
+  expect(exit, `no exit within 60 s of the signal:\n${tree()}\n${output}`).toBeDefined();
+  return { ...exit!, output, database: database! };
 }
 
 describe("--database-url runs interrupted", () => {
@@ -126,6 +135,24 @@ describe("--database-url runs interrupted", () => {
   });
 });
 
+describe("--database-url runs interrupted, without the CREATEDB privilege", () => {
+  it("Ctrl-C drops the throw-away schema the checks use instead", async (t) => {
+    if ("skip" in server) return t.skip(server.skip);
+    await client.query("CREATE ROLE checker LOGIN NOCREATEDB; GRANT CREATE ON DATABASE postgres TO checker");
+    try {
+      const url = server.url.replace("postgres://postgres@", "postgres://checker@");
+      const r = await interruptBuild(join(dir, "design.json"), (pid) => process.kill(-pid, "SIGINT"), url, async () => (await schemas())[0]);
+      expect(r.database.startsWith(THROWAWAY_PREFIX)).toBe(true);
+      expect([r.signal, r.code]).toStrictEqual(["SIGINT", null]);
+      expect(r.output).not.toMatch(/check sql/);
+      expect(await schemas()).toStrictEqual([]);
+      expect(await leftovers()).toStrictEqual([]);
+    } finally {
+      await client.query("REVOKE CREATE ON DATABASE postgres FROM checker; DROP ROLE checker");
+    }
+  });
+});
+
 describe("removing leftovers", () => {
   it("drops only prefixed, marked objects whose creator is gone: a dead pid of this host, or another host's after a day", async (t) => {
     if ("skip" in server) return t.skip(server.skip);
@@ -136,7 +163,7 @@ describe("removing leftovers", () => {
     const name = (pid: number, host: string, seconds: number, tag: string) => `${THROWAWAY_PREFIX}${pid}_${host}_${seconds.toString(36)}_${tag}`;
     // Databases and schemas follow the same rules; schemas are cheaper to make.
     const database = name(dead, HOST_KEY, now, "00000001");
-    const schemas = {
+    const cases = {
       deadHere: name(dead, HOST_KEY, now, "00000002"),
       aliveHere: name(alive, HOST_KEY, now, "00000003"),
       unmarked: name(dead, HOST_KEY, now, "00000004"),
@@ -146,18 +173,17 @@ describe("removing leftovers", () => {
     };
     await client.query(`CREATE DATABASE "${database}"`);
     await client.query(`COMMENT ON DATABASE "${database}" IS '${THROWAWAY_MARKER}'`);
-    for (const [what, schema] of Object.entries(schemas)) {
+    for (const [what, schema] of Object.entries(cases)) {
       await client.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".t (id int)`);
       if (what !== "unmarked") await client.query(`COMMENT ON SCHEMA "${schema}" IS '${THROWAWAY_MARKER}'`);
     }
-    const present = async () => (await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'contractor\\_check\\_%' ORDER BY 1")).rows.map((r) => r.name);
     try {
-      expect(await dropStale(client)).toStrictEqual([`database ${database}`, ...[schemas.deadHere, schemas.oldElsewhere].sort().map((s) => `schema ${s}`)]);
+      expect(await dropStale(client)).toStrictEqual([`database ${database}`, ...[cases.deadHere, cases.oldElsewhere].sort().map((s) => `schema ${s}`)]);
       expect(await leftovers()).toStrictEqual([]);
-      expect(await present()).toStrictEqual([schemas.aliveHere, schemas.unmarked, schemas.newElsewhere, schemas.notOurs].sort());
+      expect(await schemas()).toStrictEqual([cases.aliveHere, cases.unmarked, cases.newElsewhere, cases.notOurs].sort());
     } finally {
       await client.query(`DROP DATABASE IF EXISTS "${database}"`);
-      for (const schema of Object.values(schemas)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      for (const schema of Object.values(cases)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
 });
