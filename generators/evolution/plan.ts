@@ -268,6 +268,7 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
     up.push({ kind: "drop_index", index: ix });
   }
   const keptTables = [...newCat.tables.keys()].filter((t) => oldCat.tables.has(t));
+  const keptSet = new Set(keptTables);
   const constraintMatches = new Map<string, ReturnType<typeof match<ConstraintDef>>>();
   for (const t of keptTables) {
     const m = match(constraintsOf(oldCat.tables.get(t)!), constraintsOf(newCat.tables.get(t)!), constraintSig);
@@ -305,7 +306,7 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
       if (text !== null) up.push({ kind: "comment_on_column", table: t, column: cd.name, text: null, previous: text });
       // Re-added by the down: NOT NULL needs a value per row, and a unique one distinct values.
       const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(cd.name));
-      const restore = !cd.identity && (cd.notNull || keyed) && (cd.default === undefined ? cd.notNull : keyed) ? { backfill: placeholderSql(t, cd, oldCat) } : {};
+      const restore = !cd.identity && (cd.notNull || keyed) && (cd.default === undefined ? cd.notNull : keyed) ? { backfill: placeholderSql(t, cd, oldCat, keptSet) } : {};
       up.push({ kind: "drop_column", table: t, column: cd, ...restore });
     }
   }
@@ -390,7 +391,7 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
       // NULLs all refilled with the one old default would collide in a unique the down re-adds.
       const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(o.name));
       const labels = (type: string) => [...oldCat.types].find(([name]) => q(name) === type)?.[1].values;
-      up.push(...alterColumn(t, o, cd, diagnostics, () => (o.default !== undefined && !keyed ? o.default : placeholderSql(t, o, oldCat)), labels));
+      up.push(...alterColumn(t, o, cd, diagnostics, () => (o.default !== undefined && !keyed ? o.default : placeholderSql(t, o, oldCat, keptSet)), labels));
     }
   }
 
@@ -455,8 +456,9 @@ export function planNextMigration(before: NDesign, after: NDesign): NextMigratio
  * uuid, unbounded integers, dates and timestamps.
  * Not the values the rows had: CHANGES.md says so (rollbackNotes).
  */
-export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): string {
-  const fk = [...cat.fks.values()].find((f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name);
+export function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: ReadonlySet<string>): string {
+  // Only a parent table the down does not re-create (empty, and later in the down) has a key to give.
+  const fk = [...cat.fks.values()].find((f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name && kept.has(f.refTable));
   if (fk) return `(SELECT ${q(fk.refColumns[0]!)} FROM ${q(fk.refTable)} ORDER BY 1 LIMIT 1)`;
   const col = q(c.name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const checks = (cat.tables.get(table)?.checks ?? []).map((k) => k.expr).join(" AND ");
@@ -474,9 +476,15 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog): strin
   }
   // A number, date or time from the row's ctid: distinct per row unless two ctids hash alike.
   const spread = "abs(hashtext(ctid::text) / 2)";
-  const numeric = c.type === "integer" || c.type === "bigint" || c.type.startsWith("numeric(");
-  if (numeric && min === -Infinity && max === Infinity && !c.type.startsWith("numeric(")) return spread;
-  if (numeric) return String(min > -Infinity ? min : max < 0 ? max : 0);
+  const decimal = /^numeric\((\d+),(\d+)\)$/.exec(c.type);
+  if (c.type === "integer" || c.type === "bigint" || decimal) {
+    // Inside the checks' bounds and the precision: lo + (hash mod span).
+    const limit = decimal ? 10 ** Math.min(Number(decimal[1]) - Number(decimal[2]), 9) - 1 : 2 ** 30;
+    const lo = Math.ceil(min > -Infinity ? Math.max(min, -limit) : max < 0 ? Math.max(max - limit, -limit) : 0);
+    const span = Math.floor(Math.min(max, limit)) - lo + 1;
+    if (span <= 1) return String(lo);
+    return lo === 0 && span > 2 ** 30 ? spread : `${lo} + ${spread} % ${span}`;
+  }
   if (c.type === "boolean") return "false";
   if (c.type === "uuid") return "gen_random_uuid()";
   if (c.type === "date") return `'1970-01-01'::date + ${spread} % 1000000`;
@@ -503,22 +511,27 @@ const FALLBACK: Record<string, string> = { integer: "0", bigint: "0", boolean: "
 /**
  * A USING expression that converts any value of column `column` into `type` (a down converting
  * back): text cut to a varchar's length, an enum label kept when it is one (else the first label),
- * a value kept when its text fits the type's input syntax (else a fixed placeholder). Undefined
- * for types every value reaches as is (text) or that have no such test (json, arrays): their
- * conversion may fail, which CHANGES.md says.
+ * a value kept when its text fits the type's input syntax (else a fixed placeholder), array text
+ * kept when braced (else empty; its elements must still fit). Undefined for text, which every
+ * value reaches; the conversions CHANGES.md names may still fail on values these tests let through.
  */
 export function fittingCast(column: string, type: string, enumLabels: readonly string[] | undefined): string | undefined {
   const text = `${q(column)}::text`;
   const varchar = /^varchar\((\d+)\)$/.exec(type);
   if (varchar) return `left(${text}, ${varchar[1]})`;
   if (enumLabels?.length) return `(CASE WHEN ${text} IN (${enumLabels.map(quoteLiteral).join(", ")}) THEN ${text} ELSE ${quoteLiteral(enumLabels[0]!)} END)::${type}`;
+  // Text in array braces is cast (its elements must still fit); any other text becomes an empty array.
+  if (type.endsWith("[]")) return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\{.*\}$`)} THEN ${text} ELSE '{}' END)::${type}`;
   // Text that looks like JSON is cast; any other text becomes a JSON string.
   if (type === "jsonb") return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\s*([[{"]|-?[0-9]|(true|false|null)\s*$)`)} THEN ${text}::jsonb ELSE to_jsonb(${text}) END)`;
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(type);
   const whole = numeric ? Number(numeric[1]) - Number(numeric[2]) : 0;
   const pattern = numeric ? String.raw`^\s*-?(${whole > 0 ? `[0-9]{1,${whole}}([.][0-9]*)?|` : "0*"}\.[0-9]+)\s*$` : CASTABLE[type];
   if (pattern === undefined) return undefined;
-  return `(CASE WHEN ${text} ~* ${quoteLiteral(pattern)} THEN ${text} ELSE ${quoteLiteral(FALLBACK[type] ?? "0")} END)::${type}`;
+  // A decimal into an integer is rounded, as the cast from numeric would.
+  const integral = type === "integer" || type === "bigint";
+  const kept = integral ? `round(${text}::numeric)::text` : text;
+  return `(CASE WHEN ${text} ~* ${quoteLiteral(integral ? pattern.replace(String.raw`\s*$`, String.raw`([.][0-9]*)?\s*$`) : pattern)} THEN ${kept} ELSE ${quoteLiteral(FALLBACK[type] ?? "0")} END)::${type}`;
 }
 
 function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[], refill: () => string, labels: (type: string) => string[] | undefined): Statement[] {

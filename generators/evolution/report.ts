@@ -70,11 +70,13 @@ export function rollbackNotes(name: string, up: readonly Statement[]): string[] 
       case "alter_column_type": notes.push(s.downUsing !== undefined
         ? `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)} with ${tick(s.downUsing)}: a value that does not fit ${tick(s.from)} is cut or replaced`
         : `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`); break;
-      case "drop_constraint": notes.push(`${down} re-adds ${s.constraint.type === "check" ? "check" : s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`); break;
+      case "drop_constraint": notes.push(s.constraint.type === "check"
+        ? `${down} re-adds check ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`
+        : `${down} re-adds ${s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows repeating an earlier row's (${s.constraint.columns.join(", ")}) are deleted`); break;
       case "drop_foreign_key": notes.push(s.orphans
-        ? `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows whose key matches no ${tick(s.fk.refTable)} row get ${s.orphans === "null" ? "NULL" : `the key of the first ${tick(s.fk.refTable)} row (the down fails when it has none)`}`
+        ? `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows whose key matches no ${tick(s.fk.refTable)} row get ${s.orphans === "null" ? "NULL" : `the key of the first ${tick(s.fk.refTable)} row, and are deleted when it has none`}`
         : `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`); break;
-      case "drop_index": if (s.index.unique) notes.push(`${down} re-creates unique index ${tick(s.index.name)}: duplicates written since make the down fail`); break;
+      case "drop_index": if (s.index.unique) notes.push(s.index.where ? `${down} re-creates partial unique index ${tick(s.index.name)}: duplicates written since make the down fail` : `${down} re-creates unique index ${tick(s.index.name)}: rows repeating an earlier row's (${s.index.columns.join(", ")}) are deleted`); break;
       // An added value's rebuild already goes the down's way (with the value → without).
       case "add_enum_value": enumDown(s.type, s.rebuild.from, s.rebuild.to); break;
       case "rebuild_enum": enumDown(s.rebuild.type, s.rebuild.to, s.rebuild.from); break;

@@ -111,11 +111,13 @@ export type Statement =
   | { kind: "drop_type"; type: EnumTypeDef }
   | { kind: "create_table"; table: TableDef }
   | { kind: "drop_table"; table: TableDef }
-  | { kind: "create_index"; index: IndexDef }
+  /** `dedupe`: as for add_constraint, for a unique index without a predicate. */
+  | { kind: "create_index"; index: IndexDef; dedupe?: boolean }
   | { kind: "drop_index"; index: IndexDef }
   /**
    * `orphans` (a key a down re-adds over rows written since): rows whose key matches no parent
-   * row first get NULL (`null`) or the first parent row's key (`first-parent`, NOT NULL columns).
+   * row first get NULL (`null`) or the first parent row's key (`first-parent`, NOT NULL columns;
+   * deleted when the parent table is empty).
    */
   | { kind: "add_foreign_key"; fk: ForeignKeyDef; orphans?: Orphans }
   /** `orphans` is carried to the inverse (see add_foreign_key). */
@@ -150,7 +152,11 @@ export type Statement =
   /** SET NOT NULL, after filling NULLs with `backfill` (the column default) when given. */
   | { kind: "set_not_null"; table: string; column: string; backfill?: string }
   | { kind: "drop_not_null"; table: string; column: string; backfill?: string }
-  | { kind: "add_constraint"; table: string; constraint: ConstraintDef }
+  /**
+   * `dedupe` (a unique or primary key a down re-adds over rows written since): rows repeating an
+   * earlier row's key are deleted first, so that the key can be added.
+   */
+  | { kind: "add_constraint"; table: string; constraint: ConstraintDef; dedupe?: boolean }
   | { kind: "drop_constraint"; table: string; constraint: ConstraintDef }
   /** ALTER TYPE … ADD VALUE (PostgreSQL ≥ 12 inside a transaction); undone by `rebuild`. */
   | { kind: "add_enum_value"; type: string; value: string; before?: string; after?: string; rebuild: EnumRebuild }
@@ -236,13 +242,21 @@ const notNullSql = (table: string, column: string, backfill: string | undefined,
   (set && backfill !== undefined ? `UPDATE ${q(table)} SET ${q(column)} = ${backfill} WHERE ${q(column)} IS NULL;\n` : "") +
   `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${set ? "SET" : "DROP"} NOT NULL`;
 
+/** Deletes the rows of `table` that repeat an earlier row's values in `columns` (NULLs repeat nothing). */
+function dedupeSql(table: string, columns: readonly string[]): string {
+  return `DELETE FROM ${q(table)} AS a WHERE EXISTS (SELECT 1 FROM ${q(table)} AS b WHERE b.ctid < a.ctid AND ${columns.map((c) => `a.${q(c)} = b.${q(c)}`).join(" AND ")})`;
+}
+
 /** The UPDATE that gives the orphans of `fk` (rows whose full key matches no parent row) NULL or the first parent's key. */
 function orphanSql(fk: ForeignKeyDef, orphans: Orphans): string {
   const child = (c: string) => `${q(fk.table)}.${q(c)}`;
   const first = (k: string) => `(SELECT ${q(k)} FROM ${q(fk.refTable)} ORDER BY ${cols(fk.refColumns)} LIMIT 1)`;
   const set = fk.columns.map((c, i) => `${q(c)} = ${orphans === "null" ? "NULL" : first(fk.refColumns[i]!)}`).join(", ");
   const matches = fk.columns.map((c, i) => `p.${q(fk.refColumns[i]!)} = ${child(c)}`).join(" AND ");
-  return `UPDATE ${q(fk.table)} SET ${set} WHERE ${fk.columns.map((c) => `${child(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} AS p WHERE ${matches})`;
+  const orphan = `${fk.columns.map((c) => `${child(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} AS p WHERE ${matches})`;
+  const update = `UPDATE ${q(fk.table)} SET ${set} WHERE ${orphan}${orphans === "null" ? "" : ` AND EXISTS (SELECT 1 FROM ${q(fk.refTable)})`}`;
+  // With no parent row at all (a parent table the down re-creates empty), NOT NULL orphans go.
+  return orphans === "null" ? update : `${update};\nDELETE FROM ${q(fk.table)} WHERE ${orphan}`;
 }
 
 /** One converter per statement kind: the only place SQL text is produced. */
@@ -251,7 +265,7 @@ const CONVERTERS: Table<string> = {
   drop_type: (s) => `DROP TYPE ${q(s.type.name)}`,
   create_table: (s) => createTableSql(s.table),
   drop_table: (s) => `DROP TABLE ${q(s.table.name)}`,
-  create_index: (s) => createIndexSql(s.index),
+  create_index: (s) => (s.dedupe ? `${dedupeSql(s.index.table, s.index.columns)};\n` : "") + createIndexSql(s.index),
   drop_index: (s) => `DROP INDEX ${q(s.index.name)}`,
   add_foreign_key: ({ fk, orphans }) =>
     (orphans ? `${orphanSql(fk, orphans)};\n` : "") +
@@ -284,7 +298,7 @@ const CONVERTERS: Table<string> = {
   set_column_default: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} ${s.default !== undefined ? `SET DEFAULT ${s.default}` : "DROP DEFAULT"}`,
   set_not_null: (s) => notNullSql(s.table, s.column, s.backfill, true),
   drop_not_null: (s) => notNullSql(s.table, s.column, s.backfill, false),
-  add_constraint: (s) => `ALTER TABLE ${q(s.table)} ADD CONSTRAINT ${q(s.constraint.name)} ${constraintSql(s.constraint)}`,
+  add_constraint: (s) => (s.dedupe && s.constraint.type !== "check" ? `${dedupeSql(s.table, s.constraint.columns)};\n` : "") + `ALTER TABLE ${q(s.table)} ADD CONSTRAINT ${q(s.constraint.name)} ${constraintSql(s.constraint)}`,
   drop_constraint: (s) => `ALTER TABLE ${q(s.table)} DROP CONSTRAINT ${q(s.constraint.name)}`,
   add_enum_value: (s) => `ALTER TYPE ${q(s.type)} ADD VALUE ${quoteLiteral(s.value)}${s.before !== undefined ? ` BEFORE ${quoteLiteral(s.before)}` : s.after !== undefined ? ` AFTER ${quoteLiteral(s.after)}` : ""}`,
   rebuild_enum: (s) => rebuildEnumSql(s.rebuild),
@@ -297,7 +311,7 @@ const INVERSES: Table<Statement> = {
   create_table: (s) => ({ kind: "drop_table", table: s.table }),
   drop_table: (s) => ({ kind: "create_table", table: s.table }),
   create_index: (s) => ({ kind: "drop_index", index: s.index }),
-  drop_index: (s) => ({ kind: "create_index", index: s.index }),
+  drop_index: (s) => ({ kind: "create_index", index: s.index, ...(s.index.unique && !s.index.where ? { dedupe: true } : {}) }),
   add_foreign_key: (s) => ({ ...s, kind: "drop_foreign_key" }),
   drop_foreign_key: (s) => ({ ...s, kind: "add_foreign_key" }),
   comment_on_type: (s) => ({ ...s, text: s.previous, previous: s.text }),
@@ -317,8 +331,8 @@ const INVERSES: Table<Statement> = {
   // Backfilled values stay: the catalog is restored, the filled-in data is not un-filled.
   set_not_null: (s) => ({ ...s, kind: "drop_not_null" }),
   drop_not_null: (s) => ({ ...s, kind: "set_not_null" }),
-  add_constraint: (s) => ({ ...s, kind: "drop_constraint" }),
-  drop_constraint: (s) => ({ ...s, kind: "add_constraint" }),
+  add_constraint: ({ dedupe: _, ...s }) => ({ ...s, kind: "drop_constraint" }),
+  drop_constraint: (s) => ({ ...s, kind: "add_constraint", ...(s.constraint.type !== "check" ? { dedupe: true } : {}) }),
   add_enum_value: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, remap: true } }),
   rebuild_enum: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, from: s.rebuild.to, to: s.rebuild.from, remap: true } }),
 };
