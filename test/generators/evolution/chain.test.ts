@@ -86,6 +86,17 @@ describe("an edited 0001", () => {
   });
 });
 
+describe("no engine run when the chain is the fresh migration by construction", () => {
+  it("the same design rebuilt over its one untouched migration", async () => {
+    const out = join(root, "again");
+    await cp(built, out, { recursive: true });
+    const steps: string[] = [];
+    const r = await build({ file: fixture("v1") }, { out, onStep: (s) => steps.push(`${s.step} ${s.detail ?? ""}`) });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toStrictEqual([]);
+    expect(steps.find((s) => s.startsWith("check evolution"))).not.toContain("migration chain");
+  });
+});
+
 describe("chainDifferences", () => {
   const files = [
     { path: "migrations/0001_a.up.sql", contents: `CREATE TABLE "items" ("title" varchar(10));\n` },
