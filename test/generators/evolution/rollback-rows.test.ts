@@ -100,6 +100,23 @@ describe("downs that convert back, re-add keys and restore columns, on rows", ()
   });
 });
 
+describe("an up on tables holding rows", () => {
+  it("a new NOT NULL column without a default fails on rows: the planner adds it as asked, the destructive lint refuses it unless --allow-destructive", async () => {
+    const a = mini();
+    const b = mini((d) => { entity(d).fields.push({ name: "rank", type: "integer" }); });
+    expect(compareDesigns(a, b, { allowDestructive: false }).destructive.map((d) => [d.code, d.severity])).toStrictEqual([["destructive-not-null-without-default", "error"]]);
+    const [first, second] = readMigrations(chain([a, b]), "golang-migrate");
+    const out = await withPgliteSchema(async (engine, schema) => {
+      const found: Diagnostic[] = [];
+      await applyScript(engine, first!.up, found);
+      await seedRows(engine, schema, { rows: 3 });
+      await applyScript(engine, second!.up, found);
+      return found;
+    });
+    expect(out.map((d) => [d.code, d.message])).toStrictEqual([["sql-engine-error", `PostgreSQL rejected the statement: column "rank" of relation "notes" contains null values`]]);
+  });
+});
+
 describe("a down that only works on empty tables", () => {
   const before = mini();
   const after = mini((d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "title"); });
