@@ -163,7 +163,7 @@ async function readTables(engine: Engine, schema: string): Promise<Table[]> {
     `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, a.atthasdef,
             (a.attidentity <> '' OR a.attgenerated <> '') AS automatic, a.atttypmod AS typmod,
             t.typname, t.typtype::text AS typtype, e.typname AS elemname, e.typtype::text AS elemtype,
-            (SELECT string_agg(replace(l.enumlabel, ',', ',,'), ', ' ORDER BY l.enumsortorder) FROM pg_enum l WHERE l.enumtypid = COALESCE(e.oid, t.oid)) AS labels
+            (SELECT json_agg(l.enumlabel ORDER BY l.enumsortorder)::text FROM pg_enum l WHERE l.enumtypid = COALESCE(e.oid, t.oid)) AS labels
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
@@ -182,7 +182,7 @@ async function readTables(engine: Engine, schema: string): Promise<Table[]> {
       notNull: r.attnotnull,
       hasDefault: r.atthasdef,
       automatic: r.automatic,
-      labels: r.labels === null ? [] : r.labels.split(/(?<!,), (?!,)/).map((l) => l.replace(/,,/g, ",")),
+      labels: r.labels === null ? [] : (JSON.parse(r.labels) as string[]),
       bounds: { not: [] },
     };
     if (mod !== undefined && (base === "varchar" || base === "bpchar")) column.length = mod;
@@ -192,19 +192,18 @@ async function readTables(engine: Engine, schema: string): Promise<Table[]> {
   }
   const constraints = await engine.query<{ relname: string; conname: string; contype: string; def: string; cols: string | null; reftable: string | null; refcols: string | null }>(
     `SELECT c.relname, con.conname, con.contype::text AS contype, pg_get_constraintdef(con.oid) AS def,
-            (SELECT string_agg(a.attname, ',' ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n) AS cols,
+            (SELECT json_agg(a.attname ORDER BY k.i)::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n) AS cols,
             rc.relname AS reftable,
-            (SELECT string_agg(a.attname, ',' ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) AS refcols
+            (SELECT json_agg(a.attname ORDER BY k.i)::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) AS refcols
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid
      WHERE n.nspname = $1 AND con.contype IN ('c', 'f') ORDER BY c.relname, con.conname`, [schema]);
   for (const r of constraints) {
     const table = tables.get(r.relname);
     if (!table) continue;
-    // Column names with a comma would break the split; such a key is simply not followed.
     if (r.contype === "f" && r.reftable && r.cols && r.refcols && tables.has(r.reftable)) {
-      const cols = r.cols.split(",");
-      const refCols = r.refcols.split(",");
+      const cols = JSON.parse(r.cols) as string[];
+      const refCols = JSON.parse(r.refcols) as string[];
       if (cols.every((c) => table.columns.some((x) => x.name === c)) && cols.length === refCols.length) table.fks.push({ name: r.conname, table: r.relname, columns: cols, refTable: r.reftable, refColumns: refCols });
     }
     if (r.contype === "c") readCheck(r.def, table);
