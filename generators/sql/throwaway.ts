@@ -15,12 +15,15 @@
  * terminates its workers), ends every connection of this process to the server (its own
  * `application_name`), drops every database and schema whose name starts with this process's
  * prefix, and only then lets the signal take its course (other listeners run after the drop).
+ * A process that exits while a check still uses a server leaves the same drop to a detached process.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { constants } from "node:os";
 import { isMainThread, threadId } from "node:worker_threads";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 export const THROWAWAY_PREFIX = "contractor_check_";
 export const THROWAWAY_MARKER = "contractor throw-away check database";
@@ -191,6 +194,7 @@ export function guardServer(url: string): () => void {
     // First in line: the databases are gone before any other listener (a browser's, --watch's) reacts.
     process.prependListener("SIGINT", onSignal);
     process.prependListener("SIGTERM", onSignal);
+    process.on("exit", onExit);
   }
   let released = false;
   return () => {
@@ -202,8 +206,29 @@ export function guardServer(url: string): () => void {
     if (guarded.size === 0 && !interrupting) {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("exit", onExit);
     }
   };
+}
+
+/**
+ * The process exits while a check may still use a server (`process.exit` with a check in flight:
+ * its worker stops mid-check). An exit handler cannot wait, so a detached process drops what this
+ * one created, with the same steps as on a signal. The URLs go through the environment, not the
+ * command line, which other users can read.
+ */
+function onExit(): void {
+  if (guarded.size === 0 || interrupting) return;
+  const entry = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./throwaway-exit.ts" : "./throwaway-exit.js", import.meta.url));
+  try {
+    spawn(process.execPath, [entry], {
+      detached: true,
+      stdio: "ignore",
+      env: { ...process.env, CONTRACTOR_THROWAWAY_CLEANUP: JSON.stringify({ prefix: ownPrefix(), urls: [...guarded.keys()] }) },
+    }).unref();
+  } catch {
+    // The next run against the server removes them (dropStale).
+  }
 }
 
 /** Ends the process by `signal` the way it would have ended without a listener. */
@@ -235,8 +260,11 @@ function onSignal(signal: NodeJS.Signals): void {
     });
 }
 
-/** Stops the checks, ends this process's sessions on each server and drops its throw-away objects. */
-async function dropOwn(urls: readonly string[]): Promise<void> {
+/**
+ * Stops the checks, ends the sessions of the process with `prefix` (this one by default) on each
+ * server and drops its throw-away objects.
+ */
+export async function dropOwn(urls: readonly string[], prefix = ownPrefix()): Promise<void> {
   await Promise.allSettled([...hooks].map((h) => h()));
   const { default: pg } = await import("pg");
   await Promise.allSettled(urls.map(async (url) => {
@@ -244,15 +272,15 @@ async function dropOwn(urls: readonly string[]): Promise<void> {
     admin.on("error", () => undefined);
     await admin.connect();
     try {
-      const prefix = [ownPrefix()];
+      const own = [prefix];
       // Every session of this process (a CREATE DATABASE in flight included) ends before the drop,
       // so nothing is created after it.
       const ours = "SELECT pid FROM pg_stat_activity WHERE left(application_name, length($1)) = $1 AND pid <> pg_backend_pid()";
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${ours}) s`, prefix);
-      for (let i = 0; i < 50 && (await admin.query(ours, prefix)).rows.length > 0; i++) await new Promise((r) => setTimeout(r, 50));
-      const databases = await admin.query("SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1", prefix);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${ours}) s`, own);
+      for (let i = 0; i < 50 && (await admin.query(ours, own)).rows.length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const databases = await admin.query("SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1", own);
       for (const row of databases.rows) await dropDatabase(admin, String(row.name)).catch(() => undefined);
-      const schemas = await admin.query("SELECT nspname AS name FROM pg_namespace WHERE left(nspname, length($1)) = $1", prefix);
+      const schemas = await admin.query("SELECT nspname AS name FROM pg_namespace WHERE left(nspname, length($1)) = $1", own);
       for (const row of schemas.rows) await admin.query(`DROP SCHEMA IF EXISTS ${quote(String(row.name))} CASCADE`).catch(() => undefined);
     } finally {
       await admin.end().catch(() => undefined);

@@ -135,6 +135,18 @@ describe("--database-url runs interrupted", () => {
   });
 });
 
+describe("a process that exits while a check is on the server", () => {
+  it("leaves the drop to a detached process: the database goes soon after", async (t) => {
+    if ("skip" in server) return t.skip(server.skip);
+    const r = spawnSync(process.execPath, [join(repoRoot, "test/e2e/exit-child.ts"), server.url], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const name = r.stdout.trim();
+    expect(name.startsWith(THROWAWAY_PREFIX)).toBe(true);
+    for (let i = 0; i < 300 && (await leftovers()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await leftovers()).toStrictEqual([]);
+  });
+});
+
 describe("--database-url runs interrupted, without the CREATEDB privilege", () => {
   it("Ctrl-C drops the throw-away schema the checks use instead", async (t) => {
     if ("skip" in server) return t.skip(server.skip);
