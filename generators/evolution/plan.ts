@@ -493,7 +493,8 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: 
   const labels = [...cat.types].find(([name]) => q(name) === c.type)?.[1].values ?? [];
   const excluded = new Set([...checks.matchAll(new RegExp(`${col} <> '((?:[^']|'')*)'`, "g"))].map((m) => m[1]!.replace(/''/g, "'")));
   const label = labels.find((l) => !excluded.has(l)) ?? labels[0];
-  return label !== undefined ? `${quoteLiteral(label)}::${c.type}` : "NULL";
+  // An untyped literal: assignment gives it the column's enum type (node-sql-parser reads no cast to a quoted type here).
+  return label !== undefined ? quoteLiteral(label) : "NULL";
 }
 
 /** `refill`: the value the down's SET NOT NULL gives the rows left NULL (the old default, or a placeholder). */

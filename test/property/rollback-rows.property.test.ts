@@ -2,7 +2,8 @@
  * Property: for a pair of generated designs (the second built over the first), the migration
  * chain round-trips with rows — every down runs on tables holding seeded rows — both as the whole
  * chain (the SQL artifact's check) and as the new migration on top of the first (the evolution
- * check). A few runs: the build property (build.property.test.ts) covers the breadth.
+ * check), and every statement passes the parser check. A few runs: the build property
+ * (build.property.test.ts) covers the breadth.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -13,6 +14,7 @@ import { verifyMigrationSequence } from "../../generators/evolution/verify.ts";
 import { roundTrip, withPgliteSchema, closeSharedPglite } from "../../generators/sql/engine.ts";
 import { planInitialMigration } from "../../generators/sql/plan.ts";
 import { migrationFiles, readMigrations, toSql } from "../../generators/sql/format.ts";
+import { parseCheck } from "../../generators/sql/parse-check.ts";
 import { resolveOptions } from "../../src/pipeline/build.ts";
 
 afterAll(closeSharedPglite);
@@ -33,6 +35,8 @@ describe("property: rollbacks with rows", () => {
       const init = planInitialMigration(a);
       const files = [...migrationFiles({ version: 1, slug: "init", up: toSql(init.up), down: toSql(init.down) }, "golang-migrate"), ...next.migration.files];
       const errors = (list: ReadonlyArray<{ severity: string }>) => list.filter((d) => d.severity === "error");
+      // The downs' extra statements (fills, orphan and duplicate handling) pass the parser check too.
+      expect(parseCheck(readMigrations(files, "golang-migrate")).diagnostics).toStrictEqual([]);
       const chain = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, readMigrations(files, "golang-migrate")));
       expect(errors(chain.diagnostics)).toStrictEqual([]);
       expect(errors(await verifyMigrationSequence(files, 2, { options }))).toStrictEqual([]);
