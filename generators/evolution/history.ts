@@ -1,11 +1,14 @@
 /**
  * Migration history: the out dir keeps every migration contractor wrote plus
- * `migrations/contractor.lock.json` (each migration's files with their sha256). A build
- *  - with no history writes the initial migration and the lock;
- *  - with history re-emits every earlier migration byte for byte (copied from the previous build,
- *    never regenerated), refuses any that is changed or missing, and appends the next migration
- *    when the schema of the design changed since `design.json`;
- *  - with an unchanged schema adds nothing and changes no byte.
+ * `migrations/contractor.lock.json` (each migration's files with their sha256, and `released`:
+ * the highest released version). Released migrations are sealed: a build re-emits them byte for
+ * byte (copied from the previous build, never regenerated) and refuses any that is changed or
+ * missing. The newest migration, while its version is above `released`, is open: every build
+ * regenerates it from the design at the last release (`design.released.json`) to the current
+ * design, so work in progress does not pile up migrations; it disappears when the schema is back
+ * to the released one. A release build (`build --release`) seals it. A lock without `released`
+ * (written before releases existed) counts every migration as released and `design.json` as the
+ * released design.
  * The SQL artifact calls `migrationHistory` from its `generate` (the seam between the two).
  */
 import { createHash } from "node:crypto";
@@ -18,6 +21,8 @@ const diag = diagnosticsFor(evolutionCodes);
 
 export const LOCK_FILE = "migrations/contractor.lock.json";
 export const DESIGN_FILE = "design.json";
+/** The normalised design at the last release (canonical JSON), absent until something is released. */
+export const RELEASED_FILE = "design.released.json";
 
 export interface LockEntry {
   version: number;
@@ -29,6 +34,8 @@ export interface LockEntry {
 export interface Lock {
   generator: "contractor";
   format: MigrationFormat;
+  /** The highest released version (0: nothing released); absent in locks written before releases existed. */
+  released?: number;
   migrations: LockEntry[];
 }
 
@@ -72,6 +79,7 @@ function parseLock(text: string): Lock | undefined {
     const v = JSON.parse(text) as Lock;
     const ok =
       v && v.generator === "contractor" && typeof v.format === "string" && Array.isArray(v.migrations) &&
+      (v.released === undefined || (Number.isInteger(v.released) && v.released >= 0)) &&
       v.migrations.every((m) => Number.isInteger(m.version) && typeof m.name === "string" && m.files && typeof m.files === "object" && Object.values(m.files).every((h) => typeof h === "string"));
     return ok ? v : undefined;
   } catch {
@@ -81,9 +89,17 @@ function parseLock(text: string): Lock | undefined {
 
 /** Reads the previous build's design (`design.json`); undefined when absent or unreadable. */
 export function previousDesign(previous: PreviousBuild | undefined): NDesign | undefined {
-  if (!previous?.designJson) return undefined;
+  return parseDesign(previous?.designJson);
+}
+
+/** The newest migration version of a lock (0 when it has none). */
+export const newestVersion = (lock: Lock) => lock.migrations.reduce((n, m) => Math.max(n, m.version), 0);
+
+/** A design written by a build (`design.json`, `design.released.json`), or undefined when unreadable. */
+function parseDesign(text: string | undefined): NDesign | undefined {
+  if (text === undefined) return undefined;
   try {
-    const d = JSON.parse(previous.designJson) as NDesign;
+    const d = JSON.parse(text) as NDesign;
     return d && d.contractor === 1 && Array.isArray(d.data?.entities) && Array.isArray(d.api?.endpoints) ? d : undefined;
   } catch {
     return undefined;
@@ -92,14 +108,21 @@ export function previousDesign(previous: PreviousBuild | undefined): NDesign | u
 
 export interface History {
   lock: Lock;
-  /** The earlier migrations' files, exactly as the previous build wrote them. */
+  /**
+   * The highest released version: every migration up to it is sealed. A lock without `released`
+   * (written before releases existed) counts every migration in it as released.
+   */
+  released: number;
+  /** The sealed migrations' files, exactly as the previous build wrote them. */
   files: GeneratedFile[];
   diagnostics: Diagnostic[];
 }
 
 /**
  * The verified history of the previous build, or undefined when there is none (first build).
- * Every file the lock lists must be present with its checksum.
+ * Every file of a released migration must be present with its checksum. The open migration is
+ * regenerated, so its files may be missing (deleted to have them rebuilt), but one that differs
+ * from what contractor wrote was edited by hand: refused rather than silently overwritten.
  */
 export function readHistory(previous: PreviousBuild | undefined, format: MigrationFormat): History | undefined {
   const text = previous?.files.get(LOCK_FILE);
@@ -107,53 +130,115 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
   const diagnostics: Diagnostic[] = [];
   const lock = parseLock(text);
   if (!lock) {
-    return { lock: { generator: "contractor", format, migrations: [] }, files: [], diagnostics: [diag("migration-lock-unreadable", `${LOCK_FILE} is not a contractor lock file; restore it from version control`, `${LOCK_FILE}:1`)] };
+    return { lock: { generator: "contractor", format, released: 0, migrations: [] }, released: 0, files: [], diagnostics: [diag("migration-lock-unreadable", `${LOCK_FILE} is not a contractor lock file; restore it from version control`, `${LOCK_FILE}:1`)] };
   }
   if (lock.format !== format) {
     diagnostics.push(diag("migrations-format-changed", `the migrations were written as ${lock.format}, this build asks for ${format}; build with --migrations-format ${lock.format}`, `${LOCK_FILE}:1`));
   }
+  const released = lock.released ?? newestVersion(lock);
   const files: GeneratedFile[] = [];
   for (const m of lock.migrations) {
+    const open = m.version > released;
     for (const [path, hash] of Object.entries(m.files)) {
       const contents = previous!.files.get(path);
       if (contents === undefined) {
-        diagnostics.push(diag("migration-missing", `migration ${m.name} lost ${path}; restore it from version control (earlier migrations are never regenerated)`, `${path}:1`));
+        if (!open) diagnostics.push(diag("migration-missing", `migration ${m.name} lost ${path}; restore it from version control (released migrations are never regenerated)`, `${path}:1`));
         continue;
       }
       if (sha256(contents) !== hash) {
-        diagnostics.push(diag("migration-tampered", `${path} (migration ${m.name}) changed since it was written: sha256 ${sha256(contents).slice(0, 12)}… ≠ locked ${hash.slice(0, 12)}…; restore it and express the change in the design instead`, `${path}:1`));
+        diagnostics.push(open
+          ? diag("migration-tampered", `${path} (open migration ${m.name}) was edited by hand: contractor regenerates an open migration from the design on every build and will not overwrite an edit; express the change in the design, or delete the file to have it regenerated`, `${path}:1`)
+          : diag("migration-tampered", `${path} (migration ${m.name}) changed since it was written: sha256 ${sha256(contents).slice(0, 12)}… ≠ locked ${hash.slice(0, 12)}…; restore it and express the change in the design instead`, `${path}:1`));
       }
-      files.push({ path, contents });
+      if (!open) files.push({ path, contents });
     }
   }
-  return { lock, files, diagnostics };
+  return { lock, released, files, diagnostics };
+}
+
+/** The design the open migration is planned from: the design at the last release. */
+export interface ReleasedBase {
+  /** The last released version (0: nothing released, the open migration is the initial one). */
+  version: number;
+  /** The design at that release; undefined when nothing is released or it cannot be read. */
+  design?: NDesign;
+  /** Its canonical JSON, as `design.released.json` keeps it. */
+  json?: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The released design: `design.released.json`, or for a lock written before releases existed
+ * (every migration released) the previous build's `design.json`.
+ */
+export function releasedBase(previous: PreviousBuild | undefined, history: History): ReleasedBase {
+  const version = history.released;
+  if (version === 0) return { version, diagnostics: [] };
+  const legacy = history.lock.released === undefined;
+  const json = legacy ? previous?.designJson : previous?.files.get(RELEASED_FILE);
+  const design = parseDesign(json);
+  if (design) return { version, design, json: json!, diagnostics: [] };
+  return {
+    version,
+    diagnostics: [legacy
+      ? diag("previous-design-unreadable", `${DESIGN_FILE} of the previous build is missing or unreadable, so the next migration cannot be computed; restore it from version control`, `${DESIGN_FILE}:1`)
+      : diag("migration-missing", `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing or unreadable, so the open migration cannot be planned; restore it from version control`, `${RELEASED_FILE}:1`)],
+  };
 }
 
 /** What the next migration needs from its planner (plan.ts, on the SQL statement model). */
 export type PlanNext = (before: NDesign, after: NDesign, version: number, ctx: ArtifactContext) => { migration?: MigrationFiles; diagnostics: Diagnostic[] };
 
 /**
- * The migration files of this build (earlier ones copied, plus the next one when the schema
- * changed) and the lock. `initial` builds the first migration when there is no history.
+ * The migration files of this build and the lock: the released migrations copied, plus the open
+ * one regenerated from the released design (`initial` when nothing is released yet), absent when
+ * the schema equals the released one. With `options.release` the open migration is sealed: the
+ * lock's `released` becomes its version and `design.released.json` this design.
  */
 export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationFiles, planNext: PlanNext): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const format = ctx.options.migrationsFormat;
   const history = readHistory(ctx.previous, format);
-  if (!history) {
-    const first = initial();
-    return { files: [...first.files, lockFile({ generator: "contractor", format, migrations: [lockEntry(first)] })], diagnostics: [] };
+  const diagnostics = [...(history?.diagnostics ?? [])];
+  const released = history?.released ?? 0;
+  const sealed = history?.files ?? [];
+  let open: MigrationFiles | undefined;
+  let base: string | undefined;
+  if (released === 0) {
+    open = initial();
+  } else {
+    const b = releasedBase(ctx.previous, history!);
+    diagnostics.push(...b.diagnostics);
+    if (!b.design) return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
+    base = b.json;
+    const next = planNext(b.design, ctx.design, released + 1, ctx);
+    diagnostics.push(...next.diagnostics);
+    open = next.migration;
   }
-  const diagnostics = [...history.diagnostics];
-  const lockText = ctx.previous!.files.get(LOCK_FILE)!;
-  const before = previousDesign(ctx.previous);
-  if (!before) {
-    diagnostics.push(diag("previous-design-unreadable", `${DESIGN_FILE} of the previous build is missing or unreadable, so the next migration cannot be computed; restore it from version control`, `${DESIGN_FILE}:1`));
-    return { files: [...history.files, { path: LOCK_FILE, contents: lockText }], diagnostics };
+  // A lock from before releases, with nothing open and nothing to release, stays as it was.
+  if (history && history.lock.released === undefined && !open && !ctx.options.release) {
+    return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
   }
-  const last = history.lock.migrations.reduce((n, m) => Math.max(n, m.version), 0);
-  const next = planNext(before, ctx.design, last + 1, ctx);
-  diagnostics.push(...next.diagnostics);
-  if (!next.migration) return { files: [...history.files, { path: LOCK_FILE, contents: lockText }], diagnostics };
-  const lock: Lock = { ...history.lock, migrations: [...history.lock.migrations, lockEntry(next.migration)] };
-  return { files: [...history.files, ...next.migration.files, lockFile(lock)], diagnostics };
+  const lock: Lock = {
+    generator: "contractor",
+    format: history?.lock.format ?? format,
+    released: ctx.options.release && open ? open.version : released,
+    migrations: [...(history?.lock.migrations.filter((m) => m.version <= released) ?? []), ...(open ? [lockEntry(open)] : [])],
+  };
+  const releasedJson = ctx.options.release ? designFile(ctx.design).contents : base;
+  return {
+    files: [...sealed, ...(open?.files ?? []), lockFile(lock), ...(releasedJson !== undefined ? [{ path: RELEASED_FILE, contents: releasedJson }] : [])],
+    diagnostics,
+  };
+}
+
+/** The migration state a build's files record: the last released version and the open migration, if any. */
+export function releaseState(files: readonly GeneratedFile[]): { released: number; open?: string; releasedName?: string } | undefined {
+  const text = files.find((f) => f.path === LOCK_FILE)?.contents;
+  const lock = text === undefined ? undefined : parseLock(text);
+  if (!lock) return undefined;
+  const released = lock.released ?? newestVersion(lock);
+  const newest = lock.migrations.find((m) => m.version === newestVersion(lock));
+  const open = newest && newest.version > released ? newest.name : undefined;
+  const releasedName = lock.migrations.find((m) => m.version === released)?.name;
+  return { released, ...(open ? { open } : {}), ...(releasedName ? { releasedName } : {}) };
 }

@@ -13,7 +13,7 @@ import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipelin
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { migrationFiles, toSql } from "../sql/format.ts";
 import { evolutionCodes } from "./codes.ts";
-import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory, type MigrationFiles, type PlanNext } from "./history.ts";
+import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory, releasedBase, type MigrationFiles, type PlanNext } from "./history.ts";
 import { planNextMigration } from "./plan.ts";
 import { compareDesigns, renderChanges, rollbackNotes, type EvolutionReport } from "./report.ts";
 import { verifyMigrationSequence } from "./verify.ts";
@@ -31,7 +31,7 @@ export interface PlannedMigration extends MigrationFiles {
 }
 
 /** The next migration's files (undefined when the schema did not change), with the planner's findings. */
-export function nextMigration(before: ArtifactContext["design"], after: ArtifactContext["design"], version: number, options: ArtifactContext["options"]): { migration?: PlannedMigration; diagnostics: Diagnostic[] } {
+export function nextMigration(before: ArtifactContext["design"], after: ArtifactContext["design"], version: number, options: Omit<ArtifactContext["options"], "release">): { migration?: PlannedMigration; diagnostics: Diagnostic[] } {
   const plan = planNextMigration(before, after);
   const diagnostics = [...plan.diagnostics];
   if (plan.up.length === 0) return { diagnostics };
@@ -54,16 +54,24 @@ export function sqlMigrations(ctx: ArtifactContext, initial: () => MigrationFile
   return migrationHistory(ctx, initial, planNext);
 }
 
-/** What changed since the previous build, or undefined on a first build or an unchanged design. */
+/**
+ * What changed since the last release (what a reviewer of the open migration wants to see), or
+ * undefined when nothing is released yet (the open migration is the design's initial one) or the
+ * design is the released one. Without a migration history (no SQL artifact) the base is the
+ * previous build's design and there is no migration.
+ */
 export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; migration?: PlannedMigration } | undefined {
-  const before = previousDesign(ctx.previous);
-  if (!before || ctx.previous?.designJson === designFile(ctx.design).contents) return undefined;
-  const report = compareDesigns(before, ctx.design, { allowDestructive: ctx.options.allowDestructive });
-  // Without a migration history (no SQL artifact, or a first build) there is no next migration.
+  const current = designFile(ctx.design).contents;
   const history = readHistory(ctx.previous, ctx.options.migrationsFormat);
-  if (!history) return { report };
-  const version = history.lock.migrations.reduce((n, m) => Math.max(n, m.version), 0) + 1;
-  const next = nextMigration(before, ctx.design, version, ctx.options);
+  if (!history) {
+    const before = previousDesign(ctx.previous);
+    if (!before || ctx.previous?.designJson === current) return undefined;
+    return { report: compareDesigns(before, ctx.design, { allowDestructive: ctx.options.allowDestructive }) };
+  }
+  const base = releasedBase(ctx.previous, history);
+  if (!base.design || base.json === current) return undefined;
+  const report = compareDesigns(base.design, ctx.design, { allowDestructive: ctx.options.allowDestructive });
+  const next = nextMigration(base.design, ctx.design, base.version + 1, ctx.options);
   if (next.migration) {
     report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n"), rollback: next.migration.rollback };
   }
@@ -81,9 +89,10 @@ export const evolutionArtifact: Artifact = {
       diagnostics.push(...evo.report.destructive, ...evo.report.diagnostics);
       for (const c of evo.report.api.filter((x) => x.breaking)) diagnostics.push(diag("api-breaking-change", `${c.message} [${c.operations.join(", ")}]`, c.location));
     } else {
-      // Unchanged design: the report of the last change stays as it was.
+      // Rebuilt unchanged: the report of the last change stays as it was. Back to the released
+      // design, there is nothing since the release to report.
       const kept = ctx.previous?.files.get(CHANGES_FILE);
-      if (kept !== undefined && ctx.previous?.designJson !== undefined) files.push({ path: CHANGES_FILE, contents: kept });
+      if (kept !== undefined && ctx.previous?.designJson === designFile(ctx.design).contents) files.push({ path: CHANGES_FILE, contents: kept });
     }
     return { files, diagnostics };
   },

@@ -26,6 +26,8 @@ export interface ResolvedOptions {
   render: boolean;
   /** Accept destructive schema changes in the next migration (their lint findings become warnings). */
   allowDestructive: boolean;
+  /** Seal the open migration: it becomes released and is never regenerated again. */
+  release: boolean;
 }
 
 /** The options every artifact sees, defaults filled in (frozen). */
@@ -36,6 +38,7 @@ export function resolveOptions(options: Partial<ResolvedOptions>): ResolvedOptio
     migrationsFormat: options.migrationsFormat ?? "golang-migrate",
     render: options.render ?? false,
     allowDestructive: options.allowDestructive ?? false,
+    release: options.release ?? false,
   });
 }
 

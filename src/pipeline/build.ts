@@ -27,6 +27,11 @@ export interface BuildOptions {
   render?: boolean;
   /** Accept destructive schema changes (dropped tables/columns, narrowing…) in the next migration. */
   allowDestructive?: boolean;
+  /**
+   * Seal the open migration (the newest one, regenerated from the released design on every build
+   * until released): it becomes part of the history and the next schema change appends a new one.
+   */
+  release?: boolean;
   /** Largest design file accepted, in bytes. */
   maxBytes?: number;
   /** Called after each step with its duration. */

@@ -35,7 +35,7 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
     child.on("exit", (code, signal) => done({ code, signal, stderr }));
   });
 }
-const contractor = (design: string, out: string, env: Record<string, string> = {}) => run([join(repoRoot, "bin/contractor.js"), "build", design, "--out", out, "--no-engine"], env);
+const contractor = (design: string, out: string, env: Record<string, string> = {}, flags: string[] = []) => run([join(repoRoot, "bin/contractor.js"), "build", design, "--out", out, "--no-engine", ...flags], env);
 /** The recovery alone, in a fresh process: what the next build does first. */
 const recoverOnly = (out: string) =>
   run(["--input-type=module", "-e", `const m = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "src/pipeline/write.ts")).href)}); await m.recoverOutDir(${JSON.stringify(out)});`]);
@@ -105,7 +105,8 @@ let migration0001: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "contractor-crash-"));
   oldDir = join(root, "ref-old");
-  const first = await contractor(v1, oldDir);
+  // Released, so that v2 appends 0002 instead of regenerating the open 0001.
+  const first = await contractor(v1, oldDir, {}, ["--release"]);
   expect(first.code, first.stderr).toBe(0);
   refOld = await owned(oldDir);
   await cp(oldDir, join(root, "ref-new"), { recursive: true });

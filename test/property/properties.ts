@@ -85,7 +85,8 @@ export const designsEvolve = () =>
     const root = await mkdtemp(join(tmpdir(), "contractor-evolve-"));
     try {
       const out = join(root, "out");
-      const first = await build({ text: JSON.stringify(a) }, { out });
+      // Released, so that the second build plans a migration from it (not a new initial one).
+      const first = await build({ text: JSON.stringify(a) }, { out, release: true });
       if (!first.ok) throw new Error(`first build failed:\n${JSON.stringify(errorsOf(first), null, 2)}`);
       const second = await build({ text: JSON.stringify(b) }, { out, allowDestructive: true });
       const unexpected = second.diagnostics.filter((d) => d.severity === "error" && !REFUSED_CHANGES.has(d.code));

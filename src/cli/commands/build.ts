@@ -1,7 +1,16 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { defineCommand, UsageError } from "../command.ts";
 import { MIGRATION_FORMATS, resolveOptions, type MigrationFormat } from "../../pipeline/artifact.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
+
+/** The released version recorded in the out dir's lock before the build (0 when none). */
+async function readLockState(out: string): Promise<number> {
+  const { LOCK_FILE, releaseState } = await import("../../../generators/evolution/history.ts");
+  const text = await readFile(join(out, LOCK_FILE), "utf8").catch(() => undefined);
+  return (text === undefined ? undefined : releaseState([{ path: LOCK_FILE, contents: text }]))?.released ?? 0;
+}
 
 export const buildCommand = defineCommand({
   name: "build",
@@ -16,6 +25,7 @@ export const buildCommand = defineCommand({
     "migrations-format": { type: "string", description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`, valueHint: "format" },
     render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },
     "allow-destructive": { type: "boolean", description: "Accept destructive changes in the next migration (dropped tables or columns, narrowed types…): reported as warnings" },
+    release: { type: "boolean", description: "Seal the open migration (the newest one, regenerated on every build until released): later schema changes append the next migration" },
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
     watch: { type: "boolean", description: "Keep running: rebuild whenever the design file changes, with the checkers kept warm (Ctrl-C stops; exit 0)" },
   },
@@ -31,15 +41,20 @@ export const buildCommand = defineCommand({
     const out = (values.out as string | undefined) ?? "out";
     const watching = Boolean(values.watch);
     if (watching && values.check) throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
+    const release = Boolean(values.release);
+    if (release && (watching || values.check)) throw new UsageError(`--release does not go with --${watching ? "watch" : "check"}: release once, after reviewing the open migration`);
     const maxBytes = parseSize(values["max-size"]);
     const engine = values.engine !== false;
     if (!engine && !json) io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
-    const options = { engine, ...(databaseUrl ? { databaseUrl } : {}), migrationsFormat: format as MigrationFormat, render: Boolean(values.render), allowDestructive: Boolean(values["allow-destructive"]) };
+    const options = { engine, ...(databaseUrl ? { databaseUrl } : {}), migrationsFormat: format as MigrationFormat, render: Boolean(values.render), allowDestructive: Boolean(values["allow-destructive"]), release };
     // The check workers start warming up (PGlite, the compiler, mermaid) while the rest of
     // contractor loads: loaded on demand, so `--help` and usage errors stay instant.
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
     startCheckWorkers(resolveOptions(options), { oneShot: !watching });
     const { build } = await import("../../pipeline/build.ts");
+    const { releaseState } = await import("../../../generators/evolution/history.ts");
+    // What was released before this build, to tell a release that sealed something from one that had nothing open.
+    const before = release ? await readLockState(out) : undefined;
 
     const buildOnce = async (): Promise<boolean> => {
       const started = performance.now();
@@ -60,7 +75,12 @@ export const buildCommand = defineCommand({
       } else {
         printDiagnostics(result.diagnostics, file, io);
         if (values.check) io.stderr(result.ok ? `${out} is up to date\n` : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`);
-        else if (result.ok) io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
+        else if (result.ok) {
+          io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
+          const state = releaseState(result.files);
+          if (state?.open) io.stderr(`migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`);
+          else if (release && state) io.stderr(state.released > (before ?? 0) ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n` : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`);
+        }
         else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
       }
       return result.ok;

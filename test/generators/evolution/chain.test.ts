@@ -22,7 +22,7 @@ let built: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "contractor-chain-"));
   built = join(root, "v1");
-  const r = await build({ file: fixture("v1") }, { out: built });
+  const r = await build({ file: fixture("v1") }, { out: built, release: true });
   expect(r.ok).toBe(true);
 });
 

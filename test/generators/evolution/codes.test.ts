@@ -37,7 +37,7 @@ describe("evolution codes", () => {
     add(readHistory(files({ [LOCK_FILE]: lock, "migrations/0001_x.up.sql": "changed" }), "golang-migrate")!.diagnostics);
     add(readHistory(files({ [LOCK_FILE]: lock }), "flyway")!.diagnostics);
     add(readHistory(files({ [LOCK_FILE]: "nope" }), "golang-migrate")!.diagnostics);
-    const ctx = { design: mini(), options: resolveOptions({}), previous: files({ [LOCK_FILE]: JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [] }) }, "{") };
+    const ctx = { design: mini(), options: resolveOptions({}), previous: files({ [LOCK_FILE]: JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [{ version: 1, name: "0001_x", files: {} }] }) }, "{") };
     add(migrationHistory(ctx, () => { throw new Error("no"); }, () => ({ diagnostics: [] })).diagnostics);
     const out = evolutionArtifact.generate({ design: mini((d) => { field(d, "body").visibility = []; }), options: resolveOptions({}), previous: files({}, designFile(mini()).contents) });
     add(Array.isArray(out) ? [] : out.diagnostics);

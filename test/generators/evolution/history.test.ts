@@ -25,7 +25,7 @@ describe("migrationHistory", () => {
   it("writes the initial migration and the lock when there is no history", () => {
     const r = migrationHistory(ctx(undefined), () => first, never);
     expect(r.files.map((f) => f.path)).toStrictEqual(["migrations/0001_notes.up.sql", "migrations/0001_notes.down.sql", LOCK_FILE]);
-    expect(JSON.parse(r.files[2]!.contents)).toStrictEqual({ format: "golang-migrate", generator: "contractor", migrations: [{ version: 1, name: "0001_notes", files: { "migrations/0001_notes.down.sql": sha256("DROP TABLE x;\n"), "migrations/0001_notes.up.sql": sha256("CREATE TABLE x ();\n") } }] });
+    expect(JSON.parse(r.files[2]!.contents)).toStrictEqual({ format: "golang-migrate", generator: "contractor", released: 0, migrations: [{ version: 1, name: "0001_notes", files: { "migrations/0001_notes.down.sql": sha256("DROP TABLE x;\n"), "migrations/0001_notes.up.sql": sha256("CREATE TABLE x ();\n") } }] });
   });
 
   it("re-emits the history byte for byte when the schema is unchanged", () => {

@@ -42,7 +42,7 @@ describe("evolution on a PostgreSQL server (--database-url)", () => {
     const out = join(await mkdtemp(join(tmpdir(), "contractor-evolution-pg-")), "out");
     const run = async (v: string, allowDestructive = false) => {
       const steps: StepTiming[] = [];
-      const r = await build({ file: fixture(v) }, { out, databaseUrl, allowDestructive, onStep: (s) => steps.push(s) });
+      const r = await build({ file: fixture(v) }, { out, databaseUrl, allowDestructive, release: true, onStep: (s) => steps.push(s) });
       const detail = (step: string) => steps.find((s) => s.step === step)?.detail ?? "";
       return { r, sql: detail("check sql"), evolution: detail("check evolution") };
     };

@@ -40,14 +40,14 @@ describe("evolution along listly v1 → v2 → v3", () => {
   it("adds one migration per schema change, never rewrites one, and round-trips each on PGlite", { timeout: 120_000 }, async () => {
     const out = join(await mkdtemp(join(tmpdir(), "contractor-evolution-")), "out");
 
-    const r1 = await build({ file: fixture("v1") }, { out, artifacts });
+    const r1 = await build({ file: fixture("v1") }, { out, artifacts, release: true });
     expect(codes(r1)).toStrictEqual([]);
     const t1 = await tree(out);
-    expect(Object.keys(t1).sort()).toStrictEqual([".contractor-manifest.json", "design.json", "migrations/0001_listly.down.sql", "migrations/0001_listly.up.sql", "migrations/contractor.lock.json"]);
+    expect(Object.keys(t1).sort()).toStrictEqual([".contractor-manifest.json", "design.json", "design.released.json", "migrations/0001_listly.down.sql", "migrations/0001_listly.up.sql", "migrations/contractor.lock.json"]);
 
     // v2: exactly the breaking API changes, no destructive finding; 0002 round-trips (check ran).
     const steps: string[] = [];
-    const r2 = await build({ file: fixture("v2") }, { out, artifacts, onStep: (s) => steps.push(`${s.step}${s.detail ? ` (${s.detail})` : ""}`) });
+    const r2 = await build({ file: fixture("v2") }, { out, artifacts, release: true, onStep: (s) => steps.push(`${s.step}${s.detail ? ` (${s.detail})` : ""}`) });
     expect(r2.ok).toBe(true);
     expect(codes(r2)).toStrictEqual([
       "warning api-breaking-change openapi.yaml#/components/schemas/Item/properties/notes",
@@ -97,7 +97,7 @@ describe("evolution along listly v1 → v2 → v3", () => {
 
   it("refuses a tampered or missing earlier migration", { timeout: 60_000 }, async () => {
     const out = join(await mkdtemp(join(tmpdir(), "contractor-evolution-")), "out");
-    await build({ file: fixture("v1") }, { out, artifacts });
+    await build({ file: fixture("v1") }, { out, artifacts, release: true });
     const up = join(out, "migrations/0001_listly.up.sql");
     const original = await readFile(up, "utf8");
     await writeFile(up, original.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"));
