@@ -40,7 +40,8 @@ async function loadDesign(file: string, maxBytes?: number): Promise<{ design?: N
         let nextVersion = 2;
         try {
           const lock = JSON.parse(await readFile(join(dirname(file), LOCK_FILE), "utf8")) as Lock;
-          nextVersion = lock.migrations.reduce((n, m) => Math.max(n, m.version), 0) + 1;
+          // After the last released migration: an open one is regenerated, not appended to.
+          nextVersion = (lock.released ?? lock.migrations.reduce((n, m) => Math.max(n, m.version), 0)) + 1;
         } catch {
           // no lock beside it: number the migration as the second one
         }

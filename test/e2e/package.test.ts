@@ -99,7 +99,8 @@ describe("the npm package", () => {
     const design = join(project, app, "design.yaml");
     expect((await readFile(design, "utf8")).split("\n")[0]).toBe("# yaml-language-server: $schema=../node_modules/contractor-cli/schemas/design.schema.json");
 
-    const build = npx(["build", `${app}/design.yaml`, "--out", `${app}/out`]);
+    // Released, as the base branch of docs/ci.md is: the pull request's change appends 0002.
+    const build = npx(["build", `${app}/design.yaml`, "--out", `${app}/out`, "--release"]);
     expect(build.stdout).toBe("");
     expect(build.stderr).toMatch(/wrote \d+ files to app\d+\/out \(0 error\(s\), 0 warning\(s\)\)/);
     expect((await readdir(join(project, app, "out"))).sort()).toEqual(expect.arrayContaining(["openapi.yaml", "migrations", "types.ts", "client.ts", "DESIGN.md", "index.html", "design.json"]));
@@ -119,8 +120,7 @@ describe("the npm package", () => {
       expect(stale.code).toBe(1);
       expect(stale.stdout).toMatch(/out-of-date/);
       for (const f of ["openapi.yaml", "types.ts", "design.json"]) expect(stale.stdout).toContain(`${f}  error  out-of-date  ${f} is different`);
-      // Nothing released yet: the open migration 0001 is the one that changes.
-      expect(stale.stdout).toContain("migrations/0001_habits.up.sql  error  out-of-date  migrations/0001_habits.up.sql is different");
+      expect(stale.stdout).toContain("migrations/0002_add_habits_color.up.sql  error  out-of-date  migrations/0002_add_habits_color.up.sql is missing");
       expect(stale.stderr).toContain(`${app}/out is stale`);
     }
 

@@ -78,7 +78,8 @@ export const buildCommand = defineCommand({
         else if (result.ok) {
           io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
           const state = releaseState(result.files);
-          if (state?.open) io.stderr(`migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`);
+          // Before the first release the open migration is the initial one: nothing to point out yet.
+          if (state?.open && state.released > 0) io.stderr(`migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`);
           else if (release && state) io.stderr(state.released > (before ?? 0) ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n` : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`);
         }
         else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
