@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, designFile, lockEntry, migrationHistory, readHistory, sha256, LOCK_FILE, type MigrationFiles } from "../../../generators/evolution/history.ts";
+import { canonicalJson, designFile, lockEntry, migrationHistory, readHistory, sha256, LOCK_FILE, RELEASED_FILE, type MigrationFiles } from "../../../generators/evolution/history.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { ArtifactContext, PreviousBuild } from "../../../src/pipeline/artifact.ts";
 import { mini } from "./mini.ts";
@@ -50,5 +50,32 @@ describe("migrationHistory", () => {
   it("cannot plan without the previous design", () => {
     const r = migrationHistory(ctx(previous(intact, "{ broken")), never, never);
     expect(codes(r)).toStrictEqual(["previous-design-unreadable design.json:1"]);
+  });
+
+  it("regenerates an open migration (nothing released: the initial one) and seals it with release", () => {
+    const openLock = canonicalJson({ generator: "contractor", format: "golang-migrate", released: 0, migrations: [lockEntry(first)] });
+    const regenerated: MigrationFiles = { ...first, files: [{ path: "migrations/0001_notes.up.sql", contents: "CREATE TABLE x (y int);\n" }, first.files[1]!] };
+    const prev = previous({ ...intact, [LOCK_FILE]: openLock }, designFile(mini()).contents);
+    const r = migrationHistory(ctx(prev), () => regenerated, never);
+    expect(r.diagnostics).toStrictEqual([]);
+    expect(r.files.find((f) => f.path === "migrations/0001_notes.up.sql")!.contents).toBe("CREATE TABLE x (y int);\n");
+    expect(JSON.parse(r.files.find((f) => f.path === LOCK_FILE)!.contents).released).toBe(0);
+    expect(r.files.some((f) => f.path === RELEASED_FILE)).toBe(false);
+
+    const sealed = migrationHistory({ ...ctx(prev), options: resolveOptions({ release: true }) }, () => regenerated, never);
+    expect(JSON.parse(sealed.files.find((f) => f.path === LOCK_FILE)!.contents).released).toBe(1);
+    expect(sealed.files.find((f) => f.path === RELEASED_FILE)!.contents).toBe(designFile(mini()).contents);
+  });
+
+  it("refuses a hand edit of an open migration, regenerates a deleted one", () => {
+    const openLock = canonicalJson({ generator: "contractor", format: "golang-migrate", released: 0, migrations: [lockEntry(first)] });
+    expect(codes(readHistory(previous({ ...intact, [LOCK_FILE]: openLock, "migrations/0001_notes.up.sql": "-- mine\n" }), "golang-migrate")!)).toStrictEqual(["migration-tampered migrations/0001_notes.up.sql:1"]);
+    expect(codes(readHistory(previous({ [LOCK_FILE]: openLock }), "golang-migrate")!)).toStrictEqual([]);
+  });
+
+  it("cannot plan the open migration without the released design", () => {
+    const releasedLock = canonicalJson({ generator: "contractor", format: "golang-migrate", released: 1, migrations: [lockEntry(first)] });
+    const r = migrationHistory(ctx(previous({ ...intact, [LOCK_FILE]: releasedLock }, designFile(mini()).contents)), never, never);
+    expect(codes(r)).toStrictEqual([`migration-missing ${RELEASED_FILE}:1`]);
   });
 });
