@@ -40,6 +40,9 @@ function run(cmd: string, args: string[], options: { cwd: string; node: string; 
   return result;
 }
 
+// `npm pack` compiles into the checkout's dist/; a dist/ this test created is removed with the rest.
+const distDir = join(repoRoot, "dist");
+const distExisted = existsSync(distDir);
 let packed: { filename: string; size: number; unpackedSize: number; files: Array<{ path: string }> };
 
 beforeAll(async () => {
@@ -69,7 +72,10 @@ beforeAll(async () => {
   expect(install.stderr).not.toMatch(/EBADENGINE|ERR!|install-scripts/);
 }, 600_000);
 
-afterAll(() => rm(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+  if (!distExisted) await rm(distDir, { recursive: true, force: true });
+});
 
 describe("the npm package", () => {
   it("holds only the compiled code, the binary, the schema, the starter design, README and LICENSE", () => {

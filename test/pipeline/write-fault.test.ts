@@ -10,7 +10,7 @@ import { chmod, link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, sy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { faults, recoverOutDir, SimulatedKill, writeOutDir, WORK_DIR, type FaultPoint } from "../../src/pipeline/write.ts";
-import { errno } from "./out-dir-cases.ts";
+import { errno, failingAt } from "./out-dir-cases.ts";
 
 const files = (entries: Record<string, string>) => Object.entries(entries).map(([path, contents]) => ({ path, contents }));
 
@@ -97,17 +97,6 @@ async function points(): Promise<Array<[FaultPoint, number]>> {
   return seen;
 }
 
-async function stopAt<T>(point: FaultPoint, n: number, error: Error, fn: () => Promise<T>): Promise<T> {
-  faults.hook = (p, i) => {
-    if (p === point && i === n) throw error;
-  };
-  try {
-    return await fn();
-  } finally {
-    delete faults.hook;
-  }
-}
-
 /** The old and new builds as a clean run leaves them (user's inodes differ per case, so per case). */
 async function expected(out: string) {
   const old = await snapshot(out);
@@ -136,7 +125,7 @@ describe("a write stopped at any point", () => {
     for (const [point, n] of all) {
       const out = await oldOutDir();
       const want = await expected(out);
-      await expect(stopAt(point, n, new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+      await expect(failingAt(point, n, new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
       await recoverOutDir(out);
       const committed = point === "committed" || point === "cleanup";
       expect(want.userIno(await snapshot(out)), `killed at ${point}:${n}`).toStrictEqual(committed ? want.new : want.old);
@@ -151,7 +140,7 @@ describe("a write stopped at any point", () => {
   it("killed again during the recovery, at each of its steps, the run after that still recovers", async () => {
     const mid = all.filter(([p]) => p === "rename").at(-2)!;
     const probe = await oldOutDir();
-    await expect(stopAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(probe, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+    await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(probe, NEW))).rejects.toBeInstanceOf(SimulatedKill);
     const steps: number[] = [];
     faults.hook = (p, n) => void (p === "recover" && steps.push(n));
     await recoverOutDir(probe).finally(() => delete faults.hook);
@@ -159,8 +148,8 @@ describe("a write stopped at any point", () => {
     for (const k of steps) {
       const out = await oldOutDir();
       const want = await expected(out);
-      await expect(stopAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
-      await expect(stopAt("recover", k, new SimulatedKill(), () => recoverOutDir(out))).rejects.toBeInstanceOf(SimulatedKill);
+      await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+      await expect(failingAt("recover", k, new SimulatedKill(), () => recoverOutDir(out))).rejects.toBeInstanceOf(SimulatedKill);
       expect(await recoverOutDir(out)).toBe(true);
       expect(want.userIno(await snapshot(out)), `recovery killed at recover:${k}`).toStrictEqual(want.old);
     }
@@ -172,7 +161,7 @@ describe("a write stopped at any point", () => {
       const want = await expected(out);
       const error = errno("ENOSPC", "write", join(out, "x"));
       const committed = point === "committed" || point === "cleanup";
-      await expect(stopAt(point, n, error, () => writeOutDir(out, NEW))).rejects.toBe(error);
+      await expect(failingAt(point, n, error, () => writeOutDir(out, NEW))).rejects.toBe(error);
       if (committed) await recoverOutDir(out);
       expect(want.userIno(await snapshot(out)), `failed at ${point}:${n}`).toStrictEqual(committed ? want.new : want.old);
     }
@@ -181,7 +170,7 @@ describe("a write stopped at any point", () => {
   it("a new file is removed by a rollback only when it is the one the write placed", async () => {
     const out = await oldOutDir();
     const placed = all.filter(([p]) => p === "rename").at(-1)!;
-    await expect(stopAt(placed[0], placed[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+    await expect(failingAt(placed[0], placed[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
     // Someone replaced a new file before the recovery ran: it is left alone.
     await writeFile(join(out, "migrations", "0002_more.up.sql"), "edited by hand\n");
     await recoverOutDir(out);
