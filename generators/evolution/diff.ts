@@ -9,7 +9,7 @@ import type { NDesign } from "../../src/design/normalize.ts";
 import { hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
 import type { MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { validate } from "../../src/pipeline/build.ts";
-import { LOCK_FILE, type Lock } from "./history.ts";
+import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "./history.ts";
 import { nextMigration } from "./index.ts";
 import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
 
@@ -31,24 +31,31 @@ export interface DiffResult {
   destructive: number;
 }
 
-/** A build's `design.json` is already normalised; anything else goes through load + validate. */
+/**
+ * A build's `design.json` (or `design.released.json`) is read as history.ts reads it: validated and
+ * normalised again, or a format-1 normalised model as it is. Any other file goes through load + validate.
+ */
 async function loadDesign(file: string, maxBytes?: number): Promise<{ design?: NDesign; diagnostics: Diagnostic[]; nextVersion: number }> {
   if (file.endsWith(".json")) {
+    let text: string | undefined;
     try {
-      const v = JSON.parse(await readFile(file, "utf8")) as NDesign;
-      if (v && v.contractor === 1 && typeof v.api?.versionedBasePath === "string") {
-        let nextVersion = 2;
-        try {
-          const lock = JSON.parse(await readFile(join(dirname(file), LOCK_FILE), "utf8")) as Lock;
-          // After the last released migration: an open one is regenerated, not appended to.
-          nextVersion = (lock.released ?? lock.migrations.reduce((n, m) => Math.max(n, m.version), 0)) + 1;
-        } catch {
-          // no lock beside it: number the migration as the second one
-        }
-        return { design: v, diagnostics: [], nextVersion };
-      }
+      text = await readFile(file, "utf8");
     } catch {
-      // not a build's design.json: validate it as a design below
+      // unreadable here: load + validate below reports it
+    }
+    const kind = text === undefined ? undefined : designFileKind(text);
+    if (text !== undefined && kind) {
+      const read = readDesignFile(text, file);
+      if (!read.design) return { diagnostics: read.diagnostics, nextVersion: 2 };
+      let nextVersion = 2;
+      try {
+        const lock = JSON.parse(await readFile(join(dirname(file), LOCK_FILE), "utf8")) as Lock;
+        // After the last released migration: an open one is regenerated, not appended to.
+        nextVersion = (lock.released ?? lock.migrations.reduce((n, m) => Math.max(n, m.version), 0)) + 1;
+      } catch {
+        // no lock beside it: number the migration as the second one
+      }
+      return { design: read.design, diagnostics: [], nextVersion };
     }
   }
   const r = await validate({ file }, maxBytes !== undefined ? { maxBytes } : {});

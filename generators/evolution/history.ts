@@ -9,12 +9,19 @@
  * to the released one. A release build (`build --release`) seals it. A lock without `released`
  * (written before releases existed) counts every migration as released and `design.json` as the
  * released design.
+ * `design.json` and `design.released.json` hold `{ contractor: <format>, generator, design }`: the
+ * design as written, validated and normalised again when read, so a change of normalisation
+ * between contractor versions is not a design change. Files of format 1 (the normalised model
+ * itself, no wrapper) are still read, as they are.
  * The SQL artifact calls `migrationHistory` from its `generate` (the seam between the two).
  */
 import { createHash } from "node:crypto";
 import type { ArtifactContext, GeneratedFile, MigrationFormat, PreviousBuild } from "../../src/pipeline/artifact.ts";
-import type { NDesign } from "../../src/design/normalize.ts";
-import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
+import { normalizeDesign, type NDesign } from "../../src/design/normalize.ts";
+import type { Design } from "../../src/design/schema.ts";
+import { validateDesign } from "../../src/design/validate.ts";
+import { assert, diagnosticsFor, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
+import { packageVersion } from "../../src/cli/package-files.ts";
 import { evolutionCodes } from "./codes.ts";
 
 const diag = diagnosticsFor(evolutionCodes);
@@ -61,9 +68,94 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sort(value), null, 2) + "\n";
 }
 
-/** `design.json`: the normalised design the build was made from (what the next build diffs against). */
-export function designFile(design: NDesign): GeneratedFile {
-  return { path: DESIGN_FILE, contents: canonicalJson(design) };
+/**
+ * The format of `design.json` and `design.released.json`. Format 1 was the normalised model
+ * itself (its `contractor` key is the design language's, always 1); format 2 wraps the input design.
+ */
+export const DESIGN_FORMAT = 2;
+
+/** What a design file records: its format, the contractor that wrote it, and the design as written. */
+export interface DesignRecord {
+  contractor: typeof DESIGN_FORMAT;
+  /** `contractor-cli@<version>`: a new contractor version rewrites this line, and nothing else when the design is unchanged. */
+  generator: string;
+  design: Design;
+}
+
+/** `design.json`: the design the build was made from (what the next build diffs against), as written. */
+export function designFile(input: Design, path: string = DESIGN_FILE): GeneratedFile {
+  const record: DesignRecord = { contractor: DESIGN_FORMAT, generator: `contractor-cli@${packageVersion()}`, design: input };
+  return { path, contents: canonicalJson(record) };
+}
+
+/** A design file read back: the design normalised by this contractor, or why it cannot be used. */
+export type DesignRead =
+  | {
+      design: NDesign;
+      /** Canonical JSON of `design`: equal for two files exactly when this contractor sees the same design. */
+      model: string;
+      /** Format 1: the normalised model of the contractor that wrote it, used as it is. */
+      legacy: boolean;
+      diagnostics: [];
+    }
+  | { design?: undefined; diagnostics: [Diagnostic] };
+
+/** The identity of a normalised design, comparable with `DesignRead.model`. */
+export const designModel = (design: NDesign): string => canonicalJson(design);
+
+/**
+ * Which design file format a text is, judged by its shape only (`diff` tells a build's design file
+ * from a design written as JSON this way): 2 for the wrapper, 1 for a normalised model.
+ */
+export function designFileKind(text: string): 1 | 2 | undefined {
+  return kindOf(parseJson(text));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(v: unknown): 1 | 2 | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.generator === "string" && "design" in o) return 2;
+  const api = o.api as Record<string, unknown> | undefined;
+  const data = o.data as Record<string, unknown> | undefined;
+  return o.contractor === 1 && typeof api?.versionedBasePath === "string" && Array.isArray(api.endpoints) && Array.isArray(data?.entities) ? 1 : undefined;
+}
+
+/**
+ * Reads `design.json` or `design.released.json` (`path`): format 2 is validated and normalised
+ * again; format 1 (the normalised model) is recognised by its shape and used as it is. Anything
+ * else is a diagnostic, never a crash.
+ */
+export function readDesignFile(text: string, path: string): DesignRead {
+  const unreadable = (why: string): DesignRead => ({ diagnostics: [diag("previous-design-unreadable", `${path} ${why}`, `${path}:1`)] });
+  const restore = "; restore it from version control";
+  const value = parseJson(text);
+  const kind = kindOf(value);
+  if (kind === 1) {
+    const design = value as NDesign;
+    return { design, model: designModel(design), legacy: true, diagnostics: [] };
+  }
+  if (kind === 2) {
+    const v = value as { contractor: unknown; generator: string; design: unknown };
+    if (v.contractor !== DESIGN_FORMAT) {
+      return unreadable(typeof v.contractor === "number" && v.contractor > DESIGN_FORMAT ? `was written by ${v.generator} in a newer format (${v.contractor}); upgrade contractor` : `has an unknown format${restore}`);
+    }
+    const checked = validateDesign(v.design);
+    if (!checked.design || hasErrors(checked.diagnostics)) {
+      const first = checked.diagnostics.find((d) => d.severity === "error");
+      return unreadable(`holds a design this contractor rejects${first ? ` (${first.code} at ${first.path || "/"}: ${first.message})` : ""}${restore}`);
+    }
+    const design = normalizeDesign(checked.design);
+    return { design, model: designModel(design), legacy: false, diagnostics: [] };
+  }
+  return unreadable(`is not JSON contractor wrote${restore}`);
 }
 
 export function lockFile(lock: Lock): GeneratedFile {
@@ -87,24 +179,13 @@ function parseLock(text: string): Lock | undefined {
   }
 }
 
-/** Reads the previous build's design (`design.json`); undefined when absent or unreadable. */
-export function previousDesign(previous: PreviousBuild | undefined): NDesign | undefined {
-  return parseDesign(previous?.designJson);
+/** Reads the previous build's design (`design.json`); undefined when there is none. */
+export function previousDesign(previous: PreviousBuild | undefined): DesignRead | undefined {
+  return previous?.designJson === undefined ? undefined : readDesignFile(previous.designJson, DESIGN_FILE);
 }
 
 /** The newest migration version of a lock (0 when it has none). */
 export const newestVersion = (lock: Lock) => lock.migrations.reduce((n, m) => Math.max(n, m.version), 0);
-
-/** A design written by a build (`design.json`, `design.released.json`), or undefined when unreadable. */
-function parseDesign(text: string | undefined): NDesign | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const d = JSON.parse(text) as NDesign;
-    return d && d.contractor === 1 && Array.isArray(d.data?.entities) && Array.isArray(d.api?.endpoints) ? d : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface History {
   lock: Lock;
@@ -162,8 +243,10 @@ export interface ReleasedBase {
   version: number;
   /** The design at that release; undefined when nothing is released or it cannot be read. */
   design?: NDesign;
-  /** Its canonical JSON, as `design.released.json` keeps it. */
-  json?: string;
+  /** `designModel(design)`: what the current design is compared with. */
+  model?: string;
+  /** The file's bytes, as `design.released.json` keeps them (re-emitted unchanged until the next release). */
+  text?: string;
   diagnostics: Diagnostic[];
 }
 
@@ -175,15 +258,24 @@ export function releasedBase(previous: PreviousBuild | undefined, history: Histo
   const version = history.released;
   if (version === 0) return { version, diagnostics: [] };
   const legacy = history.lock.released === undefined;
-  const json = legacy ? previous?.designJson : previous?.files.get(RELEASED_FILE);
-  const design = parseDesign(json);
-  if (design) return { version, design, json: json!, diagnostics: [] };
-  return {
-    version,
-    diagnostics: [legacy
-      ? diag("previous-design-unreadable", `${DESIGN_FILE} of the previous build is missing or unreadable, so the next migration cannot be computed; restore it from version control`, `${DESIGN_FILE}:1`)
-      : diag("migration-missing", `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing or unreadable, so the open migration cannot be planned; restore it from version control`, `${RELEASED_FILE}:1`)],
-  };
+  const text = legacy ? previous?.designJson : previous?.files.get(RELEASED_FILE);
+  if (text === undefined) {
+    return {
+      version,
+      diagnostics: [legacy
+        ? diag("previous-design-unreadable", `${DESIGN_FILE} of the previous build is missing, so the next migration cannot be computed; restore it from version control`, `${DESIGN_FILE}:1`)
+        : diag("migration-missing", `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing, so the open migration cannot be planned; restore it from version control`, `${RELEASED_FILE}:1`)],
+    };
+  }
+  const read = readDesignFile(text, legacy ? DESIGN_FILE : RELEASED_FILE);
+  if (!read.design) return { version, diagnostics: read.diagnostics };
+  return { version, design: read.design, model: read.model, text, diagnostics: [] };
+}
+
+/** The design as written, which every build that writes design files has (the build sets it). */
+export function inputOf(ctx: ArtifactContext): Design {
+  assert(ctx.input !== undefined, "a build that writes design.json needs the input design in its context (ctx.input)");
+  return ctx.input;
 }
 
 /** What the next migration needs from its planner (plan.ts, on the SQL statement model). */
@@ -209,7 +301,7 @@ export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationF
     const b = releasedBase(ctx.previous, history!);
     diagnostics.push(...b.diagnostics);
     if (!b.design) return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
-    base = b.json;
+    base = b.text;
     const next = planNext(b.design, ctx.design, released + 1, ctx);
     diagnostics.push(...next.diagnostics);
     open = next.migration;
@@ -224,7 +316,7 @@ export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationF
     released: ctx.options.release && open ? open.version : released,
     migrations: [...(history?.lock.migrations.filter((m) => m.version <= released) ?? []), ...(open ? [lockEntry(open)] : [])],
   };
-  const releasedJson = ctx.options.release ? designFile(ctx.design).contents : base;
+  const releasedJson = ctx.options.release ? designFile(inputOf(ctx), RELEASED_FILE).contents : base;
   return {
     files: [...sealed, ...(open?.files ?? []), lockFile(lock), ...(releasedJson !== undefined ? [{ path: RELEASED_FILE, contents: releasedJson }] : [])],
     diagnostics,

@@ -1,6 +1,6 @@
 /**
- * Design evolution as an artifact: `design.json` (the canonical normalised design of this build,
- * what the next build diffs against) and `CHANGES.md` (the PR-ready report of the change from the
+ * Design evolution as an artifact: `design.json` (the design of this build as written, with the
+ * format and contractor version, what the next build diffs against) and `CHANGES.md` (the PR-ready report of the change from the
  * previous build). The migration files and the lock are written by the SQL artifact through
  * `sqlMigrations` (history.ts), so every migration file has one owner and one checker.
  *
@@ -13,7 +13,7 @@ import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipelin
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { migrationFiles, toSql } from "../sql/format.ts";
 import { evolutionCodes } from "./codes.ts";
-import { DESIGN_FILE, designFile, migrationHistory, previousDesign, readHistory, releasedBase, type MigrationFiles, type PlanNext } from "./history.ts";
+import { DESIGN_FILE, designFile, designModel, inputOf, migrationHistory, previousDesign, readHistory, releasedBase, type MigrationFiles, type PlanNext } from "./history.ts";
 import { planNextMigration } from "./plan.ts";
 import { compareDesigns, renderChanges, rollbackNotes, type EvolutionReport } from "./report.ts";
 import { verifyMigrationSequence } from "./verify.ts";
@@ -61,15 +61,15 @@ export function sqlMigrations(ctx: ArtifactContext, initial: () => MigrationFile
  * previous build's design and there is no migration.
  */
 export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; migration?: PlannedMigration } | undefined {
-  const current = designFile(ctx.design).contents;
+  const current = designModel(ctx.design);
   const history = readHistory(ctx.previous, ctx.options.migrationsFormat);
   if (!history) {
     const before = previousDesign(ctx.previous);
-    if (!before || ctx.previous?.designJson === current) return undefined;
-    return { report: compareDesigns(before, ctx.design, { allowDestructive: ctx.options.allowDestructive }) };
+    if (!before?.design || before.model === current) return undefined;
+    return { report: compareDesigns(before.design, ctx.design, { allowDestructive: ctx.options.allowDestructive }) };
   }
   const base = releasedBase(ctx.previous, history);
-  if (!base.design || base.json === current) return undefined;
+  if (!base.design || base.model === current) return undefined;
   const report = compareDesigns(base.design, ctx.design, { allowDestructive: ctx.options.allowDestructive });
   const next = nextMigration(base.design, ctx.design, base.version + 1, ctx.options);
   if (next.migration) {
@@ -81,7 +81,7 @@ export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; mi
 export const evolutionArtifact: Artifact = {
   name: "evolution",
   generate(ctx) {
-    const files: GeneratedFile[] = [designFile(ctx.design)];
+    const files: GeneratedFile[] = [designFile(inputOf(ctx))];
     const diagnostics: Diagnostic[] = [];
     const evo = evolutionOf(ctx);
     if (evo) {
@@ -92,7 +92,8 @@ export const evolutionArtifact: Artifact = {
       // Rebuilt unchanged: the report of the last change stays as it was. Back to the released
       // design, there is nothing since the release to report.
       const kept = ctx.previous?.files.get(CHANGES_FILE);
-      if (kept !== undefined && ctx.previous?.designJson === designFile(ctx.design).contents) files.push({ path: CHANGES_FILE, contents: kept });
+      const before = previousDesign(ctx.previous);
+      if (kept !== undefined && before?.design && before.model === designModel(ctx.design)) files.push({ path: CHANGES_FILE, contents: kept });
     }
     return { files, diagnostics };
   },

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
+import type { Design } from "../design/schema.ts";
 
 export interface GeneratedFile {
   /** Relative POSIX path inside the out dir, e.g. `migrations/0001_init.up.sql`. */
@@ -52,6 +53,11 @@ export interface PreviousBuild {
 
 export interface ArtifactContext {
   readonly design: NDesign;
+  /**
+   * The design as written (validated, before normalisation), which `design.json` records so a
+   * later contractor normalises it again. Set by the build; checks in worker threads go without.
+   */
+  readonly input?: Design;
   readonly options: ResolvedOptions;
   readonly previous?: PreviousBuild;
 }

@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { loadDesignFile, parseDesignText, DEFAULT_MAX_BYTES } from "../design/load.ts";
 import { validateDesign } from "../design/validate.ts";
 import { normalizeDesign, type NDesign } from "../design/normalize.ts";
+import type { Design } from "../design/schema.ts";
 import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
 import { resolveOptions, type Artifact, type GeneratedFile, type ResolvedOptions, type PreviousBuild, type MigrationFormat } from "./artifact.ts";
@@ -97,10 +98,11 @@ export async function validate(input: DesignInput, options: Pick<BuildOptions, "
   );
   if (hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics, timings: timer.timings };
   const result = await timer.run("validate", () => validateDesign(loaded.value));
-  const design = result.design && !hasErrors(result.diagnostics) ? normalizeDesign(result.design) : undefined;
+  const written = result.design && !hasErrors(result.diagnostics) ? result.design : undefined;
+  const design = written ? normalizeDesign(written) : undefined;
   // Load warnings (bidi controls in the text) ride along with the validation diagnostics.
   const diagnostics = [...loaded.diagnostics, ...result.diagnostics];
-  return { ok: !hasErrors(diagnostics), diagnostics, timings: timer.timings, ...(design ? { design } : {}) };
+  return { ok: !hasErrors(diagnostics), diagnostics, timings: timer.timings, ...(design && written ? { design, input: written } : {}) };
 }
 
 export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
@@ -120,7 +122,7 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
   const validated = await validate(input, { ...options, onStep: (s) => options.onStep?.(s) });
   timer.timings.push(...validated.timings);
-  if (!validated.design) return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
+  if (!validated.design || !validated.input) return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
   const diagnostics: Diagnostic[] = [...validated.diagnostics];
 
   // A writing build holds the out dir's lock from before the previous build is read (an
@@ -135,7 +137,7 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
       });
       diagnostics.push(...out.diagnostics);
     }
-    return await buildIn(out?.dir ?? options.out, validated.design, diagnostics, options, resolved, session, timer);
+    return await buildIn(out?.dir ?? options.out, validated.design, validated.input, diagnostics, options, resolved, session, timer);
   } catch (error) {
     // The file system said no (or the out dir is not one contractor may write): a diagnostic.
     const found = fsDiagnostic(error);
@@ -149,6 +151,7 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
 async function buildIn(
   outDir: string | undefined,
   design: NDesign,
+  input: Design,
   diagnostics: Diagnostic[],
   options: BuildOptions,
   resolved: ResolvedOptions,
@@ -157,7 +160,7 @@ async function buildIn(
 ): Promise<BuildResult> {
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
   const previous: PreviousBuild | undefined = outDir ? await readPrevious(outDir) : undefined;
-  const ctx = { design, options: resolved, ...(previous ? { previous } : {}) };
+  const ctx = { design, input, options: resolved, ...(previous ? { previous } : {}) };
   const artifacts = options.artifacts ?? defaultArtifacts;
 
   const owned = new Map<Artifact, GeneratedFile[]>();

@@ -12,7 +12,7 @@ import { readMigrations } from "../../../generators/sql/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
-import { mini, entity, field } from "./mini.ts";
+import { mini, miniInput, entity, field } from "./mini.ts";
 
 const edits: Array<(d: Design) => void> = [
   (d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "body"); field(d, "title").maxLength = 5; field(d, "title").unique = true; },
@@ -39,7 +39,7 @@ describe("evolution codes", () => {
     add(readHistory(files({ [LOCK_FILE]: "nope" }), "golang-migrate")!.diagnostics);
     const ctx = { design: mini(), options: resolveOptions({}), previous: files({ [LOCK_FILE]: JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [{ version: 1, name: "0001_x", files: {} }] }) }, "{") };
     add(migrationHistory(ctx, () => { throw new Error("no"); }, () => ({ diagnostics: [] })).diagnostics);
-    const out = evolutionArtifact.generate({ design: mini((d) => { field(d, "body").visibility = []; }), options: resolveOptions({}), previous: files({}, designFile(mini()).contents) });
+    const out = evolutionArtifact.generate({ design: mini((d) => { field(d, "body").visibility = []; }), input: miniInput((d) => { field(d, "body").visibility = []; }), options: resolveOptions({}), previous: files({}, designFile(miniInput()).contents) });
     add(Array.isArray(out) ? [] : out.diagnostics);
     const chainFiles = [{ path: "migrations/0001_x.up.sql", contents: `CREATE TABLE "x" ();\n` }];
     add(chainDifferences(new Map([["table \"x\"", "exists"]]), new Map(), readMigrations(chainFiles, "golang-migrate"), chainFiles));

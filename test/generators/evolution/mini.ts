@@ -26,8 +26,8 @@ export const baseEndpoints = (): Endpoint[] => [
   { operationId: "createNote", method: "POST", path: "/notes", summary: "Create a note", body: { schema: "Note" }, response: { status: 201, schema: "Note" } },
 ];
 
-/** A valid small design; `edit` mutates a fresh copy before normalisation. */
-export function mini(edit: (d: Design) => void = () => {}): NDesign {
+/** A valid small design as written; `edit` mutates a fresh copy. */
+export function miniInput(edit: (d: Design) => void = () => {}): Design {
   const d: Design = {
     contractor: 1,
     info: { name: "notes", title: "Notes", version: "1.0.0" },
@@ -37,7 +37,12 @@ export function mini(edit: (d: Design) => void = () => {}): NDesign {
     auth: { schemes: [{ name: "bearer", type: "jwt", jwt: { accessTokenTtlSeconds: 900 } }] },
   };
   edit(d);
-  return normalizeOrThrow(d);
+  return d;
+}
+
+/** A valid small design, normalised; `edit` mutates a fresh copy before normalisation. */
+export function mini(edit: (d: Design) => void = () => {}): NDesign {
+  return normalizeOrThrow(miniInput(edit));
 }
 
 export const entity = (d: Design, name = "Note") => d.data.entities.find((e) => e.name === name)!;
