@@ -15,6 +15,7 @@
  * columns, column changes → new constraints, indexes, foreign keys → comments → dropped types.
  */
 import type { NDesign } from "../../src/design/normalize.ts";
+import { resolveDefaults } from "../../src/design/normalize.ts";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { planInitialMigration } from "../sql/plan.ts";
 import { pgName, quoteIdent as q, quoteLiteral } from "../sql/ident.ts";
@@ -197,7 +198,10 @@ function slugOf(diff: SchemaDiff): string {
  * Plans the migration from `before` to `after`; an empty `up` means no schema change.
  * Diagnostics: unsupported changes, new enum values used in the same migration.
  */
-export function planNextMigration(before: NDesign, after: NDesign): NextMigrationPlan {
+export function planNextMigration(previous: NDesign, current: NDesign): NextMigrationPlan {
+  // An older design.json may lack type defaults that normalisation now fills.
+  const before = resolveDefaults(previous);
+  const after = resolveDefaults(current);
   const diff = diffSchemas(before, after);
   // The diff's own findings (ignored renamedFrom) travel with `diff`, reported by the evolution artifact.
   const diagnostics: Diagnostic[] = [];

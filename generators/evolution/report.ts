@@ -5,6 +5,7 @@
  */
 import type { OpenAPIV3 } from "openapi-types";
 import type { NDesign } from "../../src/design/normalize.ts";
+import { resolveDefaults } from "../../src/design/normalize.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { buildDocument } from "../openapi/document.ts";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "./schema-diff.ts";
@@ -89,7 +90,10 @@ export function rollbackNotes(name: string, up: readonly Statement[]): string[] 
 const endpointLabel = (e: NDesign["api"]["endpoints"][number]) => `${e.operationId} (${e.method} ${e.path})`;
 
 /** Compares two designs. `migration` is attached by the caller that plans SQL (see history.ts). */
-export function compareDesigns(before: NDesign, after: NDesign, options: { allowDestructive: boolean }): EvolutionReport {
+export function compareDesigns(previous: NDesign, current: NDesign, options: { allowDestructive: boolean }): EvolutionReport {
+  // An older design.json may lack type defaults that normalisation now fills.
+  const before = resolveDefaults(previous);
+  const after = resolveDefaults(current);
   const schema = diffSchemas(before, after);
   const api = diffOpenApi(buildDocument(before) as OpenAPIV3.Document, buildDocument(after) as OpenAPIV3.Document);
   const oldOps = new Map(before.api.endpoints.map((e) => [e.operationId, e] as const));

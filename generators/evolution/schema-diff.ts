@@ -9,6 +9,8 @@
  * indexes and constraints across a column rename.
  */
 import type { NDesign, NEntity, NField, NForeignKey } from "../../src/design/normalize.ts";
+import { resolveDefaults } from "../../src/design/normalize.ts";
+import { hasLength } from "../../src/design/types.ts";
 import type { EnumDef, Index } from "../../src/design/schema.ts";
 import { diagnosticsFor, pointer, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { evolutionCodes } from "./codes.ts";
@@ -102,13 +104,16 @@ function sortDeep(value: unknown): unknown {
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
-/** The stored type of a field as the database sees it (defaults of length and precision filled). */
+/**
+ * The stored type of a field as the database sees it: its resolved type without what only the
+ * API checks (minLength, bounds, pattern). Normalisation resolved lengths and precision, so an
+ * implicit default and the same value stated explicitly are one type.
+ */
 export function storedType(f: Pick<NField, "type" | "maxLength" | "precision" | "scale" | "enum" | "items">): unknown {
-  const len = f.type === "string" ? (f.maxLength ?? 255) : f.type === "email" || f.type === "url" ? f.maxLength : undefined;
   return {
     type: f.type,
-    ...(len !== undefined ? { maxLength: len } : {}),
-    ...(f.type === "decimal" ? { precision: f.precision ?? 12, scale: f.scale ?? 2 } : {}),
+    ...(hasLength(f.type) ? { maxLength: f.maxLength } : {}),
+    ...(f.type === "decimal" ? { precision: f.precision, scale: f.scale } : {}),
     ...(f.type === "enum" ? { enum: f.enum } : {}),
     ...(f.type === "array" && f.items ? { items: storedType({ ...f.items, type: f.items.type as NField["type"] }) } : {}),
   };
@@ -268,8 +273,10 @@ function hasChanges(c: EntityChange): boolean {
   );
 }
 
-/** The schema difference between two designs; see the module comment for the rules. */
-export function diffSchemas(before: NDesign, after: NDesign): SchemaDiff {
+/** The schema difference between two designs (either may be an older `design.json`: its type defaults are resolved first). */
+export function diffSchemas(previous: NDesign, current: NDesign): SchemaDiff {
+  const before = resolveDefaults(previous);
+  const after = resolveDefaults(current);
   const out: Diagnostic[] = [];
   const entityPairs = pairByName(before.data.entities, after.data.entities, (i) => pointer("data", "entities", i), "entity", out);
   const enumPairs = pairByName(before.data.enums, after.data.enums, (i) => pointer("data", "enums", i), "enum", out);

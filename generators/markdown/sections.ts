@@ -3,6 +3,7 @@
  * Each reads the normalised design (and what the sibling generators produced, see `Siblings`)
  * and returns blocks; nothing here serialises Markdown.
  */
+import { typeLabel as portableLabel, type TypeSpec } from "../../src/design/types.ts";
 import type { NDesign, NEndpoint, NEntity, NField } from "../../src/design/normalize.ts";
 import { BUILTIN_ERRORS } from "../../src/design/normalize.ts";
 import type { AuthScheme, DefaultValue, Predicate } from "../../src/design/schema.ts";
@@ -315,26 +316,9 @@ type Blocks = Block[];
 
 // ---- data ----
 
-const DEFAULT_LENGTH: Partial<Record<NField["type"], number>> = { string: 255 };
-
 /** The portable type of a field as the design states it (`string(320)`, `decimal(10,3)`, `MemberRole[]`). */
-export function typeLabel(f: Pick<NField, "type" | "maxLength" | "precision" | "scale" | "enum" | "items">): string {
-  switch (f.type) {
-    case "string":
-    case "email":
-    case "url": {
-      const n = f.maxLength ?? DEFAULT_LENGTH[f.type];
-      return n ? `${f.type}(${n})` : f.type;
-    }
-    case "decimal":
-      return `decimal(${f.precision ?? 12},${f.scale ?? 2})`;
-    case "enum":
-      return f.enum ?? "enum";
-    case "array":
-      return `${f.items ? (f.items.type === "enum" ? f.items.enum : f.items.type === "ref" ? f.items.ref : f.items.maxLength ? `${f.items.type}(${f.items.maxLength})` : f.items.type) : "unknown"}[]`;
-    default:
-      return f.type;
-  }
+export function typeLabel(f: TypeSpec): string {
+  return portableLabel(f);
 }
 
 function defaultLabel(d: DefaultValue | undefined): string {

@@ -5,7 +5,7 @@
  * A model is built first (`ErModel`) and serialised in one place (`serializeErd`).
  */
 import type { NDesign, NEntity, NField, NForeignKey } from "../../src/design/normalize.ts";
-import type { ArrayItems } from "../../src/design/schema.ts";
+import { sqlType } from "../../src/design/types.ts";
 import { generatedHeader } from "../../src/pipeline/artifact.ts";
 import { diagram, quoted } from "./text.ts";
 
@@ -53,25 +53,12 @@ function attributeName(column: string): { name: string; aliased: boolean } {
   return { name: /^[A-Za-z_]/.test(safe) ? `${safe}_` : `_${safe}`, aliased: true };
 }
 
-function scalarType(t: { type: string; maxLength?: number; precision?: number; scale?: number; enum?: string }): string {
-  switch (t.type) {
-    case "string": return `varchar(${t.maxLength ?? 255})`;
-    case "email":
-    case "url": return t.maxLength ? `varchar(${t.maxLength})` : "text";
-    case "decimal": return `numeric(${t.precision ?? 12},${t.scale ?? 2})`;
-    case "timestamp": return "timestamptz";
-    case "json": return "jsonb";
-    // An enum named like a key marker (Pk, FK…) would be read as one: aliased.
-    case "enum": return t.enum ? (/^(pk|fk|uk)$/i.test(t.enum) ? `enum_${t.enum}` : t.enum) : "enum";
-    case "ref": return "jsonb";
-    default: return t.type;
-  }
-}
+// An enum shows its own name; one named like a key marker (Pk, FK…) would be read as one: aliased.
+const ERD_NAMES = { enumType: (name: string) => (/^(pk|fk|uk)$/i.test(name) ? `enum_${name}` : name) };
 
-/** A field's type as one erDiagram type word: the column type, `text[]` for arrays, the enum name for enums. */
+/** A field's type as one erDiagram type word: the column type of the migration, the enum name for enums. */
 export function columnType(field: NField): string {
-  if (field.type === "array") return `${scalarType((field.items ?? { type: "text" }) as ArrayItems)}[]`;
-  return scalarType(field);
+  return sqlType(field, ERD_NAMES);
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));

@@ -16,7 +16,8 @@
 import type { OpenAPIV3 } from "openapi-types";
 import type { NDesign, NEntity, NField } from "../../src/design/normalize.ts";
 import { shapeFields, shapeName, requiredOnCreate, findEntity } from "../../src/design/normalize.ts";
-import type { ArrayItems, Payload, Property, Shape, FieldType, Parameter } from "../../src/design/schema.ts";
+import type { Payload, Property, Shape, Parameter } from "../../src/design/schema.ts";
+import { openapiValueSchema, scaleOf, type TypeSpec } from "../../src/design/types.ts";
 import { assert } from "../../src/design/diagnostics.ts";
 
 export type Schema = OpenAPIV3.SchemaObject;
@@ -26,20 +27,7 @@ export type Json = string | number | boolean | null | Json[] | { [k: string]: Js
 
 export const ref = (kind: "schemas" | "parameters" | "headers" | "responses", name: string): Ref => ({ $ref: `#/components/${kind}/${name}` });
 
-/** What a field, property, parameter or array item says about its type. */
-export interface TypeSpec {
-  type: FieldType | "ref";
-  maxLength?: number;
-  minLength?: number;
-  minimum?: number;
-  maximum?: number;
-  pattern?: string;
-  precision?: number;
-  scale?: number;
-  enum?: string;
-  ref?: string;
-  items?: ArrayItems;
-}
+export type { TypeSpec };
 
 export interface SchemaContext {
   readonly design: NDesign;
@@ -56,41 +44,27 @@ export function schemaContext(design: NDesign): SchemaContext {
   };
 }
 
-const decimalPattern = (precision = 12, scale = 2): string => {
-  const whole = precision - scale;
-  const frac = scale > 0 ? `(\\.\\d{1,${scale}})?` : "";
-  return whole > 0 ? `^-?\\d{1,${whole}}${frac}$` : `^-?0${frac}$`;
+/** The value schema of a scalar type, from the portable-type table. */
+const scalar = (t: TypeSpec): Schema => {
+  const s = openapiValueSchema(t);
+  assert(s, `${t.type} has no scalar schema`);
+  return s as Schema;
 };
-
-const strLimits = (t: TypeSpec, fallbackMax?: number): Schema => ({
-  ...(t.minLength !== undefined ? { minLength: t.minLength } : {}),
-  ...(t.maxLength ?? fallbackMax) !== undefined ? { maxLength: (t.maxLength ?? fallbackMax)! } : {},
-});
-const numLimits = (t: TypeSpec): Schema => ({
-  ...(t.minimum !== undefined ? { minimum: t.minimum } : {}),
-  ...(t.maximum !== undefined ? { maximum: t.maximum } : {}),
-});
 
 /** One schema builder per portable type (a missing type is a compile error). */
 const TYPE_SCHEMAS: Record<TypeSpec["type"], (t: TypeSpec, ctx: SchemaContext) => SchemaOrRef> = {
-  string: (t) => ({ type: "string", ...strLimits(t, 255), ...(t.pattern ? { pattern: t.pattern } : {}) }),
-  text: (t) => ({ type: "string", ...strLimits(t), ...(t.pattern ? { pattern: t.pattern } : {}) }),
-  integer: (t) => ({ type: "integer", format: "int32", ...numLimits(t) }),
-  bigint: (t) => ({ type: "integer", format: "int64", ...numLimits(t) }),
-  decimal: (t) => ({
-    type: "string",
-    format: "decimal",
-    pattern: decimalPattern(t.precision, t.scale),
-    ...(t.minimum !== undefined ? { "x-minimum": t.minimum } : {}),
-    ...(t.maximum !== undefined ? { "x-maximum": t.maximum } : {}),
-  }),
-  boolean: () => ({ type: "boolean" }),
-  uuid: () => ({ type: "string", format: "uuid" }),
-  email: (t) => ({ type: "string", format: "email", ...strLimits(t) }),
-  url: (t) => ({ type: "string", format: "uri", ...strLimits(t) }),
-  date: () => ({ type: "string", format: "date" }),
-  timestamp: () => ({ type: "string", format: "date-time" }),
-  json: () => ({ description: "Any JSON value (null included)." }),
+  string: scalar,
+  text: scalar,
+  integer: scalar,
+  bigint: scalar,
+  decimal: scalar,
+  boolean: scalar,
+  uuid: scalar,
+  email: scalar,
+  url: scalar,
+  date: scalar,
+  timestamp: scalar,
+  json: scalar,
   enum: (t) => {
     assert(t.enum, "enum type without an enum name passed semantic checks");
     return ref("schemas", t.enum);
@@ -155,18 +129,18 @@ const exampleUuid = (seed: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 const clampNumber = (t: TypeSpec, v: number) => Math.min(t.maximum ?? Infinity, Math.max(t.minimum ?? -Infinity, v));
-const fitString = (t: TypeSpec, base: string, fallbackMax?: number) => {
+const fitString = (t: TypeSpec, base: string) => {
   let s = base || "x";
   while (s.length < (t.minLength ?? 0)) s += base || "x";
-  return s.slice(0, t.maxLength ?? fallbackMax ?? s.length);
+  return s.slice(0, t.maxLength ?? s.length);
 };
 
 const TYPE_EXAMPLES: Record<TypeSpec["type"], (t: TypeSpec, name: string, ex: Examples) => Json> = {
-  string: (t, name) => fitString(t, name, 255),
+  string: (t, name) => fitString(t, name),
   text: (t, name) => fitString(t, `Some ${name}.`),
   integer: (t) => Math.round(clampNumber(t, 1)),
   bigint: (t) => Math.round(clampNumber(t, 1)),
-  decimal: (t) => clampNumber(t, 1).toFixed(t.scale ?? 2),
+  decimal: (t) => clampNumber(t, 1).toFixed(scaleOf(t)),
   boolean: () => true,
   uuid: (_t, name) => exampleUuid(name),
   email: (t) => fitString(t, "ada@example.com"),
@@ -181,7 +155,7 @@ const TYPE_EXAMPLES: Record<TypeSpec["type"], (t: TypeSpec, name: string, ex: Ex
 
 /** Converts a design example or literal default to the JSON the schema expects. */
 function coerce(t: TypeSpec, v: string | number | boolean): Json {
-  if (t.type === "decimal") return typeof v === "number" ? v.toFixed(t.scale ?? 2) : String(v);
+  if (t.type === "decimal") return typeof v === "number" ? v.toFixed(scaleOf(t)) : String(v);
   if ((t.type === "integer" || t.type === "bigint") && typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
   if (["string", "text", "uuid", "email", "url", "date", "timestamp", "enum"].includes(t.type) && typeof v !== "string") return String(v);
   return v;

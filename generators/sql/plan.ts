@@ -5,8 +5,9 @@
  * applies in one pass. The down migration is `downOf(up)`.
  */
 import type { NDesign, NEntity, NField } from "../../src/design/normalize.ts";
-import type { DefaultValue, ArrayItems, Predicate, EnumDef } from "../../src/design/schema.ts";
+import type { DefaultValue, Predicate, EnumDef } from "../../src/design/schema.ts";
 import { snakeCase } from "../../src/design/names.ts";
+import { sqlType, type TypeSpec } from "../../src/design/types.ts";
 import { pointer, assert, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { pgName, quoteIdent as q, quoteLiteral } from "./ident.ts";
 import { downOf, type Statement, type TableDef, type ColumnDef, type IndexDef, type CheckDef, type KeyDef, type ForeignKeyDef } from "./statements.ts";
@@ -33,33 +34,11 @@ export function literalSql(type: string, value: Literal): string {
   return quoteLiteral(String(value));
 }
 
-/** The portable type → PostgreSQL type mapping. */
-export function scalarSqlType(t: Pick<NField, "type" | "maxLength" | "precision" | "scale" | "enum"> | ArrayItems): string {
-  switch (t.type) {
-    case "string": return `varchar(${t.maxLength ?? 255})`;
-    case "text": return "text";
-    case "integer": return "integer";
-    case "bigint": return "bigint";
-    case "decimal": {
-      const d = t as Pick<NField, "precision" | "scale">;
-      return `numeric(${d.precision ?? 12},${d.scale ?? 2})`;
-    }
-    case "boolean": return "boolean";
-    case "uuid": return "uuid";
-    case "email": return `varchar(${t.maxLength ?? 320})`;
-    case "url": return `varchar(${t.maxLength ?? 2048})`;
-    case "date": return "date";
-    case "timestamp": return "timestamptz";
-    case "json": return "jsonb";
-    case "enum": assert(t.enum, "enum type without enum name"); return q(enumTypeName(t.enum));
-    // Arrays of references are API-only; a stored reference is its key, kept as jsonb.
-    case "ref": return "jsonb";
-    case "array": {
-      const f = t as NField;
-      assert(f.items, "array without items");
-      return `${scalarSqlType(f.items)}[]`;
-    }
-  }
+const SQL_NAMES = { enumType: (name: string) => q(enumTypeName(name)) };
+
+/** The PostgreSQL type of a resolved portable type (the mapping lives in `src/design/types.ts`). */
+export function scalarSqlType(t: TypeSpec): string {
+  return sqlType(t, SQL_NAMES);
 }
 
 function defaultSql(field: NField, d: DefaultValue): string | undefined {

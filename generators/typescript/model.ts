@@ -6,6 +6,7 @@
  * The type mapping mirrors generators/openapi (OpenAPI 3.0.3 → openapi-typescript) so that
  * our interfaces and `components["schemas"][X]` are mutually assignable; a test proves it.
  */
+import { tsTypeOf } from "../../src/design/types.ts";
 import type { NDesign, NEndpoint, NEntity, NField, NParameter } from "../../src/design/normalize.ts";
 import { findEntity, shapeFields, shapeName, requiredOnCreate } from "../../src/design/normalize.ts";
 import type { ArrayItems, Payload, Property, Shape, ScalarType } from "../../src/design/schema.ts";
@@ -22,41 +23,14 @@ export interface Typed {
 /** How a named type is spelled where it is used (`Item` in types.ts, `T.Item` in client.ts). */
 export type Qualify = (name: string) => string;
 
-type TypeMapper = (t: Typed, q: Qualify) => string;
-
-const str: TypeMapper = () => "string";
-const num: TypeMapper = () => "number";
-
-/**
- * One mapper per portable type, so a new type in the design format is a compile error here.
- * decimal → string: exact decimals travel as JSON strings (OpenAPI `type: string, format:
- * decimal`); bigint → number (OpenAPI `integer`/`int64`, what openapi-typescript emits);
- * json → unknown (an OpenAPI schema with no type).
+/*
+ * The mapping lives in the portable-type table (src/design/types.ts): decimal → string (exact
+ * decimals travel as JSON strings, OpenAPI `format: decimal`); bigint → number (OpenAPI
+ * `integer`/`int64`, what openapi-typescript emits); json → unknown (a schema with no type).
  */
-const MAPPERS: Record<Typed["type"], TypeMapper> = {
-  string: str,
-  text: str,
-  email: str,
-  url: str,
-  uuid: str,
-  date: str,
-  timestamp: str,
-  decimal: str,
-  integer: num,
-  bigint: num,
-  boolean: () => "boolean",
-  json: () => "unknown",
-  enum: (t, q) => q(t.enum ?? "never"),
-  ref: (t, q) => q(t.ref ?? "never"),
-  array: (t, q) => {
-    const item = t.items ? tsType(t.items, q) : "unknown";
-    return /^[A-Za-z0-9_.]+$/.test(item) ? `${item}[]` : `(${item})[]`;
-  },
-};
-
 /** The TypeScript type of a portable type (without `| null`). */
 export function tsType(t: Typed, q: Qualify): string {
-  return MAPPERS[t.type](t, q);
+  return tsTypeOf(t, q);
 }
 
 /** The enum and schema names a type mentions. */

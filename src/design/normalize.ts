@@ -10,8 +10,14 @@ import type {
 } from "./schema.ts";
 import { VISIBILITIES } from "./schema.ts";
 import { snakeCase, pluralize, pascalCase } from "./names.ts";
+import { resolveType, isResolved, type ResolvedItems } from "./types.ts";
 
-export interface NField extends Field {
+/**
+ * A field with its type resolved: `maxLength` of string/email/url and `precision`/`scale` of a
+ * decimal are always present (`resolveType`), so every target reads the same numbers.
+ */
+export interface NField extends Omit<Field, "items"> {
+  items?: ResolvedItems;
   column: string;
   nullable: boolean;
   visibility: Visibility[];
@@ -97,7 +103,7 @@ function generatedField(name: string, column: string, partial: Partial<Field>): 
 
 function normalizeEntity(entity: Entity): NEntity {
   const fields: NField[] = entity.fields.map((f) => ({
-    ...f,
+    ...resolveType(f),
     column: f.column ?? snakeCase(f.name),
     nullable: f.nullable ?? false,
     visibility: f.visibility ? VISIBILITIES.filter((v) => f.visibility!.includes(v)) : [...VISIBILITIES],
@@ -188,7 +194,7 @@ function normalizeEndpoint(e: Endpoint, design: Design, entityNames: ReadonlySet
   const explicit = e.errors ?? [];
   const auto = automaticErrors(e, isPublic, rateLimit, scopes.length > 0);
   const errors = [...explicit, ...auto.filter((c) => !explicit.includes(c))];
-  const params: NParameter[] = (e.params ?? []).map((p) => ({ ...p, required: p.in === "path" ? true : (p.required ?? false) }));
+  const params: NParameter[] = (e.params ?? []).map((p) => ({ ...resolveType(p), required: p.in === "path" ? true : (p.required ?? false) }));
   const { tags: _t, auth: _a, params: _p, errors: _e, rateLimit: _r, body, ...rest } = e;
   return {
     ...rest,
@@ -247,18 +253,41 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function resolvePayload(p: Payload): Payload {
+  return p.properties.every(isResolved) ? p : { ...p, properties: p.properties.map(resolveType) };
+}
+
+/**
+ * The type defaults of a normalised model filled again: a `design.json` written by an earlier
+ * version may lack lengths and precisions that normalisation now resolves. Returns `design`
+ * itself when nothing was missing, so identity-keyed caches keep working.
+ */
+export function resolveDefaults(design: NDesign): NDesign {
+  const complete =
+    design.data.entities.every((e) => e.fields.every(isResolved)) &&
+    design.api.endpoints.every((e) => e.params.every(isResolved)) &&
+    design.schemas.every((p) => p.properties.every(isResolved));
+  if (complete) return design;
+  return deepFreeze({
+    ...design,
+    api: { ...design.api, endpoints: design.api.endpoints.map((e) => (e.params.every(isResolved) ? e : { ...e, params: e.params.map(resolveType) })) },
+    data: { ...design.data, entities: design.data.entities.map((e) => (e.fields.every(isResolved) ? e : { ...e, fields: e.fields.map(resolveType) })) },
+    schemas: design.schemas.map(resolvePayload),
+  });
+}
+
 /** Fills defaults and derived parts. Assumes the design passed schema and semantic checks. */
 export function normalizeDesign(design: Design): NDesign {
   const entities = design.data.entities.map(normalizeEntity);
   resolveReferenceTargets(entities);
   const syncEntities = entities.filter((e) => e.sync);
-  const schemas = [...(design.schemas ?? [])];
+  const schemas = (design.schemas ?? []).map(resolvePayload);
   const entityNames = new Set(entities.map((e) => e.name));
   const endpoints: NEndpoint[] = design.api.endpoints.map((e) => normalizeEndpoint(e, design, entityNames, false));
   const tags = [...(design.api.tags ?? [])];
   if (syncEntities.length > 0) {
     const feed = syncFeed(design, syncEntities);
-    schemas.push(feed.payload);
+    schemas.push(resolvePayload(feed.payload));
     endpoints.push(normalizeEndpoint(feed.endpoint, design, entityNames, true));
     if (!tags.some((t) => t.name === "Sync")) tags.push({ name: "Sync", description: "Offline sync: the delta changes feed." });
   }

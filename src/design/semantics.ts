@@ -6,6 +6,7 @@ import type { Design, Entity, Field, Endpoint, Property, Predicate, ArrayItems, 
 import { designCodes } from "./codes.ts";
 import { diagnosticsFor, pointer, type Diagnostic } from "./diagnostics.ts";
 import { snakeCase } from "./names.ts";
+import { resolveType } from "./types.ts";
 import { BUILTIN_ERRORS, SYNC_FEED_SCHEMA, defaultShape, tableName } from "./normalize.ts";
 
 const diag = diagnosticsFor(designCodes);
@@ -195,10 +196,12 @@ function isUniqueSet(entity: Entity, names: readonly string[]): boolean {
   return (entity.uniques ?? []).some((u) => same(u.fields)) || (entity.indexes ?? []).some((x) => x.unique && !x.where && same(x.fields));
 }
 
-function sameColumnType(a: Field, b: Field): boolean {
+function sameColumnType(field: Field, target: Field): boolean {
+  const a = resolveType(field);
+  const b = resolveType(target);
   if (a.type !== b.type) return false;
   if (a.type === "enum") return a.enum === b.enum;
-  if (a.type === "decimal") return (a.precision ?? 12) === (b.precision ?? 12) && (a.scale ?? 2) === (b.scale ?? 2);
+  if (a.type === "decimal") return a.precision === b.precision && a.scale === b.scale;
   return true;
 }
 
@@ -284,24 +287,39 @@ function checkTyped(ctx: Ctx, t: Typed | Property | Parameter, at: string) {
       ctx.out.push(diag("type-options-mismatch", `pattern is not a valid regular expression`, `${at}/pattern`));
     }
   }
-  if ((typed.scale ?? 2) > (typed.precision ?? 12) && typed.type === "decimal") ctx.out.push(diag("type-options-mismatch", `scale ${typed.scale ?? 2} exceeds precision ${typed.precision ?? 12}`, at));
+  // Checked on the resolved type: an implicit default length or precision binds like a stated one.
+  const resolved = resolveType(typed);
+  if (resolved.type === "decimal" && resolved.scale! > resolved.precision!) ctx.out.push(diag("type-options-mismatch", `scale ${resolved.scale} exceeds precision ${resolved.precision}`, at));
   if (typed.minimum !== undefined && typed.maximum !== undefined && typed.minimum > typed.maximum) ctx.out.push(diag("invalid-limits", `minimum ${typed.minimum} exceeds maximum ${typed.maximum}`, at));
-  if (typed.minLength !== undefined && typed.maxLength !== undefined && typed.minLength > typed.maxLength) ctx.out.push(diag("invalid-limits", `minLength ${typed.minLength} exceeds maxLength ${typed.maxLength}`, at));
+  if (typed.minLength !== undefined && resolved.maxLength !== undefined && typed.minLength > resolved.maxLength) ctx.out.push(diag("invalid-limits", `minLength ${typed.minLength} exceeds maxLength ${resolved.maxLength}`, at));
 }
 
+type LiteralCheck = (ctx: Ctx, f: Pick<Field, "type" | "enum" | "maxLength">, v: string | number | boolean) => boolean;
+/** A string within the resolved length (string, email, url; text only when it states one). */
+const fitsLength: LiteralCheck = (_ctx, f, v) => {
+  const max = resolveType(f).maxLength;
+  return typeof v === "string" && (max === undefined || [...v].length <= max);
+};
+/** Which literal defaults each field type accepts; one entry per type. */
+const LITERAL_FITS: Record<Field["type"], LiteralCheck> = {
+  string: fitsLength,
+  text: fitsLength,
+  email: fitsLength,
+  url: fitsLength,
+  integer: (_c, _f, v) => typeof v === "number" && Number.isInteger(v),
+  bigint: (_c, _f, v) => typeof v === "number" && Number.isInteger(v),
+  decimal: (_c, _f, v) => typeof v === "number",
+  boolean: (_c, _f, v) => typeof v === "boolean",
+  enum: (ctx, f, v) => typeof v === "string" && !!(ctx.design.data.enums ?? []).find((e) => e.name === f.enum)?.values.includes(v),
+  uuid: (_c, _f, v) => typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  date: (_c, _f, v) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)),
+  timestamp: (_c, _f, v) => typeof v === "string" && !Number.isNaN(Date.parse(v)),
+  json: () => true,
+  array: () => false,
+};
+
 function literalFits(ctx: Ctx, f: Pick<Field, "type" | "enum" | "maxLength">, v: string | number | boolean): boolean {
-  switch (f.type) {
-    case "integer": case "bigint": return typeof v === "number" && Number.isInteger(v);
-    case "decimal": return typeof v === "number";
-    case "boolean": return typeof v === "boolean";
-    case "enum": return typeof v === "string" && !!(ctx.design.data.enums ?? []).find((e) => e.name === f.enum)?.values.includes(v);
-    case "uuid": return typeof v === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-    case "date": return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
-    case "timestamp": return typeof v === "string" && !Number.isNaN(Date.parse(v));
-    case "json": return true;
-    case "array": return false;
-    default: return typeof v === "string" && (f.maxLength === undefined || [...v].length <= f.maxLength) && (f.type !== "string" || [...v].length <= (f.maxLength ?? 255));
-  }
+  return LITERAL_FITS[f.type](ctx, f, v);
 }
 
 function checkDefault(ctx: Ctx, f: Field, at: string) {
@@ -316,7 +334,7 @@ function checkDefault(ctx: Ctx, f: Field, at: string) {
     case "empty-array": if (f.type !== "array") bad(`default empty-array needs an array field, not ${f.type}`); break;
     case "literal":
       if (d.value === undefined) bad("default literal needs a `value`");
-      else if (!literalFits(ctx, f, d.value)) bad(`${JSON.stringify(d.value)} is not a valid ${typeLabel(f)}${f.maxLength ? ` of at most ${f.maxLength} characters` : ""}`);
+      else if (!literalFits(ctx, f, d.value)) bad(`${JSON.stringify(d.value)} is not a valid ${typeLabel(f)}${resolveType(f).maxLength ? ` of at most ${resolveType(f).maxLength} characters` : ""}`);
       break;
   }
   if (d.kind !== "literal" && d.value !== undefined) bad(`default ${d.kind} takes no value`);

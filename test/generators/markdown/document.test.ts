@@ -1,3 +1,4 @@
+import { resolveType } from "../../../src/design/types.ts";
 import { describe, expect, it } from "vitest";
 import MarkdownIt from "markdown-it";
 import { Anchors, cell, code, githubSlug, renderMarkdown, text, type Block } from "../../../generators/markdown/document.ts";
@@ -72,7 +73,8 @@ describe("labels", () => {
     ["array of enums", { type: "array", items: { type: "enum", enum: "Tag" } }, "Tag[]"],
     ["text", { type: "text" }, "text"],
   ];
-  it.each(types)("type %s", (_n, given, want) => expect(typeLabel(given)).toBe(want));
+  // The label reads the resolved type, as normalisation leaves it.
+  it.each(types)("type %s", (_n, given, want) => expect(typeLabel(resolveType(given))).toBe(want));
 
   const durations: Array<[number, string]> = [[900, "15 minutes"], [2592000, "30 days"], [3600, "1 hour"], [90, "90 seconds"], [1, "1 second"]];
   it.each(durations)("duration %i", (given, want) => expect(duration(given)).toBe(want));
