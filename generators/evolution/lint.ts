@@ -21,10 +21,10 @@ import type { NEntity, NField } from "../../src/design/normalize.ts";
 import { diagnosticsFor, type Diagnostic, type Severity } from "../../src/design/diagnostics.ts";
 import { evolutionCodes } from "./codes.ts";
 import { storedType, type EntityChange, type SchemaDiff } from "./schema-diff.ts";
+import { hasLength, type DesignType } from "../../src/design/types.ts";
 
 type TypeOf = Pick<NField, "type" | "maxLength" | "precision" | "scale" | "enum" | "items">;
 
-const VARCHAR = new Set(["string", "email", "url"]);
 const INT_DIGITS: Record<string, number> = { integer: 10, bigint: 19 };
 
 /** True when every value of `before` fits `after` without loss or a failing cast. */
@@ -33,7 +33,8 @@ export function isWidening(before: TypeOf, after: TypeOf): boolean {
   const a = storedType(after) as typeof b;
   if (JSON.stringify(b) === JSON.stringify(a)) return true;
   if (a.type === "text" && b.type !== "array" && b.type !== "json") return true;
-  if (VARCHAR.has(b.type) && VARCHAR.has(a.type)) return a.maxLength === undefined || (b.maxLength !== undefined && a.maxLength >= b.maxLength);
+  // Both lengths are resolved (storedType of a normalised field): a varchar widens when it does not shrink.
+  if (hasLength(b.type as DesignType) && hasLength(a.type as DesignType)) return a.maxLength! >= b.maxLength!;
   if (b.type in INT_DIGITS && a.type in INT_DIGITS) return INT_DIGITS[a.type]! >= INT_DIGITS[b.type]!;
   if (b.type in INT_DIGITS && a.type === "decimal") return a.precision! - a.scale! >= INT_DIGITS[b.type]!;
   if (b.type === "decimal" && a.type === "decimal") return a.scale! >= b.scale! && a.precision! - a.scale! >= b.precision! - b.scale!;
