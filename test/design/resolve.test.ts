@@ -13,6 +13,8 @@ import { planInitialMigration } from "../../generators/sql/plan.ts";
 import { diffSchemas } from "../../generators/evolution/schema-diff.ts";
 import { lintDestructive } from "../../generators/evolution/lint.ts";
 import { planNextMigration } from "../../generators/evolution/plan.ts";
+import { compareDesigns } from "../../generators/evolution/report.ts";
+import { isEmptyDiff } from "../../generators/evolution/schema-diff.ts";
 import { mini, entity, field } from "../generators/evolution/mini.ts";
 import { checkSemantics } from "../../src/design/semantics.ts";
 import { designWith } from "./base.ts";
@@ -74,6 +76,10 @@ describe("defaults resolved once", () => {
     expect(resolveDefaults(now)).toBe(now);
     expect(planNextMigration(old, now).up).toStrictEqual([]);
     expect(lintDestructive(diffSchemas(old, now), false)).toStrictEqual([]);
+    const report = compareDesigns(old, now, { allowDestructive: false });
+    expect(isEmptyDiff(report.schema)).toBe(true);
+    expect(report.api).toStrictEqual([]);
+    expect(report.destructive).toStrictEqual([]);
   });
 
   it("a literal default must fit the email length the database enforces", () => {
