@@ -6,17 +6,18 @@
  */
 import type {
   Design, Entity, Field, Endpoint, Parameter, ErrorDef, Payload, Visibility, Shape, AuthScheme, EnumDef, RateLimit,
-  Index, ForeignKey, Architecture,
+  Index, ForeignKey, Architecture, Property,
 } from "./schema.ts";
 import { VISIBILITIES } from "./schema.ts";
 import { snakeCase, pluralize, pascalCase } from "./names.ts";
-import { resolveType, isResolved, type ResolvedItems } from "./types.ts";
+import { resolveType, isResolved, type ResolvedItems, type Resolved } from "./types.ts";
 
 /**
  * A field with its type resolved: `maxLength` of string/email/url and `precision`/`scale` of a
  * decimal are always present (`resolveType`), so every target reads the same numbers.
  */
-export interface NField extends Omit<Field, "items"> {
+export type NField = NFieldBase & Resolved;
+interface NFieldBase extends Omit<Field, "items"> {
   items?: ResolvedItems;
   column: string;
   nullable: boolean;
@@ -41,9 +42,9 @@ export interface NEntity extends Omit<Entity, "fields" | "primaryKey" | "uniques
   timestamps: boolean;
   sync: boolean;
 }
-export interface NParameter extends Parameter {
-  required: boolean;
-}
+export type NParameter = Parameter & Resolved & { required: boolean };
+/** An API-only payload whose properties have their type resolved. */
+export type NPayload = Omit<Payload, "properties"> & { properties: Array<Property & Resolved> };
 export interface NEndpoint extends Omit<Endpoint, "tags" | "auth" | "params" | "errors" | "rateLimit" | "body"> {
   tags: string[];
   auth: { public: boolean; schemes: string[]; scopes: string[] };
@@ -68,7 +69,7 @@ export interface NDesign {
     endpoints: NEndpoint[];
   };
   data: { enums: EnumDef[]; entities: NEntity[] };
-  schemas: Payload[];
+  schemas: NPayload[];
   errors: ErrorDef[];
   rateLimits: RateLimit[];
   auth: { schemes: AuthScheme[]; scopes: NonNullable<NonNullable<Design["auth"]>["scopes"]>; roles: NonNullable<NonNullable<Design["auth"]>["roles"]>; mobileStorage?: string };
@@ -253,8 +254,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function resolvePayload(p: Payload): Payload {
-  return p.properties.every(isResolved) ? p : { ...p, properties: p.properties.map(resolveType) };
+function resolvePayload(p: Payload): NPayload {
+  return p.properties.every(isResolved) ? (p as NPayload) : { ...p, properties: p.properties.map(resolveType) };
 }
 
 /**

@@ -40,10 +40,20 @@ export interface TypeSpec {
 export type ResolvedItems = ArrayItems & { precision?: number; scale?: number };
 
 /**
+ * The type part of a resolved field, parameter or property: the TS type states that a
+ * string/email/url has its `maxLength` and a decimal its `precision` and `scale`, so narrowing on
+ * `type` yields numbers, never a default to guess.
+ */
+export type Resolved =
+  | { type: Sized; maxLength: number }
+  | { type: "decimal"; precision: number; scale: number }
+  | { type: Exclude<DesignType, Sized | "decimal"> };
+
+/**
  * `t` with its defaults filled: `maxLength` of string/email/url, `precision`/`scale` of decimal,
  * and the same for array items. Idempotent; returns `t` itself when nothing was missing.
  */
-export function resolveType<T extends Omit<TypeSpec, "items"> & { items?: ArrayItems }>(t: T): T {
+export function resolveType<T extends Omit<TypeSpec, "items"> & { items?: ArrayItems }>(t: T): T & Resolved {
   let out = t;
   const set = (patch: Partial<TypeSpec>) => { out = { ...out, ...patch }; };
   if (isSized(t.type) && t.maxLength === undefined) set({ maxLength: DEFAULT_MAX_LENGTH[t.type] });
@@ -53,7 +63,7 @@ export function resolveType<T extends Omit<TypeSpec, "items"> & { items?: ArrayI
     const items = resolveType(t.items as ResolvedItems);
     if (items !== t.items) set({ items });
   }
-  return out;
+  return out as T & Resolved;
 }
 
 /** True when `resolveType(t)` would change nothing. */

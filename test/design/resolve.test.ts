@@ -3,7 +3,7 @@
  * evolution planner read the same length and precision, so stating a default explicitly changes
  * nothing.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import type { Design } from "../../src/design/schema.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import { resolveDefaults } from "../../src/design/normalize.ts";
@@ -61,6 +61,18 @@ describe("defaults resolved once", () => {
     expect(f.find((x) => x.name === "contact")).toMatchObject({ maxLength: 320 });
     expect(f.find((x) => x.name === "site")).toMatchObject({ maxLength: 2048 });
     expect(f.find((x) => x.name === "price")).toMatchObject({ precision: 12, scale: 2 });
+  });
+
+  it("the model's types state the resolved values (checked by tsc)", () => {
+    const d = mini(withContact());
+    const f = d.data.entities[0]!.fields.find((x) => x.name === "contact")!;
+    if (f.type === "email") expectTypeOf(f.maxLength).toEqualTypeOf<number>();
+    // @ts-expect-error a field narrowed to integer has no resolved length to read as a number
+    if (f.type === "integer") expectTypeOf(f.maxLength).toEqualTypeOf<number>();
+    if (f.type === "decimal") expectTypeOf(f.scale).toEqualTypeOf<number>();
+    const p = d.api.endpoints[0]!.params[0]!;
+    if (p.type === "string") expectTypeOf(p.maxLength).toEqualTypeOf<number>();
+    expect(f.type).toBe("email");
   });
 
   it("an old design.json without resolved defaults evolves to the same design as nothing changed", () => {
