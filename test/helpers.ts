@@ -22,10 +22,15 @@ export function fixturePath(name: string): string {
   return `${designsDir}/${file}`;
 }
 
+/** The input design each normalised design came from, so `contextFor` can give a build's `input`. */
+const inputs = new WeakMap<NDesign, Design>();
+
 export function normalizeOrThrow(design: Design): NDesign {
   const v = validateDesign(design);
   if (!v.design || hasErrors(v.diagnostics)) throw new Error(`invalid design: ${JSON.stringify(v.diagnostics, null, 2)}`);
-  return normalizeDesign(v.design);
+  const normalized = normalizeDesign(v.design);
+  inputs.set(normalized, v.design);
+  return normalized;
 }
 
 export async function loadFixture(name: string): Promise<NDesign> {
@@ -38,6 +43,8 @@ export function largeFixture(entities: number): NDesign {
   return normalizeOrThrow(largeDesign(entities));
 }
 
+/** A build's context for `design` (with its input design when it came from `normalizeOrThrow`). */
 export function contextFor(design: NDesign, options: BuildOptions = {}): ArtifactContext {
-  return { design, options: resolveOptions(options) };
+  const input = inputs.get(design);
+  return { design, options: resolveOptions(options), ...(input ? { input } : {}) };
 }

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ArtifactContext, GeneratedFile, MigrationFormat, PreviousBuild } from "../../src/pipeline/artifact.ts";
-import { normalizeDesign, type NDesign } from "../../src/design/normalize.ts";
+import { normalizeDesign, resolveDefaults, type NDesign } from "../../src/design/normalize.ts";
 import type { Design } from "../../src/design/schema.ts";
 import { validateDesign } from "../../src/design/validate.ts";
 import { assert, diagnosticsFor, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
@@ -139,7 +139,8 @@ export function readDesignFile(text: string, path: string): DesignRead {
   const value = parseJson(text);
   const kind = kindOf(value);
   if (kind === 1) {
-    const design = value as NDesign;
+    // Format 1 is the normalised model itself, written before every default was filled in.
+    const design = resolveDefaults(value as NDesign);
     return { design, model: designModel(design), legacy: true, diagnostics: [] };
   }
   if (kind === 2) {
