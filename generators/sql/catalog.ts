@@ -12,6 +12,12 @@ export interface Queryable {
   query<R>(sql: string, params?: unknown[]): Promise<R[]>;
 }
 
+/** A connection the round trip can drive (engine.ts opens them; seed.ts fills them). */
+export interface Engine extends Queryable {
+  /** Runs one statement (simple protocol: no parameters). */
+  exec(sql: string): Promise<void>;
+}
+
 export type Catalog = ReadonlyMap<string, string>;
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;

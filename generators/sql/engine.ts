@@ -12,17 +12,13 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
-import { snapshotCatalog, diffCatalogs, type Queryable, type Catalog, type CatalogDifference } from "./catalog.ts";
+import { snapshotCatalog, diffCatalogs, type Engine, type Catalog, type CatalogDifference } from "./catalog.ts";
 import type { ReadMigration, ScriptRef } from "./format.ts";
 import { sqlDiag } from "./codes.ts";
 import { seedRows } from "./seed.ts";
 import { applicationName, dropDatabase, dropStale, guardServer, haltIfInterrupted, markSql, throwawayName } from "./throwaway.ts";
 
-/** A connection the round trip can drive. */
-export interface Engine extends Queryable {
-  /** Runs one statement (simple protocol: no parameters). */
-  exec(sql: string): Promise<void>;
-}
+export type { Engine } from "./catalog.ts";
 
 // ---- PGlite: one per process, reused ----
 

@@ -12,16 +12,9 @@ import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { tokenize } from "./sqltext.ts";
 import { sqlDiag } from "./codes.ts";
 import type { ReadMigration } from "./format.ts";
-import { EVOLUTION_PARSER_GAPS } from "../evolution/parser-gaps.ts";
+import { EVOLUTION_PARSER_GAPS, type ParserGap } from "./parser-gaps.ts";
 
-export interface ParserGap {
-  id: string;
-  /** Why the statement is valid PostgreSQL although node-sql-parser rejects it. */
-  reason: string;
-  applies(sql: string): boolean;
-  /** The statement with the unsupported piece replaced by an equivalent the grammar knows. */
-  rewrite(sql: string): string;
-}
+export type { ParserGap } from "./parser-gaps.ts";
 
 const IDENT = String.raw`"(?:[^"]|"")*"`;
 const ARRAY_TYPES = /\b(boolean|uuid|date|timestamptz|jsonb)\[\]/g;
@@ -76,7 +69,7 @@ export const PARSER_GAPS: readonly ParserGap[] = [
     applies: (sql) => new RegExp(`^COMMENT ON CONSTRAINT ${IDENT} ON ${IDENT} IS `, "s").test(sql),
     rewrite: (sql) => sql.replace(new RegExp(`^COMMENT ON CONSTRAINT (${IDENT}) ON (${IDENT}) IS `, "s"), "COMMENT ON COLUMN $2.$1 IS "),
   },
-  // Later migrations' ALTER shapes (design evolution), documented beside their generator.
+  // Later migrations' ALTER shapes (design evolution), in parser-gaps.ts.
   ...EVOLUTION_PARSER_GAPS,
 ];
 

@@ -20,7 +20,7 @@
  * row in three leaves its nullable columns NULL.
  */
 import { quoteIdent as q, quoteLiteral } from "./ident.ts";
-import type { Engine } from "./engine.ts";
+import type { Engine } from "./catalog.ts";
 
 export interface SeedOptions {
   /** Rows per table. */

@@ -1,11 +1,21 @@
 /**
  * node-sql-parser gaps of the statements later migrations add (ALTER … RENAME, ALTER TYPE … ADD
- * VALUE, enum-typed ALTER COLUMN … TYPE). Appended to the SQL checker's documented allow-list
- * (generators/sql/parse-check.ts); like those, each rewrite replaces only the piece the grammar
- * lacks, so the rest of the statement is still parsed, and the engine check still runs them.
+ * VALUE, enum-typed ALTER COLUMN … TYPE; planned in generators/evolution/plan.ts). Appended to the
+ * SQL checker's documented allow-list (parse-check.ts); like those, each rewrite replaces only the
+ * piece the grammar lacks, so the rest of the statement is still parsed, and the engine check
+ * still runs them. Kept beside the checker so the SQL module does not import evolution.
  */
-import type { ParserGap } from "../sql/parse-check.ts";
-import { tokenize } from "../sql/sqltext.ts";
+import { tokenize } from "./sqltext.ts";
+
+/** One documented shape node-sql-parser rejects although PostgreSQL accepts it. */
+export interface ParserGap {
+  id: string;
+  /** Why the statement is valid PostgreSQL although node-sql-parser rejects it. */
+  reason: string;
+  applies(sql: string): boolean;
+  /** The statement with the unsupported piece replaced by an equivalent the grammar knows. */
+  rewrite(sql: string): string;
+}
 
 const IDENT = String.raw`"(?:[^"]|"")*"`;
 const LIT = String.raw`'(?:[^']|'')*'`;
