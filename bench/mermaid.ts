@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadFixture } from "../test/helpers.ts";
+import { loadFixture } from "../fixtures/load.ts";
 import { generateDiagrams, checkDiagrams } from "../generators/mermaid/index.ts";
 import { fmt, timed, isMain } from "./util.ts";
 import { BROWSER_ARGS, RENDER_CONFIG, findBrowser, puppeteerBrowserPath, renderDiagrams } from "../generators/mermaid/render.ts";

@@ -7,7 +7,7 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import jsYaml from "js-yaml";
 import { openapiArtifact } from "../generators/openapi/index.ts";
-import { loadFixture, largeFixture, contextFor } from "../test/helpers.ts";
+import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
 import type { GeneratedFile } from "../src/pipeline/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";

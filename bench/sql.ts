@@ -8,13 +8,14 @@
  */
 import { rm } from "node:fs/promises";
 import { generateSql, readMigrations, parseCheck, engineCheck, sharedPglite, closeSharedPglite } from "../generators/sql/index.ts";
+import { sqlMigrations } from "../generators/evolution/index.ts";
 import { pgliteCacheFile } from "../generators/sql/engine.ts";
-import { loadFixture, largeFixture, contextFor } from "../test/helpers.ts";
+import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
 import { fmt, isMain, time } from "./util.ts";
 
 async function roundTripOk(design: NDesign): Promise<void> {
-  const files = generateSql(contextFor(design)).files;
+  const files = generateSql(contextFor(design), sqlMigrations).files;
   const r = await engineCheck(readMigrations(files, "golang-migrate"));
   if (r.diagnostics.length) throw new Error(`round trip failed: ${JSON.stringify(r.diagnostics[0])}`);
 }
@@ -40,8 +41,8 @@ export async function run(): Promise<Record<string, number>> {
 
   for (const [label, key, design, runs] of [["bundled example (listly)", "listly", listly, 7], ["generated, 300 entities", "large300", large, 3]] as const) {
     const ctx = contextFor(design);
-    const generateMs = await time(() => generateSql(ctx), runs);
-    const migrations = readMigrations(generateSql(ctx).files, "golang-migrate");
+    const generateMs = await time(() => generateSql(ctx, sqlMigrations), runs);
+    const migrations = readMigrations(generateSql(ctx, sqlMigrations).files, "golang-migrate");
     let statements = 0;
     const parseMs = await time(() => {
       statements = parseCheck(migrations).statements;

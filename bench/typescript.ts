@@ -13,7 +13,7 @@ import { generateTypeScript, TYPES_FILE } from "../generators/typescript/index.t
 import { buildModel } from "../generators/typescript/model.ts";
 import { emitTypes } from "../generators/typescript/emit-types.ts";
 import { typeCheck } from "../generators/typescript/check.ts";
-import { loadFixture, largeFixture, contextFor } from "../test/helpers.ts";
+import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
 import type { GeneratedFile } from "../src/pipeline/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";

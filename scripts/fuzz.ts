@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import fc from "fast-check";
-import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "../test/property/properties.ts";
+import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "../fixtures/property/properties.ts";
 
 const { values } = parseArgs({
   options: {

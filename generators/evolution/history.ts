@@ -21,7 +21,8 @@ import { normalizeDesign, resolveDefaults, type NDesign } from "../../src/design
 import type { Design } from "../../src/design/schema.ts";
 import { validateDesign } from "../../src/design/validate.ts";
 import { assert, diagnosticsFor, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
-import { packageVersion } from "../../src/cli/package-files.ts";
+import { packageVersion } from "../../src/pipeline/package-files.ts";
+import type { MigrationFiles } from "../sql/format.ts";
 import { evolutionCodes } from "./codes.ts";
 
 const diag = diagnosticsFor(evolutionCodes);
@@ -46,13 +47,7 @@ export interface Lock {
   migrations: LockEntry[];
 }
 
-/** A migration as files in the chosen format. */
-export interface MigrationFiles {
-  version: number;
-  /** e.g. `0001_listly` — the golang-migrate stem, whatever the format. */
-  name: string;
-  files: GeneratedFile[];
-}
+export type { MigrationFiles } from "../sql/format.ts";
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 

@@ -12,6 +12,7 @@ import { evolutionArtifact } from "../evolution/index.ts";
 import { buildModel, pageName } from "../typescript/model.ts";
 import { emitTypes } from "../typescript/emit-types.ts";
 import type { Siblings } from "./sections.ts";
+import { migrationFileName } from "../sql/format.ts";
 
 /** Artifacts whose files DESIGN.md and index.html link to. */
 const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact, typescriptArtifact, evolutionArtifact];
@@ -55,29 +56,18 @@ export function shapeDeclarations(ctx: ArtifactContext): string | undefined {
   return decls.map((d) => d.getFullText(source).replace(/^\s+/, "")).join("\n\n") + "\n";
 }
 
-const version = (path: string) => Number(/^migrations\/[VU]?(\d+)/.exec(path)?.[1] ?? NaN);
-const byVersion = (a: GeneratedFile, b: GeneratedFile) => version(a.path) - version(b.path) || (a.path < b.path ? -1 : 1);
-
-/** The newest migration among the files, by the naming of `format` (golang-migrate, dbmate, flyway). */
+/** The newest migration among the files, by the naming of `format` (the SQL module's `migrationFileName`). */
 export function latestMigration(files: readonly GeneratedFile[], format: MigrationFormat): Siblings["migration"] {
-  const mig = files.filter((f) => f.path.startsWith("migrations/") && f.path.endsWith(".sql")).sort(byVersion);
-  const pick: Record<MigrationFormat, () => Siblings["migration"]> = {
-    "golang-migrate": () => {
-      const up = mig.filter((f) => f.path.endsWith(".up.sql")).at(-1);
-      const down = up && mig.find((f) => f.path === up.path.replace(/\.up\.sql$/, ".down.sql"));
-      return up ? { up, ...(down ? { down } : {}) } : undefined;
-    },
-    dbmate: () => {
-      const up = mig.at(-1);
-      return up ? { up } : undefined;
-    },
-    flyway: () => {
-      const up = mig.filter((f) => /^migrations\/V/.test(f.path)).at(-1);
-      const down = up && mig.find((f) => f.path === up.path.replace(/^migrations\/V/, "migrations/U"));
-      return up ? { up, ...(down ? { down } : {}) } : undefined;
-    },
-  };
-  return pick[format]();
+  const byVersion = new Map<number, { up?: GeneratedFile; down?: GeneratedFile }>();
+  for (const f of files) {
+    const named = migrationFileName(f.path, format);
+    if (!named) continue;
+    const slot = byVersion.get(named.version) ?? {};
+    slot[named.direction === "down" ? "down" : "up"] = f;
+    byVersion.set(named.version, slot);
+  }
+  const newest = [...byVersion].filter(([, s]) => s.up).sort((a, b) => a[0] - b[0]).at(-1)?.[1];
+  return newest?.up ? { up: newest.up, ...(newest.down ? { down: newest.down } : {}) } : undefined;
 }
 
 function computeSiblings(ctx: ArtifactContext): Siblings {

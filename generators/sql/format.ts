@@ -23,6 +23,14 @@ export interface MigrationText {
   down: string[];
 }
 
+/** A migration as files in the chosen format. */
+export interface MigrationFiles {
+  version: number;
+  /** e.g. `0001_listly` — the golang-migrate stem, whatever the format. */
+  name: string;
+  files: GeneratedFile[];
+}
+
 /** Statement values → SQL statements (each without its semicolon). */
 export function toSql(statements: readonly Statement[]): string[] {
   return statements.map(statementSql);
@@ -93,25 +101,37 @@ function script(file: string, text: string, lineOffset = 0): ScriptRef {
   return { file, statements, ownTransaction: hasOwnTransaction(statements) };
 }
 
+/** What a path is in the naming of `format`: a migration's version and direction (a dbmate file holds both), or undefined. */
+export function migrationFileName(path: string, format: MigrationFormat): { version: number; direction: "up" | "down" | "both" } | undefined {
+  if (!path.startsWith(`${MIGRATIONS_DIR}/`)) return undefined;
+  const name = path.slice(MIGRATIONS_DIR.length + 1);
+  let m: RegExpExecArray | null;
+  switch (format) {
+    case "golang-migrate":
+      return (m = /^(\d+)_.+\.(up|down)\.sql$/.exec(name)) ? { version: Number(m[1]), direction: m[2] as "up" | "down" } : undefined;
+    case "flyway":
+      return (m = /^([VU])(\d+)__.+\.sql$/.exec(name)) ? { version: Number(m[2]), direction: m[1] === "V" ? "up" : "down" } : undefined;
+    case "dbmate":
+      return (m = /^(\d+)_.+\.sql$/.exec(name)) ? { version: Number(m[1]), direction: "both" } : undefined;
+  }
+}
+
 /** Reads the migrations of `format` among `files`, in version order. */
 export function readMigrations(files: readonly GeneratedFile[], format: MigrationFormat): ReadMigration[] {
   const byVersion = new Map<number, { up?: ScriptRef; down?: ScriptRef }>();
   const slot = (v: number) => byVersion.get(v) ?? (byVersion.set(v, {}), byVersion.get(v)!);
   for (const f of files) {
-    const name = f.path.startsWith(`${MIGRATIONS_DIR}/`) ? f.path.slice(MIGRATIONS_DIR.length + 1) : undefined;
-    if (name === undefined) continue;
-    let m: RegExpExecArray | null;
-    if (format === "golang-migrate" && (m = /^(\d+)_.+\.(up|down)\.sql$/.exec(name))) {
-      slot(Number(m[1]))[m[2] as "up" | "down"] = script(f.path, f.contents);
-    } else if (format === "flyway" && (m = /^([VU])(\d+)__.+\.sql$/.exec(name))) {
-      slot(Number(m[2]))[m[1] === "V" ? "up" : "down"] = script(f.path, f.contents);
-    } else if (format === "dbmate" && (m = /^(\d+)_.+\.sql$/.exec(name))) {
+    const named = migrationFileName(f.path, format);
+    if (!named) continue;
+    if (named.direction !== "both") {
+      slot(named.version)[named.direction] = script(f.path, f.contents);
+    } else {
       const lines = f.contents.split("\n");
       const upAt = lines.findIndex((l) => l.trim() === "-- migrate:up");
       const downAt = lines.findIndex((l) => l.trim() === "-- migrate:down");
       if (upAt < 0) continue;
       const upEnd = downAt > upAt ? downAt : lines.length;
-      const s = slot(Number(m[1]));
+      const s = slot(named.version);
       s.up = script(f.path, lines.slice(upAt + 1, upEnd).join("\n"), upAt + 1);
       if (downAt > upAt) s.down = script(f.path, lines.slice(downAt + 1).join("\n"), downAt + 1);
     }

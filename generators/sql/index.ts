@@ -6,14 +6,13 @@
 import type { Artifact, ArtifactContext, GeneratedFile, CheckContext } from "../../src/pipeline/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { planInitialMigration } from "./plan.ts";
-import { migrationFiles, readMigrations, toSql } from "./format.ts";
+import { migrationFiles, readMigrations, toSql, type MigrationFiles } from "./format.ts";
 import { parseCheck, sqlParser } from "./parse-check.ts";
 import { engineCheck, sharedPglite } from "./engine.ts";
-import { sqlMigrations } from "../evolution/index.ts";
 
 export { planInitialMigration, enumTypeName, scalarSqlType, literalSql, type MigrationPlan } from "./plan.ts";
 export { statementSql, inverse, downOf, type Statement, type StatementKind } from "./statements.ts";
-export { toSql, migrationFiles, readMigrations, type MigrationText, type ReadMigration } from "./format.ts";
+export { toSql, migrationFiles, readMigrations, type MigrationFiles, type MigrationText, type ReadMigration } from "./format.ts";
 export { snapshotCatalog, diffCatalogs, type Catalog, type CatalogDifference } from "./catalog.ts";
 export { roundTrip, engineCheck, sharedPglite, closeSharedPglite, type Engine } from "./engine.ts";
 export { parseCheck, parseStatement, PARSER_GAPS } from "./parse-check.ts";
@@ -21,14 +20,18 @@ export { pgName, quoteIdent, quoteLiteral } from "./ident.ts";
 export { sqlCodes } from "./codes.ts";
 
 /**
- * The migration files of a design (pure): the initial migration on a first build; otherwise the
- * history of the out dir kept byte for byte plus the next migration when the schema changed, and
- * the lock file (design evolution, `generators/evolution`).
+ * Where a build's migration files come from, given the design's initial migration: the out dir's
+ * history kept byte for byte plus the next migration when the schema changed, and the lock file
+ * (design evolution's `sqlMigrations`). Passed in — generators/index.ts wires it — because
+ * evolution plans its migrations with this module's statements; this module does not import it.
  */
-export function generateSql(ctx: ArtifactContext): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+export type MigrationSource = (ctx: ArtifactContext, initial: () => MigrationFiles) => { files: GeneratedFile[]; diagnostics: Diagnostic[] };
+
+/** The migration files of a design (pure): the initial migration on a first build, otherwise what `migrations` makes of the out dir's history. */
+export function generateSql(ctx: ArtifactContext, migrations: MigrationSource): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const plan = planInitialMigration(ctx.design);
   const slug = ctx.design.info.name;
-  const history = sqlMigrations(ctx, () => ({
+  const history = migrations(ctx, () => ({
     version: 1,
     name: `0001_${slug}`,
     files: migrationFiles({ version: 1, slug, up: toSql(plan.up), down: toSql(plan.down) }, ctx.options.migrationsFormat),
@@ -56,9 +59,10 @@ export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext)
   return [...parsed.diagnostics, ...engine.diagnostics];
 }
 
-export const sqlArtifact: Artifact = {
+/** The SQL artifact, its migration history supplied by `migrations` (see MigrationSource). */
+export const sqlArtifactWith = (migrations: MigrationSource): Artifact => ({
   name: "sql",
-  generate: generateSql,
+  generate: (ctx) => generateSql(ctx, migrations),
   check: checkSql,
   // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check;
   // the parser loads while PGlite's wasm compiles in the background.
@@ -67,4 +71,4 @@ export const sqlArtifact: Artifact = {
     sqlParser();
     await engine;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import fc from "fast-check";
-import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "./properties.ts";
+import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "../../fixtures/property/properties.ts";
 
 // CI runs a few hundred cases of each; `npm run fuzz -- --runs N` runs as many as asked.
 const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 200);

@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { OpenAPIV3 } from "openapi-types";
-import { designSeed, designFromSeed } from "./arbitraries.ts";
+import { designSeed, designFromSeed } from "../../fixtures/property/arbitraries.ts";
 import { normalizeOrThrow } from "../helpers.ts";
 import type { Design, Entity, Field } from "../../src/design/schema.ts";
 import type { NDesign, NEntity, NField } from "../../src/design/normalize.ts";

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { designSeed, designFromSeed } from "./arbitraries.ts";
+import { designSeed, designFromSeed } from "../../fixtures/property/arbitraries.ts";
 import { normalizeOrThrow } from "../helpers.ts";
 import { nextMigration } from "../../generators/evolution/index.ts";
 import { verifyMigrationSequence } from "../../generators/evolution/verify.ts";

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { defineCommand } from "../command.ts";
 import { printDiagnostics } from "../io.ts";
 import { cliDiag } from "../codes.ts";
-import { packageFile, packageRoot } from "../package-files.ts";
+import { packageFile, packageRoot } from "../../pipeline/package-files.ts";
 
 export const DESIGN_FILE = "design.yaml";
 export const STARTER = "templates/design.yaml";

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { fixtureNames, loadFixture, largeFixture, contextFor, normalizeOrThrow, fixturePath } from "../../helpers.ts";
 import { generateSql, checkSql, readMigrations, roundTrip, planInitialMigration, toSql, closeSharedPglite } from "../../../generators/sql/index.ts";
+import { sqlMigrations } from "../../../generators/evolution/index.ts";
 import { withPgliteSchema, type Engine } from "../../../generators/sql/engine.ts";
 import { MIGRATION_FORMATS, type GeneratedFile, type MigrationFormat } from "../../../src/pipeline/artifact.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 function generate(design: NDesign, options: BuildOptions = {}) {
   const ctx = contextFor(design, options);
-  return { ctx, ...generateSql(ctx) };
+  return { ctx, ...generateSql(ctx, sqlMigrations) };
 }
 
 async function check(files: readonly GeneratedFile[], design: NDesign, options: BuildOptions = {}) {

@@ -12,7 +12,7 @@ import type { Diagnostic } from "../../../src/design/diagnostics.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import { fixtureNames, loadFixture, normalizeOrThrow } from "../../helpers.ts";
-import { designSeed, designFromSeed } from "../../property/arbitraries.ts";
+import { designSeed, designFromSeed } from "../../../fixtures/property/arbitraries.ts";
 
 afterAll(closeSharedPglite);
 
