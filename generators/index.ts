@@ -1,15 +1,13 @@
 /** Every artifact the build produces, in generation order. One line per artifact folder. */
 import type { Artifact } from "../src/pipeline/artifact.ts";
 import { openapiArtifact } from "./openapi/index.ts";
-import { sqlArtifactWith } from "./sql/index.ts";
 import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";
 import { htmlArtifact } from "./html/index.ts";
 import { typescriptArtifact } from "./typescript/index.ts";
-import { evolutionArtifact, sqlMigrations } from "./evolution/index.ts";
+import { evolutionArtifact, sqlArtifact } from "./evolution/index.ts";
 
-/** The SQL artifact with the out dir's migration history (evolution depends on sql, not the reverse). */
-export const sqlArtifact = sqlArtifactWith(sqlMigrations);
+export { sqlArtifact };
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,

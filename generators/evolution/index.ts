@@ -12,6 +12,7 @@
 import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { migrationFiles, toSql } from "../sql/format.ts";
+import { sqlArtifactWith } from "../sql/index.ts";
 import { evolutionCodes } from "./codes.ts";
 import { DESIGN_FILE, designFile, designModel, inputOf, migrationHistory, previousDesign, readHistory, releasedBase, type MigrationFiles, type PlanNext } from "./history.ts";
 import { planNextMigration } from "./plan.ts";
@@ -53,6 +54,9 @@ const planNext: PlanNext = (before, after, version, ctx) => nextMigration(before
 export function sqlMigrations(ctx: ArtifactContext, initial: () => MigrationFiles): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   return migrationHistory(ctx, initial, planNext);
 }
+
+/** The SQL artifact with the out dir's migration history (evolution depends on sql, not the reverse). */
+export const sqlArtifact: Artifact = sqlArtifactWith(sqlMigrations);
 
 /**
  * What changed since the last release (what a reviewer of the open migration wants to see), or

@@ -17,6 +17,7 @@ import type { Artifact, GeneratedFile, PreviousBuild, ResolvedOptions } from "./
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
 import { guardServer, onInterrupt } from "../../generators/sql/throwaway.ts";
+import { workerArtifactLoaders } from "../../generators/worker-modules.ts";
 
 /** Which default artifacts' checks run in which worker (groups share a thread and its caches). */
 /**
@@ -141,15 +142,15 @@ export function workersEnabled(): boolean {
 
 /**
  * The names among `artifacts` whose checks a worker can run: those of a worker group that are the
- * very object `generators/<name>/index.ts` exports (what the worker imports), not a test double.
+ * very object `generators/worker-modules.ts` loads (what the worker imports), not a test double.
  */
 export async function workerArtifacts(artifacts: readonly Artifact[]): Promise<Set<string>> {
   const grouped = new Set(WORKER_GROUPS.flat());
   const names = new Set<string>();
   for (const a of artifacts) {
     if (!a.check || !grouped.has(a.name)) continue;
-    const mod = (await import(`../../generators/${a.name}/index.ts`).catch(() => ({}))) as Record<string, unknown>;
-    if (Object.values(mod).includes(a)) names.add(a.name);
+    const load = workerArtifactLoaders[a.name];
+    if (load && (await load().catch(() => undefined)) === a) names.add(a.name);
   }
   return names;
 }

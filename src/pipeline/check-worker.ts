@@ -1,6 +1,6 @@
 /**
- * A check worker thread (see check-pool.ts). It serves one or more default artifacts, imported
- * from their folder (`generators/<name>/index.ts`), so their heavy checkers (compiler, parser,
+ * A check worker thread (see check-pool.ts). It serves one or more default artifacts, each imported
+ * from its own module (`generators/worker-modules.ts`), so their heavy checkers (compiler, parser,
  * embedded engine) live and stay warm in this thread while the main thread loads, validates and
  * generates. Messages: `warm` (names, options), `build` (the build's files and context once),
  * `check` (one artifact's check), `end` (forget a build).
@@ -10,6 +10,7 @@ import { enableCompileCache } from "node:module";
 import type { Artifact, ArtifactContext, GeneratedFile } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { WorkerRequest, WorkerReply } from "./check-pool.ts";
+import { workerArtifactLoaders } from "../../generators/worker-modules.ts";
 
 const port = parentPort!;
 const { compileCache } = (workerData ?? {}) as { compileCache?: string };
@@ -20,11 +21,8 @@ const builds = new Map<number, { ctx: ArtifactContext; files: GeneratedFile[] }>
 function artifact(name: string): Promise<Artifact> {
   let found = artifacts.get(name);
   if (!found) {
-    found = import(`../../generators/${name}/index.ts`).then((mod: Record<string, unknown>) => {
-      const a = Object.values(mod).find((v): v is Artifact => typeof v === "object" && v !== null && (v as Artifact).name === name && typeof (v as Artifact).generate === "function");
-      if (!a) throw new Error(`generators/${name}/index.ts exports no artifact named ${name}`);
-      return a;
-    });
+    const load = workerArtifactLoaders[name];
+    found = load ? load() : Promise.reject(new Error(`no check worker module for the artifact ${name}`));
     artifacts.set(name, found);
   }
   return found;
