@@ -4,7 +4,6 @@
  * diagrams left unrendered, ids missing, dialogs opened and Content-Security-Policy violations.
  * Used by the tests and, with `--render`, by the check.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,15 +11,13 @@ import { pathToFileURL } from "node:url";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { htmlCodes } from "./codes.ts";
+import { BROWSER_ARGS, findBrowser, NO_BROWSER_HINT } from "../mermaid/render.ts";
 
 const diag = diagnosticsFor(htmlCodes);
 
-export const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
-/** The Chromium to drive: PUPPETEER_EXECUTABLE_PATH, else Debian's, else none. */
+/** The browser to drive, found as `--render` finds one (PUPPETEER_EXECUTABLE_PATH, an installed Chromium or Chrome), else none. */
 export function chromiumPath(): string | undefined {
-  const candidates = [process.env["PUPPETEER_EXECUTABLE_PATH"], "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((p): p is string => Boolean(p && existsSync(p)));
+  return findBrowser(process.env, undefined)?.path;
 }
 
 export interface PageReport {
@@ -58,10 +55,10 @@ export interface OpenOptions {
 /** Opens a page from disk in headless Chromium (fresh profile) and reports what a reader would see. */
 export async function openPage(file: string, options: OpenOptions = {}): Promise<PageReport> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error("no Chromium found (set PUPPETEER_EXECUTABLE_PATH or apt-get install chromium)");
+  if (!executablePath) throw new Error(`no Chrome or Chromium found: ${NO_BROWSER_HINT}`);
   const { default: puppeteer } = await import("puppeteer-core");
   const profile = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
-  const browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: CHROMIUM_ARGS });
+  const browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: [...BROWSER_ARGS] });
   try {
     const page = await browser.newPage();
     await page.setViewport(options.viewport ?? { width: 1400, height: 900 });
