@@ -129,30 +129,22 @@ export function markSql(kind: "DATABASE" | "SCHEMA", name: string): string {
  * a leftover that cannot be dropped (another role's) is left alone.
  */
 export async function dropStale(admin: SqlClient, now = Date.now()): Promise<string[]> {
+  const kinds = [
+    { kind: "database", list: "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database", column: "datname", drop: (name: string) => dropDatabase(admin, name) },
+    { kind: "schema", list: "SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace", column: "nspname", drop: (name: string) => admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`) },
+  ];
   const dropped: string[] = [];
-  const prefix = [THROWAWAY_PREFIX];
-  const databases = await admin.query(
-    "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE left(datname, length($1)) = $1 ORDER BY datname", prefix);
-  for (const row of databases.rows) {
-    const name = String(row.name);
-    if (!isStale(name, row.comment as string | null, now)) continue;
-    try {
-      await dropDatabase(admin, name);
-      dropped.push(`database ${name}`);
-    } catch {
-      // not ours to drop (owner, privileges) or gone meanwhile
-    }
-  }
-  const schemas = await admin.query(
-    "SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY nspname", prefix);
-  for (const row of schemas.rows) {
-    const name = String(row.name);
-    if (!isStale(name, row.comment as string | null, now)) continue;
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`);
-      dropped.push(`schema ${name}`);
-    } catch {
-      // as above
+  for (const { kind, list, column, drop } of kinds) {
+    const rows = await admin.query(`${list} WHERE left(${column}, length($1)) = $1 ORDER BY ${column}`, [THROWAWAY_PREFIX]);
+    for (const row of rows.rows) {
+      const name = String(row.name);
+      if (!isStale(name, row.comment as string | null, now)) continue;
+      try {
+        await drop(name);
+        dropped.push(`${kind} ${name}`);
+      } catch {
+        // not ours to drop (owner, privileges) or gone meanwhile
+      }
     }
   }
   return dropped;
