@@ -21,9 +21,10 @@ const importStart = performance.now();
 const { build } = await import("../src/pipeline/build.ts");
 const { largeDesign } = await import("../fixtures/large.ts");
 const importMs = performance.now() - importStart;
-const text = subject === "listly"
-  ? readFileSync(new URL("../fixtures/designs/listly.yaml", import.meta.url), "utf8")
-  : JSON.stringify(largeDesign(Number(subject)));
+const text =
+  subject === "listly"
+    ? readFileSync(new URL("../fixtures/designs/listly.yaml", import.meta.url), "utf8")
+    : JSON.stringify(largeDesign(Number(subject)));
 
 const outRoot = mkdtempSync(join(tmpdir(), "contractor-bench-"));
 const totals: number[] = [];
@@ -32,12 +33,23 @@ const firstSteps: Record<string, number> = {};
 for (let i = 0; i < runs; i++) {
   const timings: { step: string; ms: number }[] = [];
   const start = performance.now();
-  const result = await build({ text }, { out: join(outRoot, `run-${i}`), engine: !flags.includes("--no-engine"), onStep: (s) => timings.push(s) });
+  const result = await build(
+    { text },
+    { out: join(outRoot, `run-${i}`), engine: !flags.includes("--no-engine"), onStep: (s) => timings.push(s) },
+  );
   const total = performance.now() - start;
   if (!result.ok) {
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     rmSync(outRoot, { recursive: true, force: true });
-    console.log(JSON.stringify({ subject, runs, failed: `${errors.length} error(s); first: ${errors[0]?.code}: ${errors[0]?.message}`, afterMs: total, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+    console.log(
+      JSON.stringify({
+        subject,
+        runs,
+        failed: `${errors.length} error(s); first: ${errors[0]?.code}: ${errors[0]?.message}`,
+        afterMs: total,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      }),
+    );
     process.exit(0);
   }
   totals.push(total);
@@ -48,14 +60,16 @@ for (let i = 0; i < runs; i++) {
 }
 rmSync(outRoot, { recursive: true, force: true });
 const warm = totals.slice(1);
-console.log(JSON.stringify({
-  subject,
-  runs,
-  importMs,
-  firstRunMs: totals[0],
-  medianMs: warm.length ? median(warm) : totals[0],
-  firstSteps,
-  steps: warm.length ? Object.fromEntries([...steps].map(([k, v]) => [k, median(v)])) : firstSteps,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
-}));
+console.log(
+  JSON.stringify({
+    subject,
+    runs,
+    importMs,
+    firstRunMs: totals[0],
+    medianMs: warm.length ? median(warm) : totals[0],
+    firstSteps,
+    steps: warm.length ? Object.fromEntries([...steps].map(([k, v]) => [k, median(v)])) : firstSteps,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
 process.exit(0);

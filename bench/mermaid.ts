@@ -13,7 +13,13 @@ import { fileURLToPath } from "node:url";
 import { loadFixture } from "../fixtures/load.ts";
 import { generateDiagrams, checkDiagrams } from "../generators/mermaid/index.ts";
 import { fmt, timed, isMain } from "./util.ts";
-import { BROWSER_ARGS, RENDER_CONFIG, findBrowser, puppeteerBrowserPath, renderDiagrams } from "../generators/mermaid/render.ts";
+import {
+  BROWSER_ARGS,
+  RENDER_CONFIG,
+  findBrowser,
+  puppeteerBrowserPath,
+  renderDiagrams,
+} from "../generators/mermaid/render.ts";
 
 const mmdc = fileURLToPath(new URL("../node_modules/@mermaid-js/mermaid-cli/src/cli.js", import.meta.url));
 
@@ -21,7 +27,9 @@ export async function run(): Promise<Record<string, number>> {
   const files = generateDiagrams(await loadFixture("listly"));
   const browser = findBrowser(process.env, await puppeteerBrowserPath());
   const parse = await timed(() => checkDiagrams(files));
-  console.log(`bundled example: ${files.length} diagrams; mermaid.parse of all, in-process (first call imports mermaid): ${fmt(parse.ms)}`);
+  console.log(
+    `bundled example: ${files.length} diagrams; mermaid.parse of all, in-process (first call imports mermaid): ${fmt(parse.ms)}`,
+  );
   if (!browser) {
     console.log("rendering skipped: no browser (apt-get install chromium, or set PUPPETEER_EXECUTABLE_PATH)");
     return { diagrams: files.length, parseAllMs: parse.ms };
@@ -37,7 +45,10 @@ export async function run(): Promise<Record<string, number>> {
   try {
     const puppeteerConfig = join(dir, "puppeteer.json");
     const mermaidConfig = join(dir, "mermaid.json");
-    await writeFile(puppeteerConfig, JSON.stringify({ executablePath: browser.path, headless: true, args: BROWSER_ARGS }));
+    await writeFile(
+      puppeteerConfig,
+      JSON.stringify({ executablePath: browser.path, headless: true, args: BROWSER_ARGS }),
+    );
     await writeFile(mermaidConfig, JSON.stringify(RENDER_CONFIG));
     const inputs: string[] = [];
     for (const f of files) {
@@ -45,19 +56,45 @@ export async function run(): Promise<Record<string, number>> {
       await writeFile(p, f.contents);
       inputs.push(p);
     }
-    perDiagram = (await timed(() => {
-      for (const input of inputs) {
-        execFileSync(process.execPath, [mmdc, "-q", "-i", input, "-o", input.replace(/\.mmd$/, ".svg"), "-p", puppeteerConfig, "-c", mermaidConfig], { stdio: ["ignore", "ignore", "inherit"] });
-      }
-    })).ms;
+    perDiagram = (
+      await timed(() => {
+        for (const input of inputs) {
+          execFileSync(
+            process.execPath,
+            [
+              mmdc,
+              "-q",
+              "-i",
+              input,
+              "-o",
+              input.replace(/\.mmd$/, ".svg"),
+              "-p",
+              puppeteerConfig,
+              "-c",
+              mermaidConfig,
+            ],
+            { stdio: ["ignore", "ignore", "inherit"] },
+          );
+        }
+      })
+    ).ms;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const ratio = perDiagram / one.ms;
   console.log(`render all ${files.length} diagrams in one browser (renderMermaid): ${fmt(one.ms)}`);
-  console.log(`mmdc once per diagram (${files.length} processes, ${files.length} browser launches): ${fmt(perDiagram)}`);
+  console.log(
+    `mmdc once per diagram (${files.length} processes, ${files.length} browser launches): ${fmt(perDiagram)}`,
+  );
   console.log(`ratio: mmdc per diagram / one browser = ${ratio.toFixed(2)}x`);
-  return { diagrams: files.length, parseAllMs: parse.ms, parseWarmMs: parseWarm.ms, oneBrowserMs: one.ms, mmdcPerDiagramMs: perDiagram, ratio };
+  return {
+    diagrams: files.length,
+    parseAllMs: parse.ms,
+    parseWarmMs: parseWarm.ms,
+    oneBrowserMs: one.ms,
+    mmdcPerDiagramMs: perDiagram,
+    ratio,
+  };
 }
 
 if (isMain(import.meta.url)) await run();

@@ -12,7 +12,6 @@ import type { NDesign } from "../src/design/normalize.ts";
 import type { GeneratedFile } from "../src/pipeline/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";
 
-
 async function subject(label: string, design: NDesign, runs: number): Promise<Record<string, number>> {
   const ctx = contextFor(design);
   const files = (): GeneratedFile[] => {
@@ -26,14 +25,22 @@ async function subject(label: string, design: NDesign, runs: number): Promise<Re
     const diags = await openapiArtifact.check!(own, { ...ctx, files: own, note: () => {} });
     if (diags.length) throw new Error(`openapi check failed: ${JSON.stringify(diags.slice(0, 3))}`);
   }, runs);
-  const swaggerMs = await time(() => SwaggerParser.validate(jsYaml.load(text, { schema: jsYaml.JSON_SCHEMA }) as never), runs);
+  const swaggerMs = await time(
+    () => SwaggerParser.validate(jsYaml.load(text, { schema: jsYaml.JSON_SCHEMA }) as never),
+    runs,
+  );
   const ratio = stepMs / swaggerMs;
   console.log(`${label}: ${(text.length / 1024).toFixed(0)} KiB of YAML`);
   console.log(`    generate                    ${fmt(generateMs)}`);
   console.log(`    our step (generate + check) ${fmt(stepMs)}`);
   console.log(`    swagger-parser validate     ${fmt(swaggerMs)} (parse + validate only)`);
   console.log(`    ratio step / swagger-parser ${ratio.toFixed(2)}x`);
-  return { [`${label}.generateMs`]: generateMs, [`${label}.stepMs`]: stepMs, [`${label}.swaggerParserMs`]: swaggerMs, [`${label}.ratio`]: ratio };
+  return {
+    [`${label}.generateMs`]: generateMs,
+    [`${label}.stepMs`]: stepMs,
+    [`${label}.swaggerParserMs`]: swaggerMs,
+    [`${label}.ratio`]: ratio,
+  };
 }
 
 export async function run(): Promise<Record<string, number>> {

@@ -39,10 +39,17 @@ interface Subject {
 
 function measure(subject: string, n: number, engine = true): Subject {
   // V8 flags as the binary chooses them (bin/liftoff.js): --liftoff-only unless the design is large.
-  const bytes = subject === "listly" ? statSync(`${here}../fixtures/designs/listly.yaml`).size : JSON.stringify(largeDesign(Number(subject))).length;
+  const bytes =
+    subject === "listly"
+      ? statSync(`${here}../fixtures/designs/listly.yaml`).size
+      : JSON.stringify(largeDesign(Number(subject))).length;
   const flags = bytes > LARGE_DESIGN_BYTES ? [] : ["--liftoff-only"];
   const args = [...flags, `${here}build-one.ts`, subject, String(n), ...(engine ? [] : ["--no-engine"])];
-  const out = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync(process.execPath, args, {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as Subject), engine };
 }
 
@@ -52,20 +59,36 @@ function print(r: Subject): void {
     console.log(`${label}: BUILD FAILED after ${fmt(r.afterMs ?? NaN)}: ${r.failed}`);
     return;
   }
-  console.log(`${label}: first ${fmt(r.firstRunMs)} (+ import ${fmt(r.importMs)}), warm median ${fmt(r.medianMs)} of ${r.runs - 1}, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+  console.log(
+    `${label}: first ${fmt(r.firstRunMs)} (+ import ${fmt(r.importMs)}), warm median ${fmt(r.medianMs)} of ${r.runs - 1}, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+  );
   console.log(`    ${"step".padEnd(22)} ${"first".padStart(9)} ${"warm".padStart(9)}`);
-  for (const step of Object.keys(r.firstSteps)) console.log(`    ${step.padEnd(22)} ${fmt(r.firstSteps[step]!).padStart(9)} ${fmt(r.steps[step] ?? NaN).padStart(9)}`);
+  for (const step of Object.keys(r.firstSteps))
+    console.log(
+      `    ${step.padEnd(22)} ${fmt(r.firstSteps[step]!).padStart(9)} ${fmt(r.steps[step] ?? NaN).padStart(9)}`,
+    );
 }
 
-const results: Record<string, unknown> = { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", date: new Date().toISOString() };
+const results: Record<string, unknown> = {
+  node: process.version,
+  cpus: availableParallelism(),
+  cpu: cpus()[0]?.model ?? "unknown",
+  date: new Date().toISOString(),
+};
 const failed: string[] = [];
 const total = performance.now();
 
 console.log(`# contractor bench (Node ${process.version}, ${availableParallelism()} CPUs)\n`);
 if (wanted("builds")) {
-  console.log(`## whole build into a new out dir, every check incl. the PGlite round trip (no SVG rendering); each design in its own process`);
-  console.log(`first = the first build() of a fresh process (contractor's modules already imported: "import" is that time); warm = median of the next builds`);
-  console.log(`checks run in worker threads overlap the main thread, so their step times (wall clock from dispatch) add up to more than the total\n`);
+  console.log(
+    `## whole build into a new out dir, every check incl. the PGlite round trip (no SVG rendering); each design in its own process`,
+  );
+  console.log(
+    `first = the first build() of a fresh process (contractor's modules already imported: "import" is that time); warm = median of the next builds`,
+  );
+  console.log(
+    `checks run in worker threads overlap the main thread, so their step times (wall clock from dispatch) add up to more than the total\n`,
+  );
   const builds: Subject[] = [];
   for (const subject of ["listly", ...sizes.map(String)]) {
     // First build + warm ones; two warm ones for the large designs to keep `npm run bench` near ten minutes.
@@ -86,15 +109,24 @@ if (wanted("builds")) {
   const at = (n: number) => builds.find((b) => b.subject === String(n) && complete(b));
   const listly = builds.find((b) => b.subject === "listly" && complete(b));
   if (listly) {
-    console.log(`\nbundled example with every check, in process: first build ${fmt(listly.firstRunMs)} (+ import ${fmt(listly.importMs)}), warm ${fmt(listly.medianMs)} (target < 2 s; the whole CLI process is measured in the cli section)`);
-    results.listly = { firstRunMs: listly.firstRunMs, warmMedianMs: listly.medianMs, importMs: listly.importMs, targetMs: 2000 };
+    console.log(
+      `\nbundled example with every check, in process: first build ${fmt(listly.firstRunMs)} (+ import ${fmt(listly.importMs)}), warm ${fmt(listly.medianMs)} (target < 2 s; the whole CLI process is measured in the cli section)`,
+    );
+    results.listly = {
+      firstRunMs: listly.firstRunMs,
+      warmMedianMs: listly.medianMs,
+      importMs: listly.importMs,
+      targetMs: 2000,
+    };
   }
   const a = at(300);
   const b = at(1000);
   if (a && b) {
     const warm = b.medianMs / a.medianMs;
     const first = b.firstRunMs / a.firstRunMs;
-    console.log(`scaling: 1000 vs 300 entities = ${warm.toFixed(2)}x time warm, ${first.toFixed(2)}x first build, for 3.33x the design (target < 4x)`);
+    console.log(
+      `scaling: 1000 vs 300 entities = ${warm.toFixed(2)}x time warm, ${first.toFixed(2)}x first build, for 3.33x the design (target < 4x)`,
+    );
     results.scaling1000vs300 = warm;
     results.scaling1000vs300FirstRun = first;
   } else if (sizes.includes(300) && sizes.includes(1000)) {
@@ -106,7 +138,9 @@ if (wanted("builds")) {
     }
     if (offB && !offA.failed) {
       const warm = offB.medianMs / offA.medianMs;
-      console.log(`scaling: NOT MEASURED with the engine (a build failed above); with --no-engine: 1000 vs 300 entities = ${warm.toFixed(2)}x time warm, ${(offB.firstRunMs / offA.firstRunMs).toFixed(2)}x first build (target < 4x)`);
+      console.log(
+        `scaling: NOT MEASURED with the engine (a build failed above); with --no-engine: 1000 vs 300 entities = ${warm.toFixed(2)}x time warm, ${(offB.firstRunMs / offA.firstRunMs).toFixed(2)}x first build (target < 4x)`,
+      );
       results.scaling1000vs300NoEngine = warm;
     }
   }

@@ -7,7 +7,14 @@
  * Run alone: `npx node bench/sql.ts`.
  */
 import { rm } from "node:fs/promises";
-import { generateSql, readMigrations, parseCheck, engineCheck, sharedPglite, closeSharedPglite } from "../generators/sql/index.ts";
+import {
+  generateSql,
+  readMigrations,
+  parseCheck,
+  engineCheck,
+  sharedPglite,
+  closeSharedPglite,
+} from "../generators/sql/index.ts";
 import { sqlMigrations } from "../generators/evolution/index.ts";
 import { pgliteCacheFile } from "../generators/sql/engine.ts";
 import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
@@ -37,9 +44,14 @@ export async function run(): Promise<Record<string, number>> {
     await closeSharedPglite();
     await sharedPglite();
   }, 3);
-  console.log(`PGlite start: cold (initdb) ${fmt(out.pgliteColdStartMs)}; from the cached data dir ${fmt(out.pgliteCachedStartMs)} (${(out.pgliteColdStartMs / out.pgliteCachedStartMs).toFixed(1)}x faster)`);
+  console.log(
+    `PGlite start: cold (initdb) ${fmt(out.pgliteColdStartMs)}; from the cached data dir ${fmt(out.pgliteCachedStartMs)} (${(out.pgliteColdStartMs / out.pgliteCachedStartMs).toFixed(1)}x faster)`,
+  );
 
-  for (const [label, key, design, runs] of [["bundled example (listly)", "listly", listly, 7], ["generated, 300 entities", "large300", large, 3]] as const) {
+  for (const [label, key, design, runs] of [
+    ["bundled example (listly)", "listly", listly, 7],
+    ["generated, 300 entities", "large300", large, 3],
+  ] as const) {
     const ctx = contextFor(design);
     const generateMs = await time(() => generateSql(ctx, sqlMigrations), runs);
     const migrations = readMigrations(generateSql(ctx, sqlMigrations).files, "golang-migrate");
@@ -49,15 +61,20 @@ export async function run(): Promise<Record<string, number>> {
     }, runs);
     await roundTripOk(design); // warm-up: engine started, JIT warm
     const warmMs = await time(() => roundTripOk(design), runs);
-    const withStartMs = await time(async () => {
-      await closeSharedPglite();
-      await roundTripOk(design);
-    }, key === "listly" ? 3 : 1);
+    const withStartMs = await time(
+      async () => {
+        await closeSharedPglite();
+        await roundTripOk(design);
+      },
+      key === "listly" ? 3 : 1,
+    );
     out[`${key}GenerateMs`] = generateMs;
     out[`${key}ParseMs`] = parseMs;
     out[`${key}RoundTripWarmMs`] = warmMs;
     out[`${key}RoundTripWithStartMs`] = withStartMs;
-    console.log(`${label}: ${statements} statements; generate ${fmt(generateMs)}, parser check ${fmt(parseMs)}, engine round trip warm ${fmt(warmMs)}, including PGlite start from cache ${fmt(withStartMs)} (vs cold start alone ${fmt(out.pgliteColdStartMs)}: ${(out.pgliteColdStartMs / withStartMs).toFixed(1)}x)`);
+    console.log(
+      `${label}: ${statements} statements; generate ${fmt(generateMs)}, parser check ${fmt(parseMs)}, engine round trip warm ${fmt(warmMs)}, including PGlite start from cache ${fmt(withStartMs)} (vs cold start alone ${fmt(out.pgliteColdStartMs)}: ${(out.pgliteColdStartMs / withStartMs).toFixed(1)}x)`,
+    );
   }
   await closeSharedPglite();
   return out;

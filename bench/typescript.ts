@@ -18,7 +18,6 @@ import type { NDesign } from "../src/design/normalize.ts";
 import type { GeneratedFile } from "../src/pipeline/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";
 
-
 function mustBeClean(files: readonly GeneratedFile[], who: string): void {
   const found = typeCheck(files);
   if (found.length) throw new Error(`${who}: ${found.length} diagnostics, first ${JSON.stringify(found[0])}`);
@@ -37,13 +36,22 @@ async function subject(label: string, design: NDesign, runs: number): Promise<Re
   const oursEmitMs = await time(ours, runs);
   const oursStepMs = await time(() => mustBeClean([{ path: TYPES_FILE, contents: ours() }], "ours"), runs);
   const theirsEmitMs = await time(theirs, runs);
-  const theirsStepMs = await time(async () => mustBeClean([{ path: "openapi.ts", contents: await theirs() }], "openapi-typescript"), runs);
+  const theirsStepMs = await time(
+    async () => mustBeClean([{ path: "openapi.ts", contents: await theirs() }], "openapi-typescript"),
+    runs,
+  );
   const artifactMs = await time(() => mustBeClean(generateTypeScript(design).files, "types.ts + client.ts"), runs);
 
   const lines = (t: string) => t.split("\n").length;
-  console.log(`${label}: types.ts ${lines(oursText)} lines, openapi-typescript ${lines(theirsText)} lines (from ${(yamlText.length / 1024).toFixed(0)} KiB of YAML)`);
-  console.log(`    emit          ours ${fmt(oursEmitMs).padStart(9)}   openapi-typescript ${fmt(theirsEmitMs).padStart(9)}   ratio ${(oursEmitMs / theirsEmitMs).toFixed(2)}x`);
-  console.log(`    emit + check  ours ${fmt(oursStepMs).padStart(9)}   openapi-typescript ${fmt(theirsStepMs).padStart(9)}   ratio ${(oursStepMs / theirsStepMs).toFixed(2)}x`);
+  console.log(
+    `${label}: types.ts ${lines(oursText)} lines, openapi-typescript ${lines(theirsText)} lines (from ${(yamlText.length / 1024).toFixed(0)} KiB of YAML)`,
+  );
+  console.log(
+    `    emit          ours ${fmt(oursEmitMs).padStart(9)}   openapi-typescript ${fmt(theirsEmitMs).padStart(9)}   ratio ${(oursEmitMs / theirsEmitMs).toFixed(2)}x`,
+  );
+  console.log(
+    `    emit + check  ours ${fmt(oursStepMs).padStart(9)}   openapi-typescript ${fmt(theirsStepMs).padStart(9)}   ratio ${(oursStepMs / theirsStepMs).toFixed(2)}x`,
+  );
   console.log(`    whole artifact (types.ts + client.ts, emit + check) ${fmt(artifactMs)}`);
   return {
     [`${label}.oursEmitMs`]: oursEmitMs,

@@ -44,7 +44,9 @@ if (process.execArgv.includes("--liftoff-only") && hasLargeDesign(process.argv.s
     // Check workers may still be warm; the command is done, so end the process with its code.
     process.exit(process.exitCode);
   } catch (error) {
-    process.stderr.write(`contractor crashed — this is a bug in contractor, please report it:\n${error?.stack ?? error}\n`);
+    process.stderr.write(
+      `contractor crashed — this is a bug in contractor, please report it:\n${error?.stack ?? error}\n`,
+    );
     process.exitCode = 70;
   }
 }

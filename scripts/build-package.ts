@@ -20,4 +20,6 @@ const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit", cwd: root });
 const assets = globSync(["src/**/*.cjs", "generators/**/*.cjs"], { cwd: root }).sort();
 for (const file of assets) cpSync(join(root, file), join(dist, file));
-process.stderr.write(`compiled into dist/, with ${assets.length} run-time files beside the modules: ${assets.join(", ")}\n`);
+process.stderr.write(
+  `compiled into dist/, with ${assets.length} run-time files beside the modules: ${assets.join(", ")}\n`,
+);

@@ -26,7 +26,11 @@ for (const [name, prop, skip] of [
   ["valid designs build and check", validDesignsBuild({ engine: values.engine !== false }), values["invalid-only"]],
   ["invalid designs fail cleanly", invalidDesignsFail(), values["valid-only"]],
   // Two builds with the engine each: skipped with --no-engine, --valid-only and --invalid-only.
-  ["design changes migrate and round-trip", designsEvolve(), values["valid-only"] || values["invalid-only"] || values.engine === false],
+  [
+    "design changes migrate and round-trip",
+    designsEvolve(),
+    values["valid-only"] || values["invalid-only"] || values.engine === false,
+  ],
 ] as const) {
   if (skip) continue;
   const start = performance.now();

@@ -7,6 +7,9 @@
  */
 if (["install", "ci"].includes(process.env["npm_command"] ?? "")) {
   const npmNode = /\bnode\/(v[\d.]+)/.exec(process.env["npm_config_user_agent"] ?? "")?.[1];
-  const other = npmNode && npmNode !== process.version ? `; npm itself ran on Node ${npmNode}, which the scripts do not use` : "";
-  process.stderr.write(`contractor: npm scripts, npx and the tests run on Node ${process.version} from node_modules/.bin (the node devDependency)${other}.\n`);
+  const other =
+    npmNode && npmNode !== process.version ? `; npm itself ran on Node ${npmNode}, which the scripts do not use` : "";
+  process.stderr.write(
+    `contractor: npm scripts, npx and the tests run on Node ${process.version} from node_modules/.bin (the node devDependency)${other}.\n`,
+  );
 }

@@ -28,11 +28,19 @@ function tsFiles(dir: string): string[] {
 function importGraph(roots: readonly string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of roots.flatMap((r) => tsFiles(join(repoRoot, r))).sort()) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), /* readImportFiles */ true, /* detectJavaScriptImports */ true);
+    const { importedFiles } = ts.preProcessFile(
+      readFileSync(file, "utf8"),
+      /* readImportFiles */ true,
+      /* detectJavaScriptImports */ true,
+    );
     const targets = importedFiles
       .map((i) => i.fileName)
       .filter((s) => s.startsWith("./") || s.startsWith("../"))
-      .map((s) => relative(repoRoot, resolve(dirname(file), s)).split("\\").join("/"));
+      .map((s) =>
+        relative(repoRoot, resolve(dirname(file), s))
+          .split("\\")
+          .join("/"),
+      );
     graph.set(relative(repoRoot, file).split("\\").join("/"), [...new Set(targets)].sort());
   }
   return graph;
@@ -116,12 +124,17 @@ function folderGraph(graph: Graph): Map<string, string[]> {
 /** Imports that break a layer rule, as `from -> to (rule)`. */
 function layerViolations(graph: Graph): string[] {
   const rules: Array<{ rule: string; from: RegExp; to: RegExp }> = [
-    { rule: "generators and the design layer do not import the CLI or the agent", from: /^(generators|src\/design)\//, to: /^src\/(cli|agent)\// },
+    {
+      rule: "generators and the design layer do not import the CLI or the agent",
+      from: /^(generators|src\/design)\//,
+      to: /^src\/(cli|agent)\//,
+    },
     { rule: "library code does not import tests or benchmarks", from: /^(src|generators)\//, to: /^(test|bench)\// },
   ];
   const out: string[] = [];
   for (const [file, targets] of graph) {
-    for (const t of targets) for (const r of rules) if (r.from.test(file) && r.to.test(t)) out.push(`${file} -> ${t} (${r.rule})`);
+    for (const t of targets)
+      for (const r of rules) if (r.from.test(file) && r.to.test(t)) out.push(`${file} -> ${t} (${r.rule})`);
   }
   return out;
 }
@@ -146,7 +159,11 @@ describe("architecture", () => {
 
   it("has no import cycle between files", () => {
     const allowed = new Set(ALLOWED_CYCLES.map((c) => c.cycle));
-    expect(findCycles(graph).map(show).filter((c) => !allowed.has(c))).toStrictEqual([]);
+    expect(
+      findCycles(graph)
+        .map(show)
+        .filter((c) => !allowed.has(c)),
+    ).toStrictEqual([]);
   });
 
   it("has no import cycle between the artifact folders of generators/", () => {
@@ -159,18 +176,34 @@ describe("architecture", () => {
 
   describe("the checks themselves catch what they look for", () => {
     it("finds a file cycle and a self-import, and reports each as a closed path", () => {
-      const g = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts", "x.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["d.ts"]], ["x.ts", []]]);
+      const g = new Map([
+        ["a.ts", ["b.ts"]],
+        ["b.ts", ["c.ts", "x.ts"]],
+        ["c.ts", ["a.ts"]],
+        ["d.ts", ["d.ts"]],
+        ["x.ts", []],
+      ]);
       expect(findCycles(g).map(show).sort()).toStrictEqual(["a.ts -> b.ts -> c.ts -> a.ts", "d.ts -> d.ts"]);
     });
 
     it("finds a cycle between generator folders made of files that are not a file cycle", () => {
-      const g = new Map([["generators/sql/index.ts", ["generators/evolution/history.ts"]], ["generators/evolution/history.ts", []], ["generators/evolution/plan.ts", ["generators/sql/statements.ts"]], ["generators/sql/statements.ts", []]]);
+      const g = new Map([
+        ["generators/sql/index.ts", ["generators/evolution/history.ts"]],
+        ["generators/evolution/history.ts", []],
+        ["generators/evolution/plan.ts", ["generators/sql/statements.ts"]],
+        ["generators/sql/statements.ts", []],
+      ]);
       expect(findCycles(g)).toStrictEqual([]);
-      expect(findCycles(folderGraph(g)).map(show)).toStrictEqual(["generators/evolution -> generators/sql -> generators/evolution"]);
+      expect(findCycles(folderGraph(g)).map(show)).toStrictEqual([
+        "generators/evolution -> generators/sql -> generators/evolution",
+      ]);
     });
 
     it("flags an upward import and an import of test code", () => {
-      const g = new Map([["generators/evolution/history.ts", ["src/cli/package-files.ts", "src/design/types.ts"]], ["src/pipeline/build.ts", ["test/helpers.ts"]]]);
+      const g = new Map([
+        ["generators/evolution/history.ts", ["src/cli/package-files.ts", "src/design/types.ts"]],
+        ["src/pipeline/build.ts", ["test/helpers.ts"]],
+      ]);
       expect(layerViolations(g)).toHaveLength(2);
     });
   });

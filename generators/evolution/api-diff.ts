@@ -32,13 +32,31 @@ import { pointer } from "../../src/design/diagnostics.ts";
 import { canonical } from "./schema-diff.ts";
 
 export type ApiChangeKind =
-  | "operation-removed" | "operation-added" | "operation-deprecated"
-  | "parameter-added" | "parameter-removed" | "parameter-required" | "parameter-optional"
+  | "operation-removed"
+  | "operation-added"
+  | "operation-deprecated"
+  | "parameter-added"
+  | "parameter-removed"
+  | "parameter-required"
+  | "parameter-optional"
   | "request-body-required"
-  | "property-added" | "property-removed" | "property-renamed" | "property-required" | "property-optional"
-  | "type-changed" | "nullable-changed" | "enum-value-added" | "enum-value-removed" | "bounds-narrowed" | "bounds-widened" | "pattern-changed"
+  | "property-added"
+  | "property-removed"
+  | "property-renamed"
+  | "property-required"
+  | "property-optional"
+  | "type-changed"
+  | "nullable-changed"
+  | "enum-value-added"
+  | "enum-value-removed"
+  | "bounds-narrowed"
+  | "bounds-widened"
+  | "pattern-changed"
   | "security-changed"
-  | "status-removed" | "status-added" | "media-type-removed" | "header-removed";
+  | "status-removed"
+  | "status-added"
+  | "media-type-removed"
+  | "header-removed";
 
 export interface ApiChange {
   kind: ApiChangeKind;
@@ -71,7 +89,11 @@ function add(w: Walk, op: string, change: Omit<ApiChange, "operations">): void {
 }
 
 /** Follows local `$ref`s (`#/components/...`); returns the target and the pointer it lives at. */
-function resolve<T>(doc: Doc, value: T | OpenAPIV3.ReferenceObject, at: string): { value: T; at: string; ref?: string } {
+function resolve<T>(
+  doc: Doc,
+  value: T | OpenAPIV3.ReferenceObject,
+  at: string,
+): { value: T; at: string; ref?: string } {
   let v: unknown = value;
   let where = at;
   let ref: string | undefined;
@@ -82,13 +104,20 @@ function resolve<T>(doc: Doc, value: T | OpenAPIV3.ReferenceObject, at: string):
       .slice(2)
       .split("/")
       .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), doc);
+      .reduce<unknown>(
+        (node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
+        doc,
+      );
   }
   return { value: v as T, at: where, ...(ref ? { ref } : {}) };
 }
 
 /** A schema with the 3.0 nullable-$ref wrapper (`{nullable, allOf: [$ref]}`) unwrapped. */
-function flatten(doc: Doc, s: Schema | OpenAPIV3.ReferenceObject | undefined, at: string): { schema: Schema; at: string; nullable: boolean; ref?: string } | undefined {
+function flatten(
+  doc: Doc,
+  s: Schema | OpenAPIV3.ReferenceObject | undefined,
+  at: string,
+): { schema: Schema; at: string; nullable: boolean; ref?: string } | undefined {
   if (!s) return undefined;
   const r = resolve<Schema>(doc, s, at);
   if (!r.value) return undefined;
@@ -102,9 +131,23 @@ function flatten(doc: Doc, s: Schema | OpenAPIV3.ReferenceObject | undefined, at
 
 const loc = (at: string) => `${FILE}#${at}`;
 const stripDocs = (s: unknown): string =>
-  canonical(JSON.parse(JSON.stringify(s ?? null), (k, v) => (k === "description" || k === "example" || k === "examples" ? undefined : v)));
+  canonical(
+    JSON.parse(JSON.stringify(s ?? null), (k, v) =>
+      k === "description" || k === "example" || k === "examples" ? undefined : v,
+    ),
+  );
 
-function compareSchemas(w: Walk, op: string, dir: Direction, oldS: Schema | OpenAPIV3.ReferenceObject | undefined, newS: Schema | OpenAPIV3.ReferenceObject | undefined, oldAt: string, newAt: string, seen: Set<string>, context: string): void {
+function compareSchemas(
+  w: Walk,
+  op: string,
+  dir: Direction,
+  oldS: Schema | OpenAPIV3.ReferenceObject | undefined,
+  newS: Schema | OpenAPIV3.ReferenceObject | undefined,
+  oldAt: string,
+  newAt: string,
+  seen: Set<string>,
+  context: string,
+): void {
   const o = flatten(w.old, oldS, oldAt);
   const n = flatten(w.now, newS, newAt);
   if (!o || !n) return;
@@ -119,10 +162,20 @@ function compareSchemas(w: Walk, op: string, dir: Direction, oldS: Schema | Open
 
   if (o.nullable !== n.nullable) {
     const breaking = dir === "response" ? n.nullable : !n.nullable;
-    add(w, op, { kind: "nullable-changed", breaking, location: where, message: `${label} ${n.nullable ? "may now be null" : "may no longer be null"} (${dir})` });
+    add(w, op, {
+      kind: "nullable-changed",
+      breaking,
+      location: where,
+      message: `${label} ${n.nullable ? "may now be null" : "may no longer be null"} (${dir})`,
+    });
   }
   if ((a.type ?? "") !== (b.type ?? "") || (a.format ?? "") !== (b.format ?? "")) {
-    add(w, op, { kind: "type-changed", breaking: true, location: where, message: `${label} changes type from ${a.type ?? "any"}${a.format ? `/${a.format}` : ""} to ${b.type ?? "any"}${b.format ? `/${b.format}` : ""} (${dir})` });
+    add(w, op, {
+      kind: "type-changed",
+      breaking: true,
+      location: where,
+      message: `${label} changes type from ${a.type ?? "any"}${a.format ? `/${a.format}` : ""} to ${b.type ?? "any"}${b.format ? `/${b.format}` : ""} (${dir})`,
+    });
     return;
   }
   if (a.enum || b.enum) {
@@ -130,13 +183,37 @@ function compareSchemas(w: Walk, op: string, dir: Direction, oldS: Schema | Open
     const after = (b.enum ?? []) as unknown[];
     const added = after.filter((v) => !before.includes(v));
     const removed = before.filter((v) => !after.includes(v));
-    if (added.length) add(w, op, { kind: "enum-value-added", breaking: dir === "response", location: where, message: `${label} gains ${added.join(", ")} (${dir}${dir === "response" ? ": clients decoding a closed enum fail on the new value" : ""})` });
-    if (removed.length) add(w, op, { kind: "enum-value-removed", breaking: dir === "request", location: where, message: `${label} loses ${removed.join(", ")} (${dir})` });
+    if (added.length)
+      add(w, op, {
+        kind: "enum-value-added",
+        breaking: dir === "response",
+        location: where,
+        message: `${label} gains ${added.join(", ")} (${dir}${dir === "response" ? ": clients decoding a closed enum fail on the new value" : ""})`,
+      });
+    if (removed.length)
+      add(w, op, {
+        kind: "enum-value-removed",
+        breaking: dir === "request",
+        location: where,
+        message: `${label} loses ${removed.join(", ")} (${dir})`,
+      });
   }
   if ((a.pattern ?? "") !== (b.pattern ?? "")) {
-    add(w, op, { kind: "pattern-changed", breaking: dir === "request", location: where, message: `${label} pattern changes from ${a.pattern ?? "none"} to ${b.pattern ?? "none"} (${dir})` });
+    add(w, op, {
+      kind: "pattern-changed",
+      breaking: dir === "request",
+      location: where,
+      message: `${label} pattern changes from ${a.pattern ?? "none"} to ${b.pattern ?? "none"} (${dir})`,
+    });
   }
-  const bounds: Array<[keyof Schema, "up" | "down"]> = [["maxLength", "down"], ["minLength", "up"], ["minimum", "up"], ["maximum", "down"], ["maxItems", "down"], ["minItems", "up"]];
+  const bounds: Array<[keyof Schema, "up" | "down"]> = [
+    ["maxLength", "down"],
+    ["minLength", "up"],
+    ["minimum", "up"],
+    ["maximum", "down"],
+    ["maxItems", "down"],
+    ["minItems", "up"],
+  ];
   for (const [k, narrowWhen] of bounds) {
     const x = a[k] as number | undefined;
     const y = b[k] as number | undefined;
@@ -151,19 +228,42 @@ function compareSchemas(w: Walk, op: string, dir: Direction, oldS: Schema | Open
     });
   }
   if (a.type === "array" || b.type === "array") {
-    compareSchemas(w, op, dir, (a as OpenAPIV3.ArraySchemaObject).items, (b as OpenAPIV3.ArraySchemaObject).items, `${o.at}/items`, `${n.at}/items`, seen, `${label}[]`);
+    compareSchemas(
+      w,
+      op,
+      dir,
+      (a as OpenAPIV3.ArraySchemaObject).items,
+      (b as OpenAPIV3.ArraySchemaObject).items,
+      `${o.at}/items`,
+      `${n.at}/items`,
+      seen,
+      `${label}[]`,
+    );
   }
   if (a.properties || b.properties) compareObjects(w, op, dir, o, n, seen, label);
 }
 
-function compareObjects(w: Walk, op: string, dir: Direction, o: { schema: Schema; at: string }, n: { schema: Schema; at: string }, seen: Set<string>, label: string): void {
+function compareObjects(
+  w: Walk,
+  op: string,
+  dir: Direction,
+  o: { schema: Schema; at: string },
+  n: { schema: Schema; at: string },
+  seen: Set<string>,
+  label: string,
+): void {
   const ap = o.schema.properties ?? {};
   const bp = n.schema.properties ?? {};
   const areq = new Set(o.schema.required ?? []);
   const breq = new Set(n.schema.required ?? []);
-  const removed = Object.keys(ap).filter((k) => !(k in bp)).sort();
-  const added = Object.keys(bp).filter((k) => !(k in ap)).sort();
-  const shape = (doc: Doc, s: Schema | OpenAPIV3.ReferenceObject, at: string) => stripDocs(flatten(doc, s, at)?.schema ?? s);
+  const removed = Object.keys(ap)
+    .filter((k) => !(k in bp))
+    .sort();
+  const added = Object.keys(bp)
+    .filter((k) => !(k in ap))
+    .sort();
+  const shape = (doc: Doc, s: Schema | OpenAPIV3.ReferenceObject, at: string) =>
+    stripDocs(flatten(doc, s, at)?.schema ?? s);
   const renamed = new Map<string, string>();
   for (const r of removed) {
     const sig = shape(w.old, ap[r]!, `${o.at}/properties/${r}`);
@@ -172,20 +272,38 @@ function compareObjects(w: Walk, op: string, dir: Direction, o: { schema: Schema
     if (matches.length === 1 && back.length === 1) renamed.set(r, matches[0]!);
   }
   const renamedTo = new Set(renamed.values());
-  const at = (doc: "old" | "new", p: string) => loc(`${doc === "old" ? o.at : n.at}/properties/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  const at = (doc: "old" | "new", p: string) =>
+    loc(`${doc === "old" ? o.at : n.at}/properties/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`);
   for (const [from, to] of renamed) {
-    add(w, op, { kind: "property-renamed", breaking: true, location: at("new", to), message: `${label}.${from} is renamed to ${to} (${dir}: old clients ${dir === "response" ? "read" : "send"} ${from})` });
+    add(w, op, {
+      kind: "property-renamed",
+      breaking: true,
+      location: at("new", to),
+      message: `${label}.${from} is renamed to ${to} (${dir}: old clients ${dir === "response" ? "read" : "send"} ${from})`,
+    });
   }
   for (const r of removed) {
     if (renamed.has(r)) continue;
-    add(w, op, { kind: "property-removed", breaking: dir === "response", location: at("old", r), message: `${label}.${r} is removed (${dir})` });
+    add(w, op, {
+      kind: "property-removed",
+      breaking: dir === "response",
+      location: at("old", r),
+      message: `${label}.${r} is removed (${dir})`,
+    });
   }
   for (const x of added) {
     if (renamedTo.has(x)) continue;
     const required = breq.has(x);
-    add(w, op, { kind: "property-added", breaking: dir === "request" && required, location: at("new", x), message: `${label}.${x} is added${required ? " as required" : ""} (${dir})` });
+    add(w, op, {
+      kind: "property-added",
+      breaking: dir === "request" && required,
+      location: at("new", x),
+      message: `${label}.${x} is added${required ? " as required" : ""} (${dir})`,
+    });
   }
-  for (const k of Object.keys(bp).filter((k) => k in ap).sort()) {
+  for (const k of Object.keys(bp)
+    .filter((k) => k in ap)
+    .sort()) {
     if (areq.has(k) !== breq.has(k)) {
       const nowRequired = breq.has(k);
       add(w, op, {
@@ -195,18 +313,40 @@ function compareObjects(w: Walk, op: string, dir: Direction, o: { schema: Schema
         message: `${label}.${k} becomes ${nowRequired ? "required" : "optional"} (${dir})`,
       });
     }
-    compareSchemas(w, op, dir, ap[k], bp[k], `${o.at}/properties/${k}`, `${n.at}/properties/${k}`, seen, `${label}.${k}`);
+    compareSchemas(
+      w,
+      op,
+      dir,
+      ap[k],
+      bp[k],
+      `${o.at}/properties/${k}`,
+      `${n.at}/properties/${k}`,
+      seen,
+      `${label}.${k}`,
+    );
   }
 }
 
 type Param = OpenAPIV3.ParameterObject;
 
-function params(doc: Doc, item: OpenAPIV3.PathItemObject, opObj: OpenAPIV3.OperationObject, at: string): Map<string, { p: Param; at: string }> {
+function params(
+  doc: Doc,
+  item: OpenAPIV3.PathItemObject,
+  opObj: OpenAPIV3.OperationObject,
+  at: string,
+): Map<string, { p: Param; at: string }> {
   const out = new Map<string, { p: Param; at: string }>();
-  const all = [...(item.parameters ?? []).map((p, i) => [p, `${at.slice(0, at.lastIndexOf("/"))}/parameters/${i}`] as const), ...(opObj.parameters ?? []).map((p, i) => [p, `${at}/parameters/${i}`] as const)];
+  const all = [
+    ...(item.parameters ?? []).map((p, i) => [p, `${at.slice(0, at.lastIndexOf("/"))}/parameters/${i}`] as const),
+    ...(opObj.parameters ?? []).map((p, i) => [p, `${at}/parameters/${i}`] as const),
+  ];
   for (const [p, where] of all) {
     const r = resolve<Param>(doc, p, where);
-    if (r.value) out.set(`${r.value.in}:${r.value.in === "header" ? r.value.name.toLowerCase() : r.value.name}`, { p: r.value, at: r.at });
+    if (r.value)
+      out.set(`${r.value.in}:${r.value.in === "header" ? r.value.name.toLowerCase() : r.value.name}`, {
+        p: r.value,
+        at: r.at,
+      });
   }
   return out;
 }
@@ -215,27 +355,43 @@ function params(doc: Doc, item: OpenAPIV3.PathItemObject, opObj: OpenAPIV3.Opera
 function securityAlternatives(doc: Doc, opObj: OpenAPIV3.OperationObject): Array<Map<string, Set<string>>> {
   const reqs = opObj.security ?? doc.security ?? [];
   const extra = ((opObj as Record<string, unknown>)["x-required-scopes"] as string[] | undefined) ?? [];
-  return reqs.map((r) => new Map(Object.entries(r).map(([scheme, scopes]) => [scheme, new Set([...scopes, ...extra])] as const)));
+  return reqs.map(
+    (r) => new Map(Object.entries(r).map(([scheme, scopes]) => [scheme, new Set([...scopes, ...extra])] as const)),
+  );
 }
 
 /** True when a client satisfying `old` also satisfies some alternative of `now`. */
 function stillAccepted(old: Map<string, Set<string>>, now: Array<Map<string, Set<string>>>): boolean {
   if (now.length === 0 || now.some((alt) => alt.size === 0)) return true; // public now
-  return now.some((alt) => [...alt].every(([scheme, scopes]) => old.has(scheme) && [...scopes].every((s) => old.get(scheme)!.has(s))));
+  return now.some((alt) =>
+    [...alt].every(([scheme, scopes]) => old.has(scheme) && [...scopes].every((s) => old.get(scheme)!.has(s))),
+  );
 }
 
-function compareOperation(w: Walk, id: string, o: { item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }, n: { item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }): void {
+function compareOperation(
+  w: Walk,
+  id: string,
+  o: { item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string },
+  n: { item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string },
+): void {
   const where = loc(n.at);
-  if (!o.op.deprecated && n.op.deprecated) add(w, id, { kind: "operation-deprecated", breaking: false, location: where, message: `${id} is deprecated` });
+  if (!o.op.deprecated && n.op.deprecated)
+    add(w, id, { kind: "operation-deprecated", breaking: false, location: where, message: `${id} is deprecated` });
 
   // security
   const oldSec = securityAlternatives(w.old, o.op);
   const newSec = securityAlternatives(w.now, n.op);
-  const secKey = (alts: Array<Map<string, Set<string>>>) => canonical(alts.map((m) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]))));
+  const secKey = (alts: Array<Map<string, Set<string>>>) =>
+    canonical(alts.map((m) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]))));
   if (secKey(oldSec) !== secKey(newSec)) {
     const wasPublic = oldSec.length === 0 || oldSec.some((a) => a.size === 0);
     const broken = wasPublic ? !stillAccepted(new Map(), newSec) : oldSec.some((alt) => !stillAccepted(alt, newSec));
-    add(w, id, { kind: "security-changed", breaking: broken, location: `${where}/security`, message: `${id} auth changes from ${describeSecurity(oldSec)} to ${describeSecurity(newSec)}` });
+    add(w, id, {
+      kind: "security-changed",
+      breaking: broken,
+      location: `${where}/security`,
+      message: `${id} auth changes from ${describeSecurity(oldSec)} to ${describeSecurity(newSec)}`,
+    });
   }
 
   // parameters
@@ -244,22 +400,58 @@ function compareOperation(w: Walk, id: string, o: { item: OpenAPIV3.PathItemObje
   for (const [k, { p, at }] of np) {
     const before = op.get(k);
     if (!before) {
-      add(w, id, { kind: "parameter-added", breaking: Boolean(p.required), location: loc(at), message: `${id} gains ${p.required ? "required" : "optional"} ${p.in} parameter ${p.name}` });
+      add(w, id, {
+        kind: "parameter-added",
+        breaking: Boolean(p.required),
+        location: loc(at),
+        message: `${id} gains ${p.required ? "required" : "optional"} ${p.in} parameter ${p.name}`,
+      });
       continue;
     }
     if (Boolean(before.p.required) !== Boolean(p.required)) {
-      add(w, id, { kind: p.required ? "parameter-required" : "parameter-optional", breaking: Boolean(p.required), location: loc(at), message: `${id}: ${p.in} parameter ${p.name} becomes ${p.required ? "required" : "optional"}` });
+      add(w, id, {
+        kind: p.required ? "parameter-required" : "parameter-optional",
+        breaking: Boolean(p.required),
+        location: loc(at),
+        message: `${id}: ${p.in} parameter ${p.name} becomes ${p.required ? "required" : "optional"}`,
+      });
     }
-    compareSchemas(w, id, "request", before.p.schema, p.schema, `${before.at}/schema`, `${at}/schema`, new Set(), `${id} ${p.in} parameter ${p.name}`);
+    compareSchemas(
+      w,
+      id,
+      "request",
+      before.p.schema,
+      p.schema,
+      `${before.at}/schema`,
+      `${at}/schema`,
+      new Set(),
+      `${id} ${p.in} parameter ${p.name}`,
+    );
   }
   for (const [k, { p, at }] of op) {
-    if (!np.has(k)) add(w, id, { kind: "parameter-removed", breaking: false, location: loc(at), message: `${id} no longer takes ${p.in} parameter ${p.name}` });
+    if (!np.has(k))
+      add(w, id, {
+        kind: "parameter-removed",
+        breaking: false,
+        location: loc(at),
+        message: `${id} no longer takes ${p.in} parameter ${p.name}`,
+      });
   }
 
   // request body
-  const ob = o.op.requestBody ? resolve<OpenAPIV3.RequestBodyObject>(w.old, o.op.requestBody, `${o.at}/requestBody`) : undefined;
-  const nb = n.op.requestBody ? resolve<OpenAPIV3.RequestBodyObject>(w.now, n.op.requestBody, `${n.at}/requestBody`) : undefined;
-  if (nb?.value?.required && !ob?.value?.required) add(w, id, { kind: "request-body-required", breaking: true, location: loc(nb.at), message: `${id} now requires a request body` });
+  const ob = o.op.requestBody
+    ? resolve<OpenAPIV3.RequestBodyObject>(w.old, o.op.requestBody, `${o.at}/requestBody`)
+    : undefined;
+  const nb = n.op.requestBody
+    ? resolve<OpenAPIV3.RequestBodyObject>(w.now, n.op.requestBody, `${n.at}/requestBody`)
+    : undefined;
+  if (nb?.value?.required && !ob?.value?.required)
+    add(w, id, {
+      kind: "request-body-required",
+      breaking: true,
+      location: loc(nb.at),
+      message: `${id} now requires a request body`,
+    });
   if (ob?.value && nb?.value) compareContent(w, id, "request", ob.value.content, nb.value.content, ob.at, nb.at);
 
   // responses
@@ -268,48 +460,99 @@ function compareOperation(w: Walk, id: string, o: { item: OpenAPIV3.PathItemObje
   for (const status of Object.keys(or).sort()) {
     if (status in nr) continue;
     const success = /^[23]/.test(status);
-    add(w, id, { kind: "status-removed", breaking: success, location: loc(`${o.at}/responses/${status}`), message: `${id} no longer returns ${status}` });
+    add(w, id, {
+      kind: "status-removed",
+      breaking: success,
+      location: loc(`${o.at}/responses/${status}`),
+      message: `${id} no longer returns ${status}`,
+    });
   }
   for (const status of Object.keys(nr).sort()) {
     const nAt = `${n.at}/responses/${status}`;
     if (!(status in or)) {
-      add(w, id, { kind: "status-added", breaking: false, location: loc(nAt), message: `${id} may now return ${status}` });
+      add(w, id, {
+        kind: "status-added",
+        breaking: false,
+        location: loc(nAt),
+        message: `${id} may now return ${status}`,
+      });
       continue;
     }
     const a = resolve<OpenAPIV3.ResponseObject>(w.old, or[status]!, `${o.at}/responses/${status}`);
     const b = resolve<OpenAPIV3.ResponseObject>(w.now, nr[status]!, nAt);
     if (!a.value || !b.value) continue;
     for (const h of Object.keys(a.value.headers ?? {}).sort()) {
-      if (!(h in (b.value.headers ?? {}))) add(w, id, { kind: "header-removed", breaking: true, location: loc(`${a.at}/headers/${h}`), message: `${id} ${status} no longer sends header ${h}` });
+      if (!(h in (b.value.headers ?? {})))
+        add(w, id, {
+          kind: "header-removed",
+          breaking: true,
+          location: loc(`${a.at}/headers/${h}`),
+          message: `${id} ${status} no longer sends header ${h}`,
+        });
     }
     compareContent(w, id, "response", a.value.content, b.value.content, a.at, b.at);
   }
 }
 
-function compareContent(w: Walk, id: string, dir: Direction, a: Record<string, OpenAPIV3.MediaTypeObject> | undefined, b: Record<string, OpenAPIV3.MediaTypeObject> | undefined, aAt: string, bAt: string): void {
+function compareContent(
+  w: Walk,
+  id: string,
+  dir: Direction,
+  a: Record<string, OpenAPIV3.MediaTypeObject> | undefined,
+  b: Record<string, OpenAPIV3.MediaTypeObject> | undefined,
+  aAt: string,
+  bAt: string,
+): void {
   for (const media of Object.keys(a ?? {}).sort()) {
     const esc = media.replace(/~/g, "~0").replace(/\//g, "~1");
     if (!b?.[media]) {
-      add(w, id, { kind: "media-type-removed", breaking: true, location: loc(`${aAt}/content/${esc}`), message: `${id} ${dir} no longer offers ${media}` });
+      add(w, id, {
+        kind: "media-type-removed",
+        breaking: true,
+        location: loc(`${aAt}/content/${esc}`),
+        message: `${id} ${dir} no longer offers ${media}`,
+      });
       continue;
     }
-    compareSchemas(w, id, dir, a![media]!.schema, b[media]!.schema, `${aAt}/content/${esc}/schema`, `${bAt}/content/${esc}/schema`, new Set(), `${id} ${dir} body`);
+    compareSchemas(
+      w,
+      id,
+      dir,
+      a![media]!.schema,
+      b[media]!.schema,
+      `${aAt}/content/${esc}/schema`,
+      `${bAt}/content/${esc}/schema`,
+      new Set(),
+      `${id} ${dir} body`,
+    );
   }
 }
 
 function describeSecurity(alts: Array<Map<string, Set<string>>>): string {
   if (alts.length === 0 || alts.some((a) => a.size === 0)) return "public";
-  return alts.map((a) => [...a].map(([s, scopes]) => (scopes.size ? `${s} [${[...scopes].sort().join(", ")}]` : s)).join(" + ")).join(" or ");
+  return alts
+    .map((a) => [...a].map(([s, scopes]) => (scopes.size ? `${s} [${[...scopes].sort().join(", ")}]` : s)).join(" + "))
+    .join(" or ");
 }
 
-function operations(doc: Doc): Map<string, { id: string; item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }> {
-  const out = new Map<string, { id: string; item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }>();
+function operations(
+  doc: Doc,
+): Map<string, { id: string; item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }> {
+  const out = new Map<
+    string,
+    { id: string; item: OpenAPIV3.PathItemObject; op: OpenAPIV3.OperationObject; at: string }
+  >();
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     if (!item) continue;
     for (const m of METHODS) {
       const op = item[m];
       if (!op) continue;
-      out.set(`${m.toUpperCase()} ${path}`, { id: op.operationId ?? `${m.toUpperCase()} ${path}`, item, op, at: pointer("paths", path, m) });
+      out.set(`${m.toUpperCase()} ${path}`, {
+        id: op.operationId ?? `${m.toUpperCase()} ${path}`,
+        item,
+        op,
+        at: pointer("paths", path, m),
+      });
     }
   }
   return out;
@@ -322,13 +565,30 @@ export function diffOpenApi(old: Doc, now: Doc): ApiChange[] {
   const b = operations(now);
   for (const [key, o] of a) {
     const n = b.get(key);
-    if (!n) add(w, o.id, { kind: "operation-removed", breaking: true, location: loc(o.at), message: `${o.id} (${key}) is removed` });
+    if (!n)
+      add(w, o.id, {
+        kind: "operation-removed",
+        breaking: true,
+        location: loc(o.at),
+        message: `${o.id} (${key}) is removed`,
+      });
     else compareOperation(w, n.id, o, n);
   }
   for (const [key, n] of b) {
-    if (!a.has(key)) add(w, n.id, { kind: "operation-added", breaking: false, location: loc(n.at), message: `${n.id} (${key}) is added` });
+    if (!a.has(key))
+      add(w, n.id, {
+        kind: "operation-added",
+        breaking: false,
+        location: loc(n.at),
+        message: `${n.id} (${key}) is added`,
+      });
   }
   const list = [...w.found.values()];
   for (const c of list) c.operations.sort();
-  return list.sort((x, y) => Number(y.breaking) - Number(x.breaking) || (x.location < y.location ? -1 : x.location > y.location ? 1 : 0) || (x.message < y.message ? -1 : 1));
+  return list.sort(
+    (x, y) =>
+      Number(y.breaking) - Number(x.breaking) ||
+      (x.location < y.location ? -1 : x.location > y.location ? 1 : 0) ||
+      (x.message < y.message ? -1 : 1),
+  );
 }

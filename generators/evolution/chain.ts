@@ -52,45 +52,73 @@ function locate(object: string, chain: readonly ReadMigration[], files: readonly
  * The diagnostic for two snapshots of the same schema: `chain` (the migrations applied in order)
  * against `fresh` (the design's fresh migration). It names the first differing object.
  */
-export function chainDifferences(chain: Catalog, fresh: Catalog, migrations: readonly ReadMigration[], files: readonly GeneratedFile[]): Diagnostic[] {
+export function chainDifferences(
+  chain: Catalog,
+  fresh: Catalog,
+  migrations: readonly ReadMigration[],
+  files: readonly GeneratedFile[],
+): Diagnostic[] {
   const lines = compareSnapshots(comparable(fresh), comparable(chain));
   if (lines.length === 0) return [];
   const first = lines[0]!;
   const object = first.replace(/ (differs: .*|is missing|is left over)$/s, "");
   const more = lines.length > 1 ? ` (and ${lines.length - 1} more difference${lines.length > 2 ? "s" : ""})` : "";
-  return [diag(
-    "migration-chain-differs",
-    `the migrations applied in order do not give the schema of the design: ${first} (migrations ≠ design)${more}. An earlier migration was changed by hand; restore it from version control`,
-    locate(object, migrations, files),
-  )];
+  return [
+    diag(
+      "migration-chain-differs",
+      `the migrations applied in order do not give the schema of the design: ${first} (migrations ≠ design)${more}. An earlier migration was changed by hand; restore it from version control`,
+      locate(object, migrations, files),
+    ),
+  ];
 }
 
 /** Whether the chain is the design's fresh migration by construction (see the module comment). */
-function byConstruction(ctx: ArtifactContext, chain: readonly ReadMigration[], files: readonly GeneratedFile[]): boolean {
+function byConstruction(
+  ctx: ArtifactContext,
+  chain: readonly ReadMigration[],
+  files: readonly GeneratedFile[],
+): boolean {
   if (!readHistory(ctx.previous, ctx.options.migrationsFormat)) return true;
   if (chain.length !== 1) return false;
   const own = files.filter((f) => f.path.startsWith("migrations/") && f.path !== LOCK_FILE);
   const fresh = freshFiles(ctx);
-  return own.length === fresh.length && fresh.every((f) => own.some((o) => o.path === f.path && o.contents === f.contents));
+  return (
+    own.length === fresh.length && fresh.every((f) => own.some((o) => o.path === f.path && o.contents === f.contents))
+  );
 }
 
 /**
  * Proves the chain of `files` equal to the design on the engine (PGlite, or the `--database-url`
  * server). `ran` says whether the engine was needed.
  */
-export async function verifyChain(files: readonly GeneratedFile[], ctx: ArtifactContext): Promise<{ diagnostics: Diagnostic[]; ran: boolean }> {
+export async function verifyChain(
+  files: readonly GeneratedFile[],
+  ctx: ArtifactContext,
+): Promise<{ diagnostics: Diagnostic[]; ran: boolean }> {
   const chain = readMigrations(files, ctx.options.migrationsFormat);
   if (chain.length === 0 || byConstruction(ctx, chain, files)) return { diagnostics: [], ran: false };
   const [fresh] = readMigrations(freshFiles(ctx), ctx.options.migrationsFormat);
-  const diagnostics = await onEngine(ctx.options.databaseUrl, async (engine: Engine, schema: string): Promise<Diagnostic[]> => {
-    const out: Diagnostic[] = [];
-    // A migration the engine rejects is reported by the SQL artifact's round trip, at its line.
-    for (const m of chain) if (!(await applyScript(engine, m.up, out))) return [];
-    const applied = await snapshot(engine, schema);
-    // The same schema name again: index definitions name the schema.
-    await engine.exec(`DROP SCHEMA ${quote(schema)} CASCADE; CREATE SCHEMA ${quote(schema)}; ${markSql("SCHEMA", schema)}`);
-    if (!(await applyScript(engine, fresh!.up, out))) return out.map((d) => ({ ...d, message: `the design's fresh migration: ${d.message}` }));
-    return chainDifferences(applied, await snapshot(engine, schema), chain, files);
-  }).catch((e: unknown) => [sqlDiag("sql-engine-unavailable", `could not compare the migration chain with the design: ${e instanceof Error ? e.message : String(e)}`, "migrations")]);
+  const diagnostics = await onEngine(
+    ctx.options.databaseUrl,
+    async (engine: Engine, schema: string): Promise<Diagnostic[]> => {
+      const out: Diagnostic[] = [];
+      // A migration the engine rejects is reported by the SQL artifact's round trip, at its line.
+      for (const m of chain) if (!(await applyScript(engine, m.up, out))) return [];
+      const applied = await snapshot(engine, schema);
+      // The same schema name again: index definitions name the schema.
+      await engine.exec(
+        `DROP SCHEMA ${quote(schema)} CASCADE; CREATE SCHEMA ${quote(schema)}; ${markSql("SCHEMA", schema)}`,
+      );
+      if (!(await applyScript(engine, fresh!.up, out)))
+        return out.map((d) => ({ ...d, message: `the design's fresh migration: ${d.message}` }));
+      return chainDifferences(applied, await snapshot(engine, schema), chain, files);
+    },
+  ).catch((e: unknown) => [
+    sqlDiag(
+      "sql-engine-unavailable",
+      `could not compare the migration chain with the design: ${e instanceof Error ? e.message : String(e)}`,
+      "migrations",
+    ),
+  ]);
   return { diagnostics, ran: true };
 }

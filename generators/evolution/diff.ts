@@ -35,7 +35,10 @@ export interface DiffResult {
  * A build's `design.json` (or `design.released.json`) is read as history.ts reads it: validated and
  * normalised again, or a format-1 normalised model as it is. Any other file goes through load + validate.
  */
-async function loadDesign(file: string, maxBytes?: number): Promise<{ design?: NDesign; diagnostics: Diagnostic[]; nextVersion: number }> {
+async function loadDesign(
+  file: string,
+  maxBytes?: number,
+): Promise<{ design?: NDesign; diagnostics: Diagnostic[]; nextVersion: number }> {
   if (file.endsWith(".json")) {
     let text: string | undefined;
     try {
@@ -62,15 +65,30 @@ async function loadDesign(file: string, maxBytes?: number): Promise<{ design?: N
   return { ...(r.design ? { design: r.design } : {}), diagnostics: r.diagnostics, nextVersion: 2 };
 }
 
-export async function diffDesignFiles(oldFile: string, newFile: string, options: DiffOptions = {}): Promise<DiffResult> {
+export async function diffDesignFiles(
+  oldFile: string,
+  newFile: string,
+  options: DiffOptions = {},
+): Promise<DiffResult> {
   const [a, b] = await Promise.all([loadDesign(oldFile, options.maxBytes), loadDesign(newFile, options.maxBytes)]);
   const loadDiagnostics = [...a.diagnostics, ...b.diagnostics];
-  if (!a.design || !b.design || hasErrors(loadDiagnostics)) return { ok: false, diagnostics: loadDiagnostics, breaking: 0, destructive: 0 };
+  if (!a.design || !b.design || hasErrors(loadDiagnostics))
+    return { ok: false, diagnostics: loadDiagnostics, breaking: 0, destructive: 0 };
   const allowDestructive = options.allowDestructive ?? false;
   const report = compareDesigns(a.design, b.design, { allowDestructive });
-  const next = nextMigration(a.design, b.design, a.nextVersion, { engine: false, migrationsFormat: options.migrationsFormat ?? "golang-migrate", render: false, allowDestructive });
+  const next = nextMigration(a.design, b.design, a.nextVersion, {
+    engine: false,
+    migrationsFormat: options.migrationsFormat ?? "golang-migrate",
+    render: false,
+    allowDestructive,
+  });
   if (next.migration) {
-    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n") };
+    report.migration = {
+      name: next.migration.name,
+      files: next.migration.files.map((f) => f.path),
+      up: next.migration.up.map((s) => `${s};`).join("\n"),
+      down: next.migration.down.map((s) => `${s};`).join("\n"),
+    };
   }
   report.diagnostics.push(...next.diagnostics);
   const breaking = report.api.filter((c) => c.breaking).length;

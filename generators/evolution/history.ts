@@ -56,7 +56,12 @@ export function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === "object") {
-      return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     }
     return v;
   };
@@ -79,7 +84,11 @@ export interface DesignRecord {
 
 /** `design.json`: the design the build was made from (what the next build diffs against), as written. */
 export function designFile(input: Design, path: string = DESIGN_FILE): GeneratedFile {
-  const record: DesignRecord = { contractor: DESIGN_FORMAT, generator: `contractor-cli@${packageVersion()}`, design: input };
+  const record: DesignRecord = {
+    contractor: DESIGN_FORMAT,
+    generator: `contractor-cli@${packageVersion()}`,
+    design: input,
+  };
   return { path, contents: canonicalJson(record) };
 }
 
@@ -120,7 +129,12 @@ function kindOf(v: unknown): 1 | 2 | undefined {
   if (typeof o.generator === "string" && "design" in o) return 2;
   const api = o.api as Record<string, unknown> | undefined;
   const data = o.data as Record<string, unknown> | undefined;
-  return o.contractor === 1 && typeof api?.versionedBasePath === "string" && Array.isArray(api.endpoints) && Array.isArray(data?.entities) ? 1 : undefined;
+  return o.contractor === 1 &&
+    typeof api?.versionedBasePath === "string" &&
+    Array.isArray(api.endpoints) &&
+    Array.isArray(data?.entities)
+    ? 1
+    : undefined;
 }
 
 /**
@@ -129,7 +143,9 @@ function kindOf(v: unknown): 1 | 2 | undefined {
  * else is a diagnostic, never a crash.
  */
 export function readDesignFile(text: string, path: string): DesignRead {
-  const unreadable = (why: string): DesignRead => ({ diagnostics: [diag("previous-design-unreadable", `${path} ${why}`, `${path}:1`)] });
+  const unreadable = (why: string): DesignRead => ({
+    diagnostics: [diag("previous-design-unreadable", `${path} ${why}`, `${path}:1`)],
+  });
   const restore = "; restore it from version control";
   const value = parseJson(text);
   const kind = kindOf(value);
@@ -141,12 +157,18 @@ export function readDesignFile(text: string, path: string): DesignRead {
   if (kind === 2) {
     const v = value as { contractor: unknown; generator: string; design: unknown };
     if (v.contractor !== DESIGN_FORMAT) {
-      return unreadable(typeof v.contractor === "number" && v.contractor > DESIGN_FORMAT ? `was written by ${v.generator} in a newer format (${v.contractor}); upgrade contractor` : `has an unknown format${restore}`);
+      return unreadable(
+        typeof v.contractor === "number" && v.contractor > DESIGN_FORMAT
+          ? `was written by ${v.generator} in a newer format (${v.contractor}); upgrade contractor`
+          : `has an unknown format${restore}`,
+      );
     }
     const checked = validateDesign(v.design);
     if (!checked.design || hasErrors(checked.diagnostics)) {
       const first = checked.diagnostics.find((d) => d.severity === "error");
-      return unreadable(`holds a design this contractor rejects${first ? ` (${first.code} at ${first.path || "/"}: ${first.message})` : ""}${restore}`);
+      return unreadable(
+        `holds a design this contractor rejects${first ? ` (${first.code} at ${first.path || "/"}: ${first.message})` : ""}${restore}`,
+      );
     }
     const design = normalizeDesign(checked.design);
     return { design, model: designModel(design), legacy: false, diagnostics: [] };
@@ -159,16 +181,32 @@ export function lockFile(lock: Lock): GeneratedFile {
 }
 
 export function lockEntry(m: MigrationFiles): LockEntry {
-  return { version: m.version, name: m.name, files: Object.fromEntries([...m.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => [f.path, sha256(f.contents)])) };
+  return {
+    version: m.version,
+    name: m.name,
+    files: Object.fromEntries(
+      [...m.files].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => [f.path, sha256(f.contents)]),
+    ),
+  };
 }
 
 function parseLock(text: string): Lock | undefined {
   try {
     const v = JSON.parse(text) as Lock;
     const ok =
-      v && v.generator === "contractor" && typeof v.format === "string" && Array.isArray(v.migrations) &&
+      v &&
+      v.generator === "contractor" &&
+      typeof v.format === "string" &&
+      Array.isArray(v.migrations) &&
       (v.released === undefined || (Number.isInteger(v.released) && v.released >= 0)) &&
-      v.migrations.every((m) => Number.isInteger(m.version) && typeof m.name === "string" && m.files && typeof m.files === "object" && Object.values(m.files).every((h) => typeof h === "string"));
+      v.migrations.every(
+        (m) =>
+          Number.isInteger(m.version) &&
+          typeof m.name === "string" &&
+          m.files &&
+          typeof m.files === "object" &&
+          Object.values(m.files).every((h) => typeof h === "string"),
+      );
     return ok ? v : undefined;
   } catch {
     return undefined;
@@ -207,10 +245,27 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
   const diagnostics: Diagnostic[] = [];
   const lock = parseLock(text);
   if (!lock) {
-    return { lock: { generator: "contractor", format, released: 0, migrations: [] }, released: 0, files: [], diagnostics: [diag("migration-lock-unreadable", `${LOCK_FILE} is not a contractor lock file; restore it from version control`, `${LOCK_FILE}:1`)] };
+    return {
+      lock: { generator: "contractor", format, released: 0, migrations: [] },
+      released: 0,
+      files: [],
+      diagnostics: [
+        diag(
+          "migration-lock-unreadable",
+          `${LOCK_FILE} is not a contractor lock file; restore it from version control`,
+          `${LOCK_FILE}:1`,
+        ),
+      ],
+    };
   }
   if (lock.format !== format) {
-    diagnostics.push(diag("migrations-format-changed", `the migrations were written as ${lock.format}, this build asks for ${format}; build with --migrations-format ${lock.format}`, `${LOCK_FILE}:1`));
+    diagnostics.push(
+      diag(
+        "migrations-format-changed",
+        `the migrations were written as ${lock.format}, this build asks for ${format}; build with --migrations-format ${lock.format}`,
+        `${LOCK_FILE}:1`,
+      ),
+    );
   }
   const released = lock.released ?? newestVersion(lock);
   const files: GeneratedFile[] = [];
@@ -219,13 +274,30 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
     for (const [path, hash] of Object.entries(m.files)) {
       const contents = previous!.files.get(path);
       if (contents === undefined) {
-        if (!open) diagnostics.push(diag("migration-missing", `migration ${m.name} lost ${path}; restore it from version control (released migrations are never regenerated)`, `${path}:1`));
+        if (!open)
+          diagnostics.push(
+            diag(
+              "migration-missing",
+              `migration ${m.name} lost ${path}; restore it from version control (released migrations are never regenerated)`,
+              `${path}:1`,
+            ),
+          );
         continue;
       }
       if (sha256(contents) !== hash) {
-        diagnostics.push(open
-          ? diag("migration-tampered", `${path} (open migration ${m.name}) was edited by hand: contractor regenerates an open migration from the design on every build and will not overwrite an edit; express the change in the design, or delete the file to have it regenerated`, `${path}:1`)
-          : diag("migration-tampered", `${path} (migration ${m.name}) changed since it was written: sha256 ${sha256(contents).slice(0, 12)}… ≠ locked ${hash.slice(0, 12)}…; restore it and express the change in the design instead`, `${path}:1`));
+        diagnostics.push(
+          open
+            ? diag(
+                "migration-tampered",
+                `${path} (open migration ${m.name}) was edited by hand: contractor regenerates an open migration from the design on every build and will not overwrite an edit; express the change in the design, or delete the file to have it regenerated`,
+                `${path}:1`,
+              )
+            : diag(
+                "migration-tampered",
+                `${path} (migration ${m.name}) changed since it was written: sha256 ${sha256(contents).slice(0, 12)}… ≠ locked ${hash.slice(0, 12)}…; restore it and express the change in the design instead`,
+                `${path}:1`,
+              ),
+        );
       }
       if (!open) files.push({ path, contents });
     }
@@ -258,9 +330,19 @@ export function releasedBase(previous: PreviousBuild | undefined, history: Histo
   if (text === undefined) {
     return {
       version,
-      diagnostics: [legacy
-        ? diag("previous-design-unreadable", `${DESIGN_FILE} of the previous build is missing, so the next migration cannot be computed; restore it from version control`, `${DESIGN_FILE}:1`)
-        : diag("migration-missing", `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing, so the open migration cannot be planned; restore it from version control`, `${RELEASED_FILE}:1`)],
+      diagnostics: [
+        legacy
+          ? diag(
+              "previous-design-unreadable",
+              `${DESIGN_FILE} of the previous build is missing, so the next migration cannot be computed; restore it from version control`,
+              `${DESIGN_FILE}:1`,
+            )
+          : diag(
+              "migration-missing",
+              `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing, so the open migration cannot be planned; restore it from version control`,
+              `${RELEASED_FILE}:1`,
+            ),
+      ],
     };
   }
   const read = readDesignFile(text, legacy ? DESIGN_FILE : RELEASED_FILE);
@@ -275,7 +357,12 @@ export function inputOf(ctx: ArtifactContext): Design {
 }
 
 /** What the next migration needs from its planner (plan.ts, on the SQL statement model). */
-export type PlanNext = (before: NDesign, after: NDesign, version: number, ctx: ArtifactContext) => { migration?: MigrationFiles; diagnostics: Diagnostic[] };
+export type PlanNext = (
+  before: NDesign,
+  after: NDesign,
+  version: number,
+  ctx: ArtifactContext,
+) => { migration?: MigrationFiles; diagnostics: Diagnostic[] };
 
 /**
  * The migration files of this build and the lock: the released migrations copied, plus the open
@@ -283,7 +370,11 @@ export type PlanNext = (before: NDesign, after: NDesign, version: number, ctx: A
  * the schema equals the released one. With `options.release` the open migration is sealed: the
  * lock's `released` becomes its version and `design.released.json` this design.
  */
-export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationFiles, planNext: PlanNext): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+export function migrationHistory(
+  ctx: ArtifactContext,
+  initial: () => MigrationFiles,
+  planNext: PlanNext,
+): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const format = ctx.options.migrationsFormat;
   const history = readHistory(ctx.previous, format);
   const diagnostics = [...(history?.diagnostics ?? [])];
@@ -296,7 +387,8 @@ export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationF
   } else {
     const b = releasedBase(ctx.previous, history!);
     diagnostics.push(...b.diagnostics);
-    if (!b.design) return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
+    if (!b.design)
+      return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
     base = b.text;
     const next = planNext(b.design, ctx.design, released + 1, ctx);
     diagnostics.push(...next.diagnostics);
@@ -310,17 +402,27 @@ export function migrationHistory(ctx: ArtifactContext, initial: () => MigrationF
     generator: "contractor",
     format: history?.lock.format ?? format,
     released: ctx.options.release && open ? open.version : released,
-    migrations: [...(history?.lock.migrations.filter((m) => m.version <= released) ?? []), ...(open ? [lockEntry(open)] : [])],
+    migrations: [
+      ...(history?.lock.migrations.filter((m) => m.version <= released) ?? []),
+      ...(open ? [lockEntry(open)] : []),
+    ],
   };
   const releasedJson = ctx.options.release ? designFile(inputOf(ctx), RELEASED_FILE).contents : base;
   return {
-    files: [...sealed, ...(open?.files ?? []), lockFile(lock), ...(releasedJson !== undefined ? [{ path: RELEASED_FILE, contents: releasedJson }] : [])],
+    files: [
+      ...sealed,
+      ...(open?.files ?? []),
+      lockFile(lock),
+      ...(releasedJson !== undefined ? [{ path: RELEASED_FILE, contents: releasedJson }] : []),
+    ],
     diagnostics,
   };
 }
 
 /** The migration state a build's files record: the last released version and the open migration, if any. */
-export function releaseState(files: readonly GeneratedFile[]): { released: number; open?: string; releasedName?: string } | undefined {
+export function releaseState(
+  files: readonly GeneratedFile[],
+): { released: number; open?: string; releasedName?: string } | undefined {
   const text = files.find((f) => f.path === LOCK_FILE)?.contents;
   const lock = text === undefined ? undefined : parseLock(text);
   if (!lock) return undefined;

@@ -14,7 +14,18 @@ import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts
 import { migrationFiles, toSql } from "../sql/format.ts";
 import { sqlArtifactWith } from "../sql/index.ts";
 import { evolutionCodes } from "./codes.ts";
-import { DESIGN_FILE, designFile, designModel, inputOf, migrationHistory, previousDesign, readHistory, releasedBase, type MigrationFiles, type PlanNext } from "./history.ts";
+import {
+  DESIGN_FILE,
+  designFile,
+  designModel,
+  inputOf,
+  migrationHistory,
+  previousDesign,
+  readHistory,
+  releasedBase,
+  type MigrationFiles,
+  type PlanNext,
+} from "./history.ts";
 import { planNextMigration } from "./plan.ts";
 import { compareDesigns, renderChanges, rollbackNotes, type EvolutionReport } from "./report.ts";
 import { verifyMigrationSequence } from "./verify.ts";
@@ -32,7 +43,12 @@ export interface PlannedMigration extends MigrationFiles {
 }
 
 /** The next migration's files (undefined when the schema did not change), with the planner's findings. */
-export function nextMigration(before: ArtifactContext["design"], after: ArtifactContext["design"], version: number, options: Omit<ArtifactContext["options"], "release">): { migration?: PlannedMigration; diagnostics: Diagnostic[] } {
+export function nextMigration(
+  before: ArtifactContext["design"],
+  after: ArtifactContext["design"],
+  version: number,
+  options: Omit<ArtifactContext["options"], "release">,
+): { migration?: PlannedMigration; diagnostics: Diagnostic[] } {
   const plan = planNextMigration(before, after);
   const diagnostics = [...plan.diagnostics];
   if (plan.up.length === 0) return { diagnostics };
@@ -51,7 +67,10 @@ const planNext: PlanNext = (before, after, version, ctx) => nextMigration(before
  * initial migration when the out dir has no history. History findings (a tampered or missing
  * migration) and the planner's come with them; the destructive lint is the evolution artifact's.
  */
-export function sqlMigrations(ctx: ArtifactContext, initial: () => MigrationFiles): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+export function sqlMigrations(
+  ctx: ArtifactContext,
+  initial: () => MigrationFiles,
+): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   return migrationHistory(ctx, initial, planNext);
 }
 
@@ -64,7 +83,9 @@ export const sqlArtifact: Artifact = sqlArtifactWith(sqlMigrations);
  * design is the released one. Without a migration history (no SQL artifact) the base is the
  * previous build's design and there is no migration.
  */
-export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; migration?: PlannedMigration } | undefined {
+export function evolutionOf(
+  ctx: ArtifactContext,
+): { report: EvolutionReport; migration?: PlannedMigration } | undefined {
   const current = designModel(ctx.design);
   const history = readHistory(ctx.previous, ctx.options.migrationsFormat);
   if (!history) {
@@ -77,7 +98,13 @@ export function evolutionOf(ctx: ArtifactContext): { report: EvolutionReport; mi
   const report = compareDesigns(base.design, ctx.design, { allowDestructive: ctx.options.allowDestructive });
   const next = nextMigration(base.design, ctx.design, base.version + 1, ctx.options);
   if (next.migration) {
-    report.migration = { name: next.migration.name, files: next.migration.files.map((f) => f.path), up: next.migration.up.map((s) => `${s};`).join("\n"), down: next.migration.down.map((s) => `${s};`).join("\n"), rollback: next.migration.rollback };
+    report.migration = {
+      name: next.migration.name,
+      files: next.migration.files.map((f) => f.path),
+      up: next.migration.up.map((s) => `${s};`).join("\n"),
+      down: next.migration.down.map((s) => `${s};`).join("\n"),
+      rollback: next.migration.rollback,
+    };
   }
   return { report, ...(next.migration ? { migration: next.migration } : {}) };
 }
@@ -91,13 +118,15 @@ export const evolutionArtifact: Artifact = {
     if (evo) {
       files.push({ path: CHANGES_FILE, contents: renderChanges(evo.report) });
       diagnostics.push(...evo.report.destructive, ...evo.report.diagnostics);
-      for (const c of evo.report.api.filter((x) => x.breaking)) diagnostics.push(diag("api-breaking-change", `${c.message} [${c.operations.join(", ")}]`, c.location));
+      for (const c of evo.report.api.filter((x) => x.breaking))
+        diagnostics.push(diag("api-breaking-change", `${c.message} [${c.operations.join(", ")}]`, c.location));
     } else {
       // Rebuilt unchanged: the report of the last change stays as it was. Back to the released
       // design, there is nothing since the release to report.
       const kept = ctx.previous?.files.get(CHANGES_FILE);
       const before = previousDesign(ctx.previous);
-      if (kept !== undefined && before?.design && before.model === designModel(ctx.design)) files.push({ path: CHANGES_FILE, contents: kept });
+      if (kept !== undefined && before?.design && before.model === designModel(ctx.design))
+        files.push({ path: CHANGES_FILE, contents: kept });
     }
     return { files, diagnostics };
   },

@@ -29,7 +29,14 @@ const INT_DIGITS: Record<string, number> = { integer: 10, bigint: 19 };
 
 /** True when every value of `before` fits `after` without loss or a failing cast. */
 export function isWidening(before: TypeOf, after: TypeOf): boolean {
-  const b = storedType(before) as { type: string; maxLength?: number; precision?: number; scale?: number; enum?: string; items?: TypeOf };
+  const b = storedType(before) as {
+    type: string;
+    maxLength?: number;
+    precision?: number;
+    scale?: number;
+    enum?: string;
+    items?: TypeOf;
+  };
   const a = storedType(after) as typeof b;
   if (JSON.stringify(b) === JSON.stringify(a)) return true;
   if (a.type === "text" && b.type !== "array" && b.type !== "json") return true;
@@ -37,7 +44,8 @@ export function isWidening(before: TypeOf, after: TypeOf): boolean {
   if (hasLength(b.type as DesignType) && hasLength(a.type as DesignType)) return a.maxLength! >= b.maxLength!;
   if (b.type in INT_DIGITS && a.type in INT_DIGITS) return INT_DIGITS[a.type]! >= INT_DIGITS[b.type]!;
   if (b.type in INT_DIGITS && a.type === "decimal") return a.precision! - a.scale! >= INT_DIGITS[b.type]!;
-  if (b.type === "decimal" && a.type === "decimal") return a.scale! >= b.scale! && a.precision! - a.scale! >= b.precision! - b.scale!;
+  if (b.type === "decimal" && a.type === "decimal")
+    return a.scale! >= b.scale! && a.precision! - a.scale! >= b.precision! - b.scale!;
   if (b.type === "date" && a.type === "timestamp") return true;
   if (b.type === "array" && a.type === "array") return isWidening(before.items as TypeOf, after.items as TypeOf);
   return false;
@@ -54,50 +62,130 @@ function lintEntity(c: EntityChange, d: Diag): Diagnostic[] {
   const t = c.after.table;
   const newFields = new Map(c.fields.added.map((a) => [a.item.name, a.item] as const));
   /** A unique over only new, nullable, default-less columns cannot meet a duplicate. */
-  const safeUnique = (names: readonly string[]) => names.every((n) => { const f = newFields.get(n); return f !== undefined && f.nullable && f.default === undefined; });
+  const safeUnique = (names: readonly string[]) =>
+    names.every((n) => {
+      const f = newFields.get(n);
+      return f !== undefined && f.nullable && f.default === undefined;
+    });
 
   for (const f of c.fields.removed) {
-    out.push(d("destructive-drop-column", `column ${t}.${f.column} (field ${c.before.name}.${f.name}) is dropped with its data; declare renamedFrom on the new field if it was renamed`, c.path));
+    out.push(
+      d(
+        "destructive-drop-column",
+        `column ${t}.${f.column} (field ${c.before.name}.${f.name}) is dropped with its data; declare renamedFrom on the new field if it was renamed`,
+        c.path,
+      ),
+    );
   }
   for (const { item: f, path } of c.fields.added) {
     if (!f.nullable && f.default === undefined) {
-      out.push(d("destructive-not-null-without-default", `new column ${t}.${f.column} is NOT NULL without a default: existing rows of ${t} have no value; add a default or make it nullable`, path));
+      out.push(
+        d(
+          "destructive-not-null-without-default",
+          `new column ${t}.${f.column} is NOT NULL without a default: existing rows of ${t} have no value; add a default or make it nullable`,
+          path,
+        ),
+      );
     }
-    if (f.unique && !safeUnique([f.name])) out.push(d("destructive-unique-added", `new column ${t}.${f.column} is unique but existing rows all get the same value`, path));
+    if (f.unique && !safeUnique([f.name]))
+      out.push(
+        d(
+          "destructive-unique-added",
+          `new column ${t}.${f.column} is unique but existing rows all get the same value`,
+          path,
+        ),
+      );
   }
   for (const fc of c.fields.changed) {
     const col = `${t}.${fc.after.column}`;
     if (fc.type && !isWidening(fc.before, fc.after)) {
-      out.push(d("destructive-type-narrowing", `column ${col} changes from ${describe(fc.before)} to ${describe(fc.after)}: existing values may not fit`, fc.path));
+      out.push(
+        d(
+          "destructive-type-narrowing",
+          `column ${col} changes from ${describe(fc.before)} to ${describe(fc.after)}: existing values may not fit`,
+          fc.path,
+        ),
+      );
     }
     if (fc.nullable && !fc.after.nullable && fc.after.default === undefined) {
-      out.push(d("destructive-not-null-without-default", `column ${col} becomes NOT NULL without a default: existing NULLs make the migration fail; add a default (NULLs are then backfilled) or backfill first`, fc.path));
+      out.push(
+        d(
+          "destructive-not-null-without-default",
+          `column ${col} becomes NOT NULL without a default: existing NULLs make the migration fail; add a default (NULLs are then backfilled) or backfill first`,
+          fc.path,
+        ),
+      );
     }
-    if (fc.unique && fc.after.unique) out.push(d("destructive-unique-added", `column ${col} becomes unique: existing duplicates make the migration fail`, fc.path));
+    if (fc.unique && fc.after.unique)
+      out.push(
+        d(
+          "destructive-unique-added",
+          `column ${col} becomes unique: existing duplicates make the migration fail`,
+          fc.path,
+        ),
+      );
   }
   if (c.primaryKey && c.after.primaryKey.length > 0 && !safeUnique(c.after.primaryKey)) {
-    out.push(d("destructive-unique-added", `the primary key of ${t} changes to (${fieldsLabel(c.after, c.after.primaryKey)}): existing duplicates or NULLs make the migration fail`, `${c.path}/primaryKey`));
+    out.push(
+      d(
+        "destructive-unique-added",
+        `the primary key of ${t} changes to (${fieldsLabel(c.after, c.after.primaryKey)}): existing duplicates or NULLs make the migration fail`,
+        `${c.path}/primaryKey`,
+      ),
+    );
   }
   for (const u of c.uniques.added) {
-    if (!safeUnique(u.fields)) out.push(d("destructive-unique-added", `unique ${u.name} on ${t} (${fieldsLabel(c.after, u.fields)}) is added over existing rows: duplicates make the migration fail`, uniquePath(c, "uniques", u.name)));
+    if (!safeUnique(u.fields))
+      out.push(
+        d(
+          "destructive-unique-added",
+          `unique ${u.name} on ${t} (${fieldsLabel(c.after, u.fields)}) is added over existing rows: duplicates make the migration fail`,
+          uniquePath(c, "uniques", u.name),
+        ),
+      );
   }
   for (const ix of c.indexes.added) {
     const path = uniquePath(c, "indexes", ix.name);
-    if (ix.unique && !safeUnique(ix.fields)) out.push(d("destructive-unique-added", `unique index ${ix.name} on ${t} is built over existing rows: duplicates make the migration fail`, path));
-    out.push(d("locking-index-creation", `CREATE INDEX ${ix.name} on existing table ${t} blocks writes while it builds; on a large table create it with CREATE INDEX CONCURRENTLY outside a transaction before deploying`, path));
+    if (ix.unique && !safeUnique(ix.fields))
+      out.push(
+        d(
+          "destructive-unique-added",
+          `unique index ${ix.name} on ${t} is built over existing rows: duplicates make the migration fail`,
+          path,
+        ),
+      );
+    out.push(
+      d(
+        "locking-index-creation",
+        `CREATE INDEX ${ix.name} on existing table ${t} blocks writes while it builds; on a large table create it with CREATE INDEX CONCURRENTLY outside a transaction before deploying`,
+        path,
+      ),
+    );
   }
   for (const fk of c.foreignKeys.added) {
     if (!fk.index) continue;
     const before = c.foreignKeys.removed.find((o) => o.index && JSON.stringify(o.fields) === JSON.stringify(fk.fields));
     if (before) continue; // same columns were already indexed
-    const path = fk.fromField ? (c.fields.added.find((a) => a.item.name === fk.fields[0])?.path ?? c.fields.changed.find((x) => x.after.name === fk.fields[0])?.path ?? c.path) : uniquePath(c, "foreignKeys", fk.name);
-    out.push(d("locking-index-creation", `the index on foreign key ${t}(${fieldsLabel(c.after, fk.fields)}) is built on an existing table and blocks writes while it builds; on a large table create it CONCURRENTLY outside a transaction first`, path));
+    const path = fk.fromField
+      ? (c.fields.added.find((a) => a.item.name === fk.fields[0])?.path ??
+        c.fields.changed.find((x) => x.after.name === fk.fields[0])?.path ??
+        c.path)
+      : uniquePath(c, "foreignKeys", fk.name);
+    out.push(
+      d(
+        "locking-index-creation",
+        `the index on foreign key ${t}(${fieldsLabel(c.after, fk.fields)}) is built on an existing table and blocks writes while it builds; on a large table create it CONCURRENTLY outside a transaction first`,
+        path,
+      ),
+    );
   }
   return out;
 }
 
 function uniquePath(c: EntityChange, key: "uniques" | "indexes" | "foreignKeys", name: string): string {
-  const declared = ((c.after as unknown as Record<string, Array<{ name: string }>>)[key] ?? []).findIndex((x) => x.name === name);
+  const declared = ((c.after as unknown as Record<string, Array<{ name: string }>>)[key] ?? []).findIndex(
+    (x) => x.name === name,
+  );
   return declared >= 0 ? `${c.path}/${key}/${declared}` : c.path;
 }
 
@@ -116,11 +204,24 @@ export function lintDestructive(diff: SchemaDiff, allowDestructive: boolean): Di
   const d: Diag = (code, message, path) => make(code, message, path, severity);
   const out: Diagnostic[] = [];
   for (const e of diff.entities.removed) {
-    out.push(d("destructive-drop-table", `entity ${e.name} is removed: DROP TABLE ${e.table} deletes every row; declare renamedFrom on its successor if it was renamed`, "/data/entities"));
+    out.push(
+      d(
+        "destructive-drop-table",
+        `entity ${e.name} is removed: DROP TABLE ${e.table} deletes every row; declare renamedFrom on its successor if it was renamed`,
+        "/data/entities",
+      ),
+    );
   }
   for (const c of diff.entities.changed) out.push(...lintEntity(c, d));
   for (const c of diff.enums.changed) {
-    for (const v of c.removed) out.push(d("destructive-enum-value-removed", `value ${v} is removed from enum ${c.after.name}: the type is rebuilt and rows holding ${v} make the migration fail; migrate them first`, "/data/enums"));
+    for (const v of c.removed)
+      out.push(
+        d(
+          "destructive-enum-value-removed",
+          `value ${v} is removed from enum ${c.after.name}: the type is rebuilt and rows holding ${v} make the migration fail; migrate them first`,
+          "/data/enums",
+        ),
+      );
   }
   return out;
 }

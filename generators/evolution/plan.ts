@@ -20,7 +20,18 @@ import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts
 import { planInitialMigration } from "../sql/plan.ts";
 import { pgName, quoteIdent as q, quoteLiteral } from "../sql/ident.ts";
 import { tokenize } from "../sql/sqltext.ts";
-import { downOf, type Statement, type TableDef, type IndexDef, type ForeignKeyDef, type ColumnDef, type CheckDef, type ConstraintDef, type EnumRebuild, type CommentText } from "../sql/statements.ts";
+import {
+  downOf,
+  type Statement,
+  type TableDef,
+  type IndexDef,
+  type ForeignKeyDef,
+  type ColumnDef,
+  type CheckDef,
+  type ConstraintDef,
+  type EnumRebuild,
+  type CommentText,
+} from "../sql/statements.ts";
 import { evolutionCodes } from "./codes.ts";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "./schema-diff.ts";
 import { enumTypeName } from "../sql/plan.ts";
@@ -53,19 +64,47 @@ interface Catalog {
 const key = (a: string, b: string) => `${a}\u0000${b}`;
 
 function catalogOf(up: readonly Statement[]): Catalog {
-  const c: Catalog = { types: new Map(), tables: new Map(), tableComments: new Map(), columnComments: new Map(), indexes: new Map(), indexComments: new Map(), fks: new Map(), constraintComments: new Map() };
+  const c: Catalog = {
+    types: new Map(),
+    tables: new Map(),
+    tableComments: new Map(),
+    columnComments: new Map(),
+    indexes: new Map(),
+    indexComments: new Map(),
+    fks: new Map(),
+    constraintComments: new Map(),
+  };
   for (const s of up) {
     switch (s.kind) {
-      case "create_type": c.types.set(s.type.name, { values: [...s.type.values], comment: null }); break;
-      case "comment_on_type": c.types.get(s.type)!.comment = s.text; break;
-      case "create_table": c.tables.set(s.table.name, s.table); break;
-      case "comment_on_table": c.tableComments.set(s.table, s.text); break;
-      case "comment_on_column": c.columnComments.set(key(s.table, s.column), s.text); break;
-      case "create_index": c.indexes.set(s.index.name, s.index); break;
-      case "comment_on_index": c.indexComments.set(s.index, s.text); break;
-      case "add_foreign_key": c.fks.set(s.fk.name, s.fk); break;
-      case "comment_on_constraint": c.constraintComments.set(key(s.table, s.constraint), s.text); break;
-      default: break;
+      case "create_type":
+        c.types.set(s.type.name, { values: [...s.type.values], comment: null });
+        break;
+      case "comment_on_type":
+        c.types.get(s.type)!.comment = s.text;
+        break;
+      case "create_table":
+        c.tables.set(s.table.name, s.table);
+        break;
+      case "comment_on_table":
+        c.tableComments.set(s.table, s.text);
+        break;
+      case "comment_on_column":
+        c.columnComments.set(key(s.table, s.column), s.text);
+        break;
+      case "create_index":
+        c.indexes.set(s.index.name, s.index);
+        break;
+      case "comment_on_index":
+        c.indexComments.set(s.index, s.text);
+        break;
+      case "add_foreign_key":
+        c.fks.set(s.fk.name, s.fk);
+        break;
+      case "comment_on_constraint":
+        c.constraintComments.set(key(s.table, s.constraint), s.text);
+        break;
+      default:
+        break;
     }
   }
   return c;
@@ -73,23 +112,27 @@ function catalogOf(up: readonly Statement[]): Catalog {
 
 /** Renames an identifier inside an SQL expression (quoted identifiers only, literals untouched). */
 function renameInExpr(expr: string, columns: ReadonlyMap<string, string>): string {
-  return tokenize(expr).map((t) => {
-    if (t.kind !== "ident") return t.text;
-    const name = t.text.slice(1, -1).replace(/""/g, '"');
-    const to = columns.get(name);
-    return to === undefined ? t.text : q(to);
-  }).join("");
+  return tokenize(expr)
+    .map((t) => {
+      if (t.kind !== "ident") return t.text;
+      const name = t.text.slice(1, -1).replace(/""/g, '"');
+      const to = columns.get(name);
+      return to === undefined ? t.text : q(to);
+    })
+    .join("");
 }
 
 /** Renames the types of casts (`x::"type"`) inside an SQL expression. */
 function renameCasts(expr: string, types: ReadonlyMap<string, string>): string {
   if (types.size === 0) return expr;
   const tokens = tokenize(expr);
-  return tokens.map((t, i) => {
-    if (t.kind !== "ident" || !/::\s*$/.test(tokens[i - 1]?.text ?? "")) return t.text;
-    const to = types.get(t.text.slice(1, -1).replace(/""/g, '"'));
-    return to === undefined ? t.text : q(to);
-  }).join("");
+  return tokens
+    .map((t, i) => {
+      if (t.kind !== "ident" || !/::\s*$/.test(tokens[i - 1]?.text ?? "")) return t.text;
+      const to = types.get(t.text.slice(1, -1).replace(/""/g, '"'));
+      return to === undefined ? t.text : q(to);
+    })
+    .join("");
 }
 
 /** A column type (`"type"` or `"type"[]`) in new type names. */
@@ -102,17 +145,36 @@ function renameColumnType(type: string, types: ReadonlyMap<string, string>): str
 }
 
 /** The old catalog in new type, table and column names (constraint and index names kept). */
-function translate(c: Catalog, types: ReadonlyMap<string, string>, tables: ReadonlyMap<string, string>, columns: ReadonlyMap<string, ReadonlyMap<string, string>>): Catalog {
+function translate(
+  c: Catalog,
+  types: ReadonlyMap<string, string>,
+  tables: ReadonlyMap<string, string>,
+  columns: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Catalog {
   const t = (name: string) => tables.get(name) ?? name;
   const colsOf = (oldTable: string) => columns.get(oldTable) ?? new Map<string, string>();
   const col = (oldTable: string, name: string) => colsOf(oldTable).get(name) ?? name;
   const expr = (oldTable: string, sql: string) => renameCasts(renameInExpr(sql, colsOf(oldTable)), types);
-  const out: Catalog = { ...c, types: new Map([...c.types].map(([name, def]) => [types.get(name) ?? name, def] as const)), tables: new Map(), tableComments: new Map(), columnComments: new Map(), indexes: new Map(), fks: new Map(), constraintComments: new Map() };
+  const out: Catalog = {
+    ...c,
+    types: new Map([...c.types].map(([name, def]) => [types.get(name) ?? name, def] as const)),
+    tables: new Map(),
+    tableComments: new Map(),
+    columnComments: new Map(),
+    indexes: new Map(),
+    fks: new Map(),
+    constraintComments: new Map(),
+  };
   for (const [name, def] of c.tables) {
     const m = (x: string) => col(name, x);
     out.tables.set(t(name), {
       name: t(name),
-      columns: def.columns.map((cd) => ({ ...cd, name: m(cd.name), type: renameColumnType(cd.type, types), ...(cd.default !== undefined ? { default: renameCasts(cd.default, types) } : {}) })),
+      columns: def.columns.map((cd) => ({
+        ...cd,
+        name: m(cd.name),
+        type: renameColumnType(cd.type, types),
+        ...(cd.default !== undefined ? { default: renameCasts(cd.default, types) } : {}),
+      })),
       ...(def.primaryKey ? { primaryKey: { ...def.primaryKey, columns: def.primaryKey.columns.map(m) } } : {}),
       uniques: def.uniques.map((u) => ({ ...u, columns: u.columns.map(m) })),
       checks: def.checks.map((ch) => ({ ...ch, expr: expr(name, ch.expr) })),
@@ -128,10 +190,21 @@ function translate(c: Catalog, types: ReadonlyMap<string, string>, tables: Reado
     out.constraintComments.set(key(t(tn), cn), text);
   }
   for (const [name, ix] of c.indexes) {
-    out.indexes.set(name, { ...ix, table: t(ix.table), columns: ix.columns.map((x) => col(ix.table, x)), ...(ix.where ? { where: expr(ix.table, ix.where) } : {}) });
+    out.indexes.set(name, {
+      ...ix,
+      table: t(ix.table),
+      columns: ix.columns.map((x) => col(ix.table, x)),
+      ...(ix.where ? { where: expr(ix.table, ix.where) } : {}),
+    });
   }
   for (const [name, fk] of c.fks) {
-    out.fks.set(name, { ...fk, table: t(fk.table), columns: fk.columns.map((x) => col(fk.table, x)), refTable: t(fk.refTable), refColumns: fk.refColumns.map((x) => col(fk.refTable, x)) });
+    out.fks.set(name, {
+      ...fk,
+      table: t(fk.table),
+      columns: fk.columns.map((x) => col(fk.table, x)),
+      refTable: t(fk.refTable),
+      refColumns: fk.refColumns.map((x) => col(fk.refTable, x)),
+    });
   }
   return out;
 }
@@ -145,7 +218,9 @@ function match<T extends { name: string }>(before: readonly T[], after: readonly
   const added: T[] = [];
   const pending: T[] = [];
   for (const a of after) {
-    const exact = [...unusedOld].find((b) => b.name === a.name && signature(b) === signature(a)) ?? [...unusedOld].find((b) => signature(b) === signature(a));
+    const exact =
+      [...unusedOld].find((b) => b.name === a.name && signature(b) === signature(a)) ??
+      [...unusedOld].find((b) => signature(b) === signature(a));
     if (exact) {
       unusedOld.delete(exact);
       same.push({ before: exact, after: a });
@@ -174,18 +249,35 @@ function slugOf(diff: SchemaDiff): string {
   for (const c of diff.entities.changed) {
     if (c.table) words.push(`rename_${c.before.table}`);
     for (const f of c.fields.added) words.push(`add_${c.after.table}_${f.item.column}`);
-    for (const f of c.fields.changed) words.push(`${f.renamed || f.column ? "rename" : "alter"}_${c.after.table}_${f.before.column}`);
+    for (const f of c.fields.changed)
+      words.push(`${f.renamed || f.column ? "rename" : "alter"}_${c.after.table}_${f.before.column}`);
     for (const f of c.fields.removed) words.push(`drop_${c.after.table}_${f.column}`);
-    if (c.primaryKey || [c.uniques, c.indexes, c.checks, c.foreignKeys].some((s) => s.added.length + s.removed.length > 0)) words.push(`constrain_${c.after.table}`);
+    if (
+      c.primaryKey ||
+      [c.uniques, c.indexes, c.checks, c.foreignKeys].some((s) => s.added.length + s.removed.length > 0)
+    )
+      words.push(`constrain_${c.after.table}`);
   }
   for (const c of diff.enums.changed) {
-    if (c.renamed && enumTypeName(c.before.name) !== enumTypeName(c.after.name)) words.push(`rename_${enumTypeName(c.before.name)}`);
+    if (c.renamed && enumTypeName(c.before.name) !== enumTypeName(c.after.name))
+      words.push(`rename_${enumTypeName(c.before.name)}`);
     if (c.added.length) words.push(`extend_${enumTypeName(c.after.name)}`);
     if (c.removed.length || c.reordered) words.push(`rebuild_${enumTypeName(c.after.name)}`);
   }
   for (const e of diff.entities.removed) words.push(`drop_${e.table}`);
   for (const e of diff.enums.removed) words.push(`drop_${enumTypeName(e.name)}`);
-  const clean = [...new Set(words.map((w) => w.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "")).filter(Boolean))];
+  const clean = [
+    ...new Set(
+      words
+        .map((w) =>
+          w
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "_")
+            .replace(/^_|_$/g, ""),
+        )
+        .filter(Boolean),
+    ),
+  ];
   let slug = "";
   for (const w of clean) {
     if ((slug ? slug.length + 1 : 0) + w.length > 48) return (slug || w.slice(0, 40)) + "_and_more";
@@ -279,7 +371,8 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
     constraintMatches.set(t, m);
     for (const c of m.removed) {
       const text = oldCat.constraintComments.get(key(t, c.name)) ?? null;
-      if (text !== null) up.push({ kind: "comment_on_constraint", table: t, constraint: c.name, text: null, previous: text });
+      if (text !== null)
+        up.push({ kind: "comment_on_constraint", table: t, constraint: c.name, text: null, previous: text });
       up.push({ kind: "drop_constraint", table: t, constraint: c });
     }
   }
@@ -290,11 +383,13 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
     if (newCat.tables.has(name)) continue;
     for (const cd of def.columns) {
       const text = oldCat.columnComments.get(key(name, cd.name)) ?? null;
-      if (text !== null) up.push({ kind: "comment_on_column", table: name, column: cd.name, text: null, previous: text });
+      if (text !== null)
+        up.push({ kind: "comment_on_column", table: name, column: cd.name, text: null, previous: text });
     }
     for (const c of constraintsOf(def)) {
       const text = oldCat.constraintComments.get(key(name, c.name)) ?? null;
-      if (text !== null) up.push({ kind: "comment_on_constraint", table: name, constraint: c.name, text: null, previous: text });
+      if (text !== null)
+        up.push({ kind: "comment_on_constraint", table: name, constraint: c.name, text: null, previous: text });
     }
     const text = oldCat.tableComments.get(name) ?? null;
     if (text !== null) up.push({ kind: "comment_on_table", table: name, text: null, previous: text });
@@ -310,19 +405,30 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
       if (text !== null) up.push({ kind: "comment_on_column", table: t, column: cd.name, text: null, previous: text });
       // Re-added by the down: NOT NULL needs a value per row, and a unique one distinct values.
       const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(cd.name));
-      const restore = !cd.identity && (cd.notNull || keyed) && (cd.default === undefined ? cd.notNull : keyed) ? { backfill: placeholderSql(t, cd, oldCat, keptSet) } : {};
+      const restore =
+        !cd.identity && (cd.notNull || keyed) && (cd.default === undefined ? cd.notNull : keyed)
+          ? { backfill: placeholderSql(t, cd, oldCat, keptSet) }
+          : {};
       up.push({ kind: "drop_column", table: t, column: cd, ...restore });
     }
   }
 
   // 7. derived names that changed with a rename
-  for (const { before: b, after: a } of ixMatch.same) if (b.name !== a.name) up.push({ kind: "rename_index", from: b.name, to: a.name });
-  for (const [t, m] of constraintMatches) for (const { before: b, after: a } of m.same) if (b.name !== a.name) up.push({ kind: "rename_constraint", table: t, from: b.name, to: a.name });
-  for (const { before: b, after: a } of fkMatch.same) if (b.name !== a.name) up.push({ kind: "rename_constraint", table: a.table, from: b.name, to: a.name });
+  for (const { before: b, after: a } of ixMatch.same)
+    if (b.name !== a.name) up.push({ kind: "rename_index", from: b.name, to: a.name });
+  for (const [t, m] of constraintMatches)
+    for (const { before: b, after: a } of m.same)
+      if (b.name !== a.name) up.push({ kind: "rename_constraint", table: t, from: b.name, to: a.name });
+  for (const { before: b, after: a } of fkMatch.same)
+    if (b.name !== a.name) up.push({ kind: "rename_constraint", table: a.table, from: b.name, to: a.name });
 
   // 8. enum values, on the catalog as it stands here (kept objects, new names)
   const keptIndexes = ixMatch.same.map((x) => x.after);
-  const keptChecks = [...constraintMatches].flatMap(([t, m]) => m.same.flatMap((x) => (x.after.type === "check" ? [{ table: t, check: { name: x.after.name, expr: x.after.expr } as CheckDef }] : [])));
+  const keptChecks = [...constraintMatches].flatMap(([t, m]) =>
+    m.same.flatMap((x) =>
+      x.after.type === "check" ? [{ table: t, check: { name: x.after.name, expr: x.after.expr } as CheckDef }] : [],
+    ),
+  );
   const rebuildOf = (type: string, from: string[], to: string[]): EnumRebuild => {
     const columns: EnumRebuild["columns"] = [];
     for (const t of keptTables) {
@@ -331,10 +437,18 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
         if (!now.has(cd.name)) continue;
         const array = cd.type === `${q(type)}[]`;
         if (cd.type !== q(type) && !array) continue;
-        columns.push({ table: t, column: cd.name, array, ...(cd.default !== undefined ? { default: cd.default } : {}) });
+        columns.push({
+          table: t,
+          column: cd.name,
+          array,
+          ...(cd.default !== undefined ? { default: cd.default } : {}),
+        });
       }
     }
-    const touches = (table: string, sql: string) => columns.some((c) => c.table === table && tokenize(sql).some((tk) => tk.kind === "ident" && tk.text === q(c.column)));
+    const touches = (table: string, sql: string) =>
+      columns.some(
+        (c) => c.table === table && tokenize(sql).some((tk) => tk.kind === "ident" && tk.text === q(c.column)),
+      );
     return {
       type,
       from,
@@ -359,11 +473,20 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
     let current = [...old.values];
     t.values.forEach((v, i) => {
       if (current.includes(v)) return;
-      const prev = t.values.slice(0, i).reverse().find((x) => current.includes(x));
+      const prev = t.values
+        .slice(0, i)
+        .reverse()
+        .find((x) => current.includes(x));
       const next = t.values.slice(i + 1).find((x) => current.includes(x));
       const withValue = [...current];
       withValue.splice(prev !== undefined ? withValue.indexOf(prev) + 1 : 0, 0, v);
-      up.push({ kind: "add_enum_value", type: name, value: v, ...(prev !== undefined ? { after: prev } : next !== undefined ? { before: next } : {}), rebuild: rebuildOf(name, withValue, current) });
+      up.push({
+        kind: "add_enum_value",
+        type: name,
+        value: v,
+        ...(prev !== undefined ? { after: prev } : next !== undefined ? { before: next } : {}),
+        rebuild: rebuildOf(name, withValue, current),
+      });
       current = withValue;
       addedValues.set(name, [...(addedValues.get(name) ?? []), v]);
     });
@@ -381,7 +504,8 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
     }
     for (const c of constraintsOf(def)) {
       const ct = newCat.constraintComments.get(key(name, c.name)) ?? null;
-      if (ct !== null) up.push({ kind: "comment_on_constraint", table: name, constraint: c.name, text: ct, previous: null });
+      if (ct !== null)
+        up.push({ kind: "comment_on_constraint", table: name, constraint: c.name, text: ct, previous: null });
     }
   }
   for (const t of keptTables) {
@@ -395,17 +519,32 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
       // NULLs all refilled with the one old default would collide in a unique the down re-adds.
       const keyed = constraintsOf(oldCat.tables.get(t)!).some((k) => k.type !== "check" && k.columns.includes(o.name));
       const labels = (type: string) => [...oldCat.types].find(([name]) => q(name) === type)?.[1].values;
-      up.push(...alterColumn(t, o, cd, diagnostics, () => (o.default !== undefined && !keyed ? o.default : placeholderSql(t, o, oldCat, keptSet)), labels));
+      up.push(
+        ...alterColumn(
+          t,
+          o,
+          cd,
+          diagnostics,
+          () => (o.default !== undefined && !keyed ? o.default : placeholderSql(t, o, oldCat, keptSet)),
+          labels,
+        ),
+      );
     }
   }
 
   // 10. new constraints, indexes, foreign keys
-  for (const [t, m] of constraintMatches) for (const c of m.added) up.push({ kind: "add_constraint", table: t, constraint: c });
+  for (const [t, m] of constraintMatches)
+    for (const c of m.added) up.push({ kind: "add_constraint", table: t, constraint: c });
   for (const ix of ixMatch.added) up.push({ kind: "create_index", index: ix });
   for (const fk of fkMatch.added) up.push({ kind: "add_foreign_key", fk });
 
   // 11. comments of kept and new objects
-  const commentSteps = <K>(now: ReadonlyMap<K, CommentText>, was: ReadonlyMap<K, CommentText>, exists: (k: K) => boolean, make: (k: K, text: CommentText, previous: CommentText) => Statement) => {
+  const commentSteps = <K>(
+    now: ReadonlyMap<K, CommentText>,
+    was: ReadonlyMap<K, CommentText>,
+    exists: (k: K) => boolean,
+    make: (k: K, text: CommentText, previous: CommentText) => Statement,
+  ) => {
     const keys = new Set([...now.keys(), ...was.keys()]);
     for (const k of keys) {
       if (!exists(k)) continue;
@@ -417,27 +556,57 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
   const liveColumns = new Set(keptTables.flatMap((t) => newCat.tables.get(t)!.columns.map((c) => key(t, c.name))));
   const newIndexNames = new Set(ixMatch.added.map((i) => i.name));
   const keptIndexNames = new Set(keptIndexes.map((i) => i.name));
-  const renamedIndexComments = new Map([...oldCat.indexComments].map(([n, text]) => [ixMatch.same.find((x) => x.before.name === n)?.after.name ?? n, text] as const));
-  commentSteps(newCat.tableComments, oldCat.tableComments, (t) => keptTables.includes(t), (t, text, previous) => ({ kind: "comment_on_table", table: t, text, previous }));
-  commentSteps(newCat.columnComments, oldCat.columnComments, (k) => liveColumns.has(k), (k, text, previous) => {
-    const [t, c] = k.split("\u0000") as [string, string];
-    return { kind: "comment_on_column", table: t, column: c, text, previous };
-  });
-  commentSteps(newCat.indexComments, renamedIndexComments, (n) => keptIndexNames.has(n) || newIndexNames.has(n), (n, text, previous) => ({ kind: "comment_on_index", index: n, text, previous }));
+  const renamedIndexComments = new Map(
+    [...oldCat.indexComments].map(
+      ([n, text]) => [ixMatch.same.find((x) => x.before.name === n)?.after.name ?? n, text] as const,
+    ),
+  );
+  commentSteps(
+    newCat.tableComments,
+    oldCat.tableComments,
+    (t) => keptTables.includes(t),
+    (t, text, previous) => ({ kind: "comment_on_table", table: t, text, previous }),
+  );
+  commentSteps(
+    newCat.columnComments,
+    oldCat.columnComments,
+    (k) => liveColumns.has(k),
+    (k, text, previous) => {
+      const [t, c] = k.split("\u0000") as [string, string];
+      return { kind: "comment_on_column", table: t, column: c, text, previous };
+    },
+  );
+  commentSteps(
+    newCat.indexComments,
+    renamedIndexComments,
+    (n) => keptIndexNames.has(n) || newIndexNames.has(n),
+    (n, text, previous) => ({ kind: "comment_on_index", index: n, text, previous }),
+  );
   const renamedConstraintComments = new Map<string, CommentText>();
   for (const [k, text] of oldCat.constraintComments) {
     const [t, n] = k.split("\u0000") as [string, string];
     const renamed = constraintMatches.get(t)?.same.find((x) => x.before.name === n)?.after.name ?? n;
     renamedConstraintComments.set(key(t, renamed), text);
   }
-  const liveConstraints = new Set([...constraintMatches].flatMap(([t, m]) => [...m.same.map((x) => key(t, x.after.name)), ...m.added.map((c) => key(t, c.name))]));
-  commentSteps(newCat.constraintComments, renamedConstraintComments, (k) => liveConstraints.has(k), (k, text, previous) => {
-    const [t, c] = k.split("\u0000") as [string, string];
-    return { kind: "comment_on_constraint", table: t, constraint: c, text, previous };
-  });
+  const liveConstraints = new Set(
+    [...constraintMatches].flatMap(([t, m]) => [
+      ...m.same.map((x) => key(t, x.after.name)),
+      ...m.added.map((c) => key(t, c.name)),
+    ]),
+  );
+  commentSteps(
+    newCat.constraintComments,
+    renamedConstraintComments,
+    (k) => liveConstraints.has(k),
+    (k, text, previous) => {
+      const [t, c] = k.split("\u0000") as [string, string];
+      return { kind: "comment_on_constraint", table: t, constraint: c, text, previous };
+    },
+  );
   for (const [name, t] of newCat.types) {
     const old = oldCat.types.get(name);
-    if (old && old.comment !== t.comment) late.push({ kind: "comment_on_type", type: name, text: t.comment, previous: old.comment });
+    if (old && old.comment !== t.comment)
+      late.push({ kind: "comment_on_type", type: name, text: t.comment, previous: old.comment });
   }
   up.push(...late);
 
@@ -462,13 +631,18 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
  */
 export function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: ReadonlySet<string>): string {
   // Only a parent table the down does not re-create (empty, and later in the down) has a key to give.
-  const fk = [...cat.fks.values()].find((f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name && kept.has(f.refTable));
+  const fk = [...cat.fks.values()].find(
+    (f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name && kept.has(f.refTable),
+  );
   if (fk) return `(SELECT ${q(fk.refColumns[0]!)} FROM ${q(fk.refTable)} ORDER BY 1 LIMIT 1)`;
   const col = q(c.name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const checks = (cat.tables.get(table)?.checks ?? []).map((k) => k.expr).join(" AND ");
   const bound = (re: string) => [...checks.matchAll(new RegExp(re, "g"))].map((m) => Number(m[1]));
   const minLen = Math.max(0, ...bound(`char_length\\(${col}\\) >= (\\d+)`));
-  const maxLen = Math.min(Number(/^varchar\((\d+)\)$/.exec(c.type)?.[1] ?? Infinity), ...bound(`char_length\\(${col}\\) <= (\\d+)`));
+  const maxLen = Math.min(
+    Number(/^varchar\((\d+)\)$/.exec(c.type)?.[1] ?? Infinity),
+    ...bound(`char_length\\(${col}\\) <= (\\d+)`),
+  );
   const min = Math.max(-Infinity, ...bound(`${col} >= (-?[\\d.]+)`), ...bound(`${col} > (-?\\d+)`).map((n) => n + 1));
   const max = Math.min(Infinity, ...bound(`${col} <= (-?[\\d.]+)`), ...bound(`${col} < (-?\\d+)`).map((n) => n - 1));
   if (c.type.endsWith("[]")) return "'{}'";
@@ -495,7 +669,9 @@ export function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: 
   if (c.type === "timestamptz") return `'1970-01-01T00:00:00Z'::timestamptz + ${spread} * interval '1 second'`;
   if (c.type === "jsonb") return "'{}'::jsonb";
   const labels = [...cat.types].find(([name]) => q(name) === c.type)?.[1].values ?? [];
-  const excluded = new Set([...checks.matchAll(new RegExp(`${col} <> '((?:[^']|'')*)'`, "g"))].map((m) => m[1]!.replace(/''/g, "'")));
+  const excluded = new Set(
+    [...checks.matchAll(new RegExp(`${col} <> '((?:[^']|'')*)'`, "g"))].map((m) => m[1]!.replace(/''/g, "'")),
+  );
   const label = labels.find((l) => !excluded.has(l)) ?? labels[0];
   // An untyped literal: assignment gives it the column's enum type (node-sql-parser reads no cast to a quoted type here).
   return label !== undefined ? quoteLiteral(label) : "NULL";
@@ -511,7 +687,14 @@ const CASTABLE: Record<string, string> = {
   date: String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}`,
   timestamptz: String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?([+-][0-9]{2}(:?[0-9]{2})?|Z)?$`,
 };
-const FALLBACK: Record<string, string> = { integer: "0", bigint: "0", boolean: "false", uuid: "00000000-0000-0000-0000-000000000000", date: "1970-01-01", timestamptz: "1970-01-01T00:00:00Z" };
+const FALLBACK: Record<string, string> = {
+  integer: "0",
+  bigint: "0",
+  boolean: "false",
+  uuid: "00000000-0000-0000-0000-000000000000",
+  date: "1970-01-01",
+  timestamptz: "1970-01-01T00:00:00Z",
+};
 
 /**
  * A USING expression that converts any value of column `column` into `type` (a down converting
@@ -520,18 +703,27 @@ const FALLBACK: Record<string, string> = { integer: "0", bigint: "0", boolean: "
  * kept when braced (else empty; its elements must still fit). Undefined for text, which every
  * value reaches; the conversions CHANGES.md names may still fail on values these tests let through.
  */
-export function fittingCast(column: string, type: string, enumLabels: readonly string[] | undefined): string | undefined {
+export function fittingCast(
+  column: string,
+  type: string,
+  enumLabels: readonly string[] | undefined,
+): string | undefined {
   const text = `${q(column)}::text`;
   const varchar = /^varchar\((\d+)\)$/.exec(type);
   if (varchar) return `left(${text}, ${varchar[1]})`;
-  if (enumLabels?.length) return `(CASE WHEN ${text} IN (${enumLabels.map(quoteLiteral).join(", ")}) THEN ${text} ELSE ${quoteLiteral(enumLabels[0]!)} END)::${type}`;
+  if (enumLabels?.length)
+    return `(CASE WHEN ${text} IN (${enumLabels.map(quoteLiteral).join(", ")}) THEN ${text} ELSE ${quoteLiteral(enumLabels[0]!)} END)::${type}`;
   // Text in array braces is cast (its elements must still fit); any other text becomes an empty array.
-  if (type.endsWith("[]")) return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\{.*\}$`)} THEN ${text} ELSE '{}' END)::${type}`;
+  if (type.endsWith("[]"))
+    return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\{.*\}$`)} THEN ${text} ELSE '{}' END)::${type}`;
   // Text that looks like JSON is cast; any other text becomes a JSON string.
-  if (type === "jsonb") return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\s*([[{"]|-?[0-9]|(true|false|null)\s*$)`)} THEN ${text}::jsonb ELSE to_jsonb(${text}) END)`;
+  if (type === "jsonb")
+    return `(CASE WHEN ${text} ~ ${quoteLiteral(String.raw`^\s*([[{"]|-?[0-9]|(true|false|null)\s*$)`)} THEN ${text}::jsonb ELSE to_jsonb(${text}) END)`;
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(type);
   const whole = numeric ? Number(numeric[1]) - Number(numeric[2]) : 0;
-  const pattern = numeric ? String.raw`^\s*-?(${whole > 0 ? `[0-9]{1,${whole}}([.][0-9]*)?|` : "0*"}\.[0-9]+)\s*$` : CASTABLE[type];
+  const pattern = numeric
+    ? String.raw`^\s*-?(${whole > 0 ? `[0-9]{1,${whole}}([.][0-9]*)?|` : "0*"}\.[0-9]+)\s*$`
+    : CASTABLE[type];
   if (pattern === undefined) return undefined;
   // A decimal into an integer is rounded, as the cast from numeric would.
   const integral = type === "integer" || type === "bigint";
@@ -539,25 +731,59 @@ export function fittingCast(column: string, type: string, enumLabels: readonly s
   return `(CASE WHEN ${text} ~* ${quoteLiteral(integral ? pattern.replace(String.raw`\s*$`, String.raw`([.][0-9]*)?\s*$`) : pattern)} THEN ${kept} ELSE ${quoteLiteral(FALLBACK[type] ?? "0")} END)::${type}`;
 }
 
-function alterColumn(table: string, o: ColumnDef, n: ColumnDef, diagnostics: Diagnostic[], refill: () => string, labels: (type: string) => string[] | undefined): Statement[] {
+function alterColumn(
+  table: string,
+  o: ColumnDef,
+  n: ColumnDef,
+  diagnostics: Diagnostic[],
+  refill: () => string,
+  labels: (type: string) => string[] | undefined,
+): Statement[] {
   const out: Statement[] = [];
   const typeChanged = o.type !== n.type;
   if (o.identity !== n.identity) {
-    diagnostics.push(diag("evolution-unsupported-change", `column ${table}.${n.name} ${n.identity ? "becomes" : "stops being"} an identity column; contractor does not migrate identity changes — add a new column instead`, "/data/entities"));
+    diagnostics.push(
+      diag(
+        "evolution-unsupported-change",
+        `column ${table}.${n.name} ${n.identity ? "becomes" : "stops being"} an identity column; contractor does not migrate identity changes — add a new column instead`,
+        "/data/entities",
+      ),
+    );
   }
   // NOT NULL dropped: first, so that in the down its inverse (SET NOT NULL after filling NULLs with
   // the old default, a value of the old type) runs after the type is back. NOT NULL added: last,
   // filling NULLs with the new default once the column has the new type.
   if (o.notNull && !n.notNull) out.push({ kind: "drop_not_null", table, column: n.name, backfill: refill() });
-  if (typeChanged && o.default !== undefined) out.push({ kind: "set_column_default", table, column: n.name, previous: o.default });
+  if (typeChanged && o.default !== undefined)
+    out.push({ kind: "set_column_default", table, column: n.name, previous: o.default });
   if (typeChanged) {
     const back = fittingCast(n.name, o.type, labels(o.type));
-    out.push({ kind: "alter_column_type", table, column: n.name, from: o.type, to: n.type, using: baseType(o.type) !== baseType(n.type), ...(back !== undefined ? { downUsing: back } : {}) });
+    out.push({
+      kind: "alter_column_type",
+      table,
+      column: n.name,
+      from: o.type,
+      to: n.type,
+      using: baseType(o.type) !== baseType(n.type),
+      ...(back !== undefined ? { downUsing: back } : {}),
+    });
   }
   if (typeChanged ? n.default !== undefined : o.default !== n.default) {
-    out.push({ kind: "set_column_default", table, column: n.name, ...(n.default !== undefined ? { default: n.default } : {}), ...(!typeChanged && o.default !== undefined ? { previous: o.default } : {}) });
+    out.push({
+      kind: "set_column_default",
+      table,
+      column: n.name,
+      ...(n.default !== undefined ? { default: n.default } : {}),
+      ...(!typeChanged && o.default !== undefined ? { previous: o.default } : {}),
+    });
   }
-  if (!o.notNull && n.notNull) out.push({ kind: "set_not_null", table, column: n.name, ...(n.default !== undefined ? { backfill: n.default } : {}) });
+  if (!o.notNull && n.notNull)
+    out.push({
+      kind: "set_not_null",
+      table,
+      column: n.name,
+      ...(n.default !== undefined ? { backfill: n.default } : {}),
+    });
   return out;
 }
 
@@ -569,15 +795,30 @@ function sameMigrationUse(up: readonly Statement[], added: ReadonlyMap<string, s
       const lit = quoteLiteral(v);
       const uses = up.filter((s) => {
         const text =
-          s.kind === "create_table" ? json(s.table.columns.filter((c) => c.type.startsWith(q(type))).map((c) => c.default)) + json(s.table.checks)
-          : s.kind === "add_column" ? (s.column.type.startsWith(q(type)) ? s.column.default ?? "" : "")
-          : s.kind === "set_column_default" ? s.default ?? ""
-          : s.kind === "add_constraint" && s.constraint.type === "check" ? s.constraint.expr
-          : s.kind === "create_index" ? s.index.where ?? ""
-          : "";
+          s.kind === "create_table"
+            ? json(s.table.columns.filter((c) => c.type.startsWith(q(type))).map((c) => c.default)) +
+              json(s.table.checks)
+            : s.kind === "add_column"
+              ? s.column.type.startsWith(q(type))
+                ? (s.column.default ?? "")
+                : ""
+              : s.kind === "set_column_default"
+                ? (s.default ?? "")
+                : s.kind === "add_constraint" && s.constraint.type === "check"
+                  ? s.constraint.expr
+                  : s.kind === "create_index"
+                    ? (s.index.where ?? "")
+                    : "";
         return text.includes(lit);
       });
-      if (uses.length) out.push(diag("enum-value-used-in-same-migration", `enum ${type} gains ${v}, and the same migration already uses it (${uses.map((s) => s.kind).join(", ")}); build once with the new value unused, then use it in the next build`, "/data/enums"));
+      if (uses.length)
+        out.push(
+          diag(
+            "enum-value-used-in-same-migration",
+            `enum ${type} gains ${v}, and the same migration already uses it (${uses.map((s) => s.kind).join(", ")}); build once with the new value unused, then use it in the next build`,
+            "/data/enums",
+          ),
+        );
     }
   }
   return out;

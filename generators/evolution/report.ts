@@ -54,34 +54,82 @@ export function rollbackNotes(name: string, up: readonly Statement[]): string[] 
   const notes: string[] = [];
   /** The down converts `type` from the list `from` to the list `to`. */
   const enumDown = (type: string, from: string[], to: string[]) => {
-    for (const [value, near] of enumReplacements(from, to)) notes.push(`${down} removes value ${tick(value)} from enum ${tick(type)}: rows holding it get ${tick(near)}`);
+    for (const [value, near] of enumReplacements(from, to))
+      notes.push(`${down} removes value ${tick(value)} from enum ${tick(type)}: rows holding it get ${tick(near)}`);
   };
   for (const s of up) {
     switch (s.kind) {
-      case "drop_table": notes.push(`${down} re-creates table ${tick(s.table.name)} empty: its rows are not restored`); break;
+      case "drop_table":
+        notes.push(`${down} re-creates table ${tick(s.table.name)} empty: its rows are not restored`);
+        break;
       case "drop_column": {
-        const how = s.backfill !== undefined ? `with the placeholder ${tick(s.backfill)} in every row` : s.column.default !== undefined ? `with its default ${tick(s.column.default)} in every row` : s.column.identity ? "with new identity values" : "empty (NULL)";
+        const how =
+          s.backfill !== undefined
+            ? `with the placeholder ${tick(s.backfill)} in every row`
+            : s.column.default !== undefined
+              ? `with its default ${tick(s.column.default)} in every row`
+              : s.column.identity
+                ? "with new identity values"
+                : "empty (NULL)";
         notes.push(`${down} re-creates column ${col(s.table, s.column.name)} ${how}: its values are not restored`);
         break;
       }
-      case "create_table": notes.push(`${down} drops table ${tick(s.table.name)} and the rows written to it`); break;
-      case "add_column": notes.push(`${down} drops column ${col(s.table, s.column.name)} and the values written to it`); break;
-      case "drop_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} NOT NULL again: NULLs written since are set to ${tick(s.backfill)}`); break;
-      case "set_not_null": if (s.backfill !== undefined) notes.push(`${down} makes ${col(s.table, s.column)} nullable again: the NULLs the up replaced with ${tick(s.backfill)} are not restored`); break;
-      case "alter_column_type": notes.push(s.downUsing !== undefined
-        ? `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)} with ${tick(s.downUsing)}: a value that does not fit ${tick(s.from)} is cut or replaced`
-        : `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`); break;
-      case "drop_constraint": notes.push(s.constraint.type === "check"
-        ? `${down} re-adds check ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`
-        : `${down} re-adds ${s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows repeating an earlier row's (${s.constraint.columns.join(", ")}) are deleted`); break;
-      case "drop_foreign_key": notes.push(s.orphans
-        ? `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows whose key matches no ${tick(s.fk.refTable)} row get ${s.orphans === "null" ? "NULL" : `the key of the first ${tick(s.fk.refTable)} row, and are deleted when it has none`}`
-        : `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`); break;
-      case "drop_index": if (s.index.unique) notes.push(s.index.where ? `${down} re-creates partial unique index ${tick(s.index.name)}: duplicates written since make the down fail` : `${down} re-creates unique index ${tick(s.index.name)}: rows repeating an earlier row's (${s.index.columns.join(", ")}) are deleted`); break;
+      case "create_table":
+        notes.push(`${down} drops table ${tick(s.table.name)} and the rows written to it`);
+        break;
+      case "add_column":
+        notes.push(`${down} drops column ${col(s.table, s.column.name)} and the values written to it`);
+        break;
+      case "drop_not_null":
+        if (s.backfill !== undefined)
+          notes.push(
+            `${down} makes ${col(s.table, s.column)} NOT NULL again: NULLs written since are set to ${tick(s.backfill)}`,
+          );
+        break;
+      case "set_not_null":
+        if (s.backfill !== undefined)
+          notes.push(
+            `${down} makes ${col(s.table, s.column)} nullable again: the NULLs the up replaced with ${tick(s.backfill)} are not restored`,
+          );
+        break;
+      case "alter_column_type":
+        notes.push(
+          s.downUsing !== undefined
+            ? `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)} with ${tick(s.downUsing)}: a value that does not fit ${tick(s.from)} is cut or replaced`
+            : `${down} converts ${col(s.table, s.column)} back from ${tick(s.to)} to ${tick(s.from)}: a value that does not fit ${tick(s.from)} makes the down fail`,
+        );
+        break;
+      case "drop_constraint":
+        notes.push(
+          s.constraint.type === "check"
+            ? `${down} re-adds check ${tick(s.constraint.name)} on ${tick(s.table)}: rows written since that break it make the down fail`
+            : `${down} re-adds ${s.constraint.type === "unique" ? "unique constraint" : "primary key"} ${tick(s.constraint.name)} on ${tick(s.table)}: rows repeating an earlier row's (${s.constraint.columns.join(", ")}) are deleted`,
+        );
+        break;
+      case "drop_foreign_key":
+        notes.push(
+          s.orphans
+            ? `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows whose key matches no ${tick(s.fk.refTable)} row get ${s.orphans === "null" ? "NULL" : `the key of the first ${tick(s.fk.refTable)} row, and are deleted when it has none`}`
+            : `${down} re-adds foreign key ${tick(s.fk.name)} on ${tick(s.fk.table)}: rows written since that reference no ${tick(s.fk.refTable)} row make the down fail`,
+        );
+        break;
+      case "drop_index":
+        if (s.index.unique)
+          notes.push(
+            s.index.where
+              ? `${down} re-creates partial unique index ${tick(s.index.name)}: duplicates written since make the down fail`
+              : `${down} re-creates unique index ${tick(s.index.name)}: rows repeating an earlier row's (${s.index.columns.join(", ")}) are deleted`,
+          );
+        break;
       // An added value's rebuild already goes the down's way (with the value → without).
-      case "add_enum_value": enumDown(s.type, s.rebuild.from, s.rebuild.to); break;
-      case "rebuild_enum": enumDown(s.rebuild.type, s.rebuild.to, s.rebuild.from); break;
-      default: break;
+      case "add_enum_value":
+        enumDown(s.type, s.rebuild.from, s.rebuild.to);
+        break;
+      case "rebuild_enum":
+        enumDown(s.rebuild.type, s.rebuild.to, s.rebuild.from);
+        break;
+      default:
+        break;
     }
   }
   return notes;
@@ -90,7 +138,11 @@ export function rollbackNotes(name: string, up: readonly Statement[]): string[] 
 const endpointLabel = (e: NDesign["api"]["endpoints"][number]) => `${e.operationId} (${e.method} ${e.path})`;
 
 /** Compares two designs. `migration` is attached by the caller that plans SQL (see history.ts). */
-export function compareDesigns(previous: NDesign, current: NDesign, options: { allowDestructive: boolean }): EvolutionReport {
+export function compareDesigns(
+  previous: NDesign,
+  current: NDesign,
+  options: { allowDestructive: boolean },
+): EvolutionReport {
   // An older design.json may lack type defaults that normalisation now fills.
   const before = resolveDefaults(previous);
   const after = resolveDefaults(current);
@@ -194,7 +246,10 @@ export function renderChanges(r: EvolutionReport): string {
     "",
     ...(r.endpoints.added.length + r.endpoints.removed.length === 0
       ? ["No endpoint added or removed."]
-      : [...r.endpoints.added.map((e) => `- added ${code(e)}`), ...r.endpoints.removed.map((e) => `- removed ${code(e)}`)]),
+      : [
+          ...r.endpoints.added.map((e) => `- added ${code(e)}`),
+          ...r.endpoints.removed.map((e) => `- removed ${code(e)}`),
+        ]),
     "",
     "## Breaking API changes",
     "",
@@ -208,11 +263,20 @@ export function renderChanges(r: EvolutionReport): string {
     "",
     ...(r.destructive.length === 0
       ? ["None."]
-      : ["| severity | code | where | finding |", "|---|---|---|---|", ...r.destructive.map((d) => `| ${d.severity} | ${code(d.code)} | ${code(d.path)} | ${cell(d.message)} |`)]),
+      : [
+          "| severity | code | where | finding |",
+          "|---|---|---|---|",
+          ...r.destructive.map((d) => `| ${d.severity} | ${code(d.code)} | ${code(d.path)} | ${cell(d.message)} |`),
+        ]),
     "",
   ];
   if (r.diagnostics.length) {
-    lines.push("## Other findings", "", ...r.diagnostics.map((d) => `- ${d.severity} ${code(d.code)} at ${code(d.path)}: ${d.message}`), "");
+    lines.push(
+      "## Other findings",
+      "",
+      ...r.diagnostics.map((d) => `- ${d.severity} ${code(d.code)} at ${code(d.path)}: ${d.message}`),
+      "",
+    );
   }
   if (r.migration) {
     lines.push(
@@ -228,8 +292,12 @@ export function renderChanges(r: EvolutionReport): string {
       "",
       "### Rollback (down)",
       "",
-      ...(r.destructive.length ? ["The rollback restores the schema, not the data a destructive step removed.", ""] : []),
-      ...(r.migration.rollback?.length ? ["What the rollback does to data:", "", ...r.migration.rollback.map((n) => `- ${n}`), ""] : ["The rollback restores the schema and keeps every row and value.", ""]),
+      ...(r.destructive.length
+        ? ["The rollback restores the schema, not the data a destructive step removed.", ""]
+        : []),
+      ...(r.migration.rollback?.length
+        ? ["What the rollback does to data:", "", ...r.migration.rollback.map((n) => `- ${n}`), ""]
+        : ["The rollback restores the schema and keeps every row and value.", ""]),
       "```sql",
       r.migration.down.trimEnd(),
       "```",

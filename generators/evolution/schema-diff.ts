@@ -115,7 +115,9 @@ export function storedType(f: Pick<NField, "type" | "maxLength" | "precision" | 
     ...(hasLength(f.type) ? { maxLength: f.maxLength } : {}),
     ...(f.type === "decimal" ? { precision: f.precision, scale: f.scale } : {}),
     ...(f.type === "enum" ? { enum: f.enum } : {}),
-    ...(f.type === "array" && f.items ? { items: storedType({ ...f.items, type: f.items.type as NField["type"] }) } : {}),
+    ...(f.type === "array" && f.items
+      ? { items: storedType({ ...f.items, type: f.items.type as NField["type"] }) }
+      : {}),
   };
 }
 
@@ -145,7 +147,13 @@ function pairByName<T extends { name: string; renamedFrom?: string }>(
     if (pairs.has(x) || !x.renamedFrom) return;
     const o = old.get(x.renamedFrom);
     if (!o || newNames.has(x.renamedFrom) || claimed.has(x.renamedFrom)) {
-      out.push(diag("stale-renamed-from", `${what} ${x.name}: renamedFrom ${x.renamedFrom} ${!o ? "did not exist in the previous design" : "is still in use"}; ignored`, at(i) + "/renamedFrom"));
+      out.push(
+        diag(
+          "stale-renamed-from",
+          `${what} ${x.name}: renamedFrom ${x.renamedFrom} ${!o ? "did not exist in the previous design" : "is still in use"}; ignored`,
+          at(i) + "/renamedFrom",
+        ),
+      );
       return;
     }
     pairs.set(x, o);
@@ -169,7 +177,15 @@ function translateIndex(ix: Index, r: Renames, entity: string): Index {
   return {
     ...ix,
     fields: ix.fields.map((f) => mapField(r, entity, f)),
-    ...(ix.where ? { where: ix.where.map((p) => ({ ...p, field: mapField(r, entity, p.field), ...(p.otherField ? { otherField: mapField(r, entity, p.otherField) } : {}) })) } : {}),
+    ...(ix.where
+      ? {
+          where: ix.where.map((p) => ({
+            ...p,
+            field: mapField(r, entity, p.field),
+            ...(p.otherField ? { otherField: mapField(r, entity, p.otherField) } : {}),
+          })),
+        }
+      : {}),
   };
 }
 
@@ -185,11 +201,33 @@ function translateFk(fk: NForeignKey, r: Renames, entity: string): NForeignKey {
 
 /** What identifies a constraint or index across versions: its name, or the field of a `references`. */
 const fkKey = (fk: NForeignKey) => (fk.fromField ? `field:${fk.fields[0]}` : `name:${fk.name}`);
-const fkDefinition = (fk: NForeignKey) => ({ fields: fk.fields, entity: fk.entity, references: fk.references, onDelete: fk.onDelete, onUpdate: fk.onUpdate, index: fk.index });
-const ixDefinition = (ix: Index) => ({ fields: ix.fields, unique: ix.unique ?? false, where: ix.where ?? [], method: ix.method ?? "btree" });
-const checkDefinition = (c: Check) => ({ field: c.field, operator: c.operator, value: c.value, otherField: c.otherField });
+const fkDefinition = (fk: NForeignKey) => ({
+  fields: fk.fields,
+  entity: fk.entity,
+  references: fk.references,
+  onDelete: fk.onDelete,
+  onUpdate: fk.onUpdate,
+  index: fk.index,
+});
+const ixDefinition = (ix: Index) => ({
+  fields: ix.fields,
+  unique: ix.unique ?? false,
+  where: ix.where ?? [],
+  method: ix.method ?? "btree",
+});
+const checkDefinition = (c: Check) => ({
+  field: c.field,
+  operator: c.operator,
+  value: c.value,
+  otherField: c.otherField,
+});
 
-function setDiff<T>(before: readonly T[], after: readonly T[], key: (x: T) => string, definition: (x: T) => unknown): SetDiff<T> {
+function setDiff<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (x: T) => string,
+  definition: (x: T) => unknown,
+): SetDiff<T> {
   const old = new Map(before.map((x) => [key(x), x] as const));
   const now = new Map(after.map((x) => [key(x), x] as const));
   const added: T[] = [];
@@ -252,22 +290,47 @@ function diffEntity(before: NEntity, after: NEntity, path: string, r: Renames, o
     table: before.table !== after.table,
     description: (before.description ?? "") !== (after.description ?? ""),
     fields: { added, removed, changed },
-    primaryKey: !same(before.primaryKey.map((f) => mapField(r, oldName, f)), after.primaryKey),
-    uniques: setDiff(before.uniques.map((u) => ({ ...u, fields: u.fields.map((f) => mapField(r, oldName, f)) })), after.uniques, (u) => u.name, (u) => u.fields),
-    indexes: setDiff(before.indexes.map((ix) => translateIndex(ix, r, oldName)), after.indexes, (ix) => ix.name, ixDefinition),
+    primaryKey: !same(
+      before.primaryKey.map((f) => mapField(r, oldName, f)),
+      after.primaryKey,
+    ),
+    uniques: setDiff(
+      before.uniques.map((u) => ({ ...u, fields: u.fields.map((f) => mapField(r, oldName, f)) })),
+      after.uniques,
+      (u) => u.name,
+      (u) => u.fields,
+    ),
+    indexes: setDiff(
+      before.indexes.map((ix) => translateIndex(ix, r, oldName)),
+      after.indexes,
+      (ix) => ix.name,
+      ixDefinition,
+    ),
     checks: setDiff(
-      before.checks.map((c) => ({ ...c, field: mapField(r, oldName, c.field), ...(c.otherField ? { otherField: mapField(r, oldName, c.otherField) } : {}) })),
+      before.checks.map((c) => ({
+        ...c,
+        field: mapField(r, oldName, c.field),
+        ...(c.otherField ? { otherField: mapField(r, oldName, c.otherField) } : {}),
+      })),
       after.checks,
       (c) => c.name,
       checkDefinition,
     ),
-    foreignKeys: setDiff(before.foreignKeys.map((fk) => translateFk(fk, r, oldName)), after.foreignKeys, fkKey, fkDefinition),
+    foreignKeys: setDiff(
+      before.foreignKeys.map((fk) => translateFk(fk, r, oldName)),
+      after.foreignKeys,
+      fkKey,
+      fkDefinition,
+    ),
   };
 }
 
 function hasChanges(c: EntityChange): boolean {
   return (
-    c.renamed || c.table || c.description || c.primaryKey ||
+    c.renamed ||
+    c.table ||
+    c.description ||
+    c.primaryKey ||
     c.fields.added.length + c.fields.removed.length + c.fields.changed.length > 0 ||
     [c.uniques, c.indexes, c.checks, c.foreignKeys].some((s) => s.added.length + s.removed.length > 0)
   );
@@ -278,9 +341,19 @@ export function diffSchemas(previous: NDesign, current: NDesign): SchemaDiff {
   const before = resolveDefaults(previous);
   const after = resolveDefaults(current);
   const out: Diagnostic[] = [];
-  const entityPairs = pairByName(before.data.entities, after.data.entities, (i) => pointer("data", "entities", i), "entity", out);
+  const entityPairs = pairByName(
+    before.data.entities,
+    after.data.entities,
+    (i) => pointer("data", "entities", i),
+    "entity",
+    out,
+  );
   const enumPairs = pairByName(before.data.enums, after.data.enums, (i) => pointer("data", "enums", i), "enum", out);
-  const renames: Renames = { entity: new Map(), fields: new Map(), enums: new Map([...enumPairs].map(([now, old]) => [old.name, now.name])) };
+  const renames: Renames = {
+    entity: new Map(),
+    fields: new Map(),
+    enums: new Map([...enumPairs].map(([now, old]) => [old.name, now.name])),
+  };
   for (const [now, old] of entityPairs) {
     renames.entity.set(old.name, now.name);
     const fields = new Map<string, string>();

@@ -35,8 +35,14 @@ const isRef = (x: unknown): x is OpenAPIV3.ReferenceObject => typeof x === "obje
 export function deref<T>(doc: Doc, x: MaybeRef<T>): T | undefined {
   let cur: unknown = x;
   for (let hops = 0; isRef(cur) && hops < 16; hops++) {
-    const parts = cur.$ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    cur = parts.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), doc);
+    const parts = cur.$ref
+      .replace(/^#\//, "")
+      .split("/")
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    cur = parts.reduce<unknown>(
+      (o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+      doc,
+    );
   }
   return isRef(cur) ? undefined : (cur as T | undefined);
 }
@@ -87,11 +93,14 @@ const json = (v: unknown) => el("pre", { class: "example" }, el("code", null, JS
 
 function examplesOf(doc: Doc, media: OpenAPIV3.MediaTypeObject | undefined): Node {
   if (!media) return null;
-  if (media.example !== undefined) return el("details", { class: "ex" }, el("summary", null, "Example"), json(media.example));
+  if (media.example !== undefined)
+    return el("details", { class: "ex" }, el("summary", null, "Example"), json(media.example));
   const named = Object.entries(media.examples ?? {});
   return named.map(([name, ex]) => {
     const e = deref(doc, ex);
-    return e ? el("details", { class: "ex" }, el("summary", null, `Example: ${e.summary ?? name}`), json(e.value)) : null;
+    return e
+      ? el("details", { class: "ex" }, el("summary", null, `Example: ${e.summary ?? name}`), json(e.value))
+      : null;
   });
 }
 
@@ -109,7 +118,19 @@ function parametersTable(doc: Doc, params: readonly MaybeRef<OpenAPIV3.Parameter
     el(
       "table",
       null,
-      el("thead", null, el("tr", null, el("th", null, "Name"), el("th", null, "In"), el("th", null, "Type"), el("th", null, "Required"), el("th", null, "Description"))),
+      el(
+        "thead",
+        null,
+        el(
+          "tr",
+          null,
+          el("th", null, "Name"),
+          el("th", null, "In"),
+          el("th", null, "Type"),
+          el("th", null, "Required"),
+          el("th", null, "Description"),
+        ),
+      ),
       el(
         "tbody",
         null,
@@ -119,9 +140,21 @@ function parametersTable(doc: Doc, params: readonly MaybeRef<OpenAPIV3.Parameter
             null,
             el("td", null, el("code", null, p.name)),
             el("td", null, p.in),
-            el("td", null, schemaType(p.schema), constraints(p.schema) ? el("div", { class: "muted" }, constraints(p.schema)) : null),
+            el(
+              "td",
+              null,
+              schemaType(p.schema),
+              constraints(p.schema) ? el("div", { class: "muted" }, constraints(p.schema)) : null,
+            ),
             el("td", null, p.required ? "yes" : "no"),
-            el("td", null, prose(p.description), p.example !== undefined ? el("div", { class: "muted" }, "Example: ", el("code", null, JSON.stringify(p.example))) : null),
+            el(
+              "td",
+              null,
+              prose(p.description),
+              p.example !== undefined
+                ? el("div", { class: "muted" }, "Example: ", el("code", null, JSON.stringify(p.example)))
+                : null,
+            ),
           ),
         ),
       ),
@@ -142,7 +175,14 @@ function responsesBlock(doc: Doc, responses: OpenAPIV3.ResponsesObject): Node {
         return el(
           "div",
           { class: `response s${status[0]}` },
-          el("div", { class: "status" }, el("strong", null, status), " ", prose(res?.description), named ? el("span", { class: "muted" }, ` (${named})`) : null),
+          el(
+            "div",
+            { class: "status" },
+            el("strong", null, status),
+            " ",
+            prose(res?.description),
+            named ? el("span", { class: "muted" }, ` (${named})`) : null,
+          ),
           headers.length ? el("div", { class: "muted" }, "Headers: ", headers.join(", ")) : null,
           contentBlock(doc, res?.content),
         );
@@ -154,13 +194,24 @@ function responsesBlock(doc: Doc, responses: OpenAPIV3.ResponsesObject): Node {
 function securityLine(doc: Doc, op: OpenAPIV3.OperationObject): Node {
   const req = op.security ?? doc.security ?? [];
   if (req.length === 0) return el("span", { class: "badge public" }, "public");
-  return req.map((r, i) => [i ? " or " : "", Object.entries(r).map(([name, scopes]) => el("span", { class: "badge auth" }, name, scopes.length ? `: ${scopes.join(", ")}` : ""))]);
+  return req.map((r, i) => [
+    i ? " or " : "",
+    Object.entries(r).map(([name, scopes]) =>
+      el("span", { class: "badge auth" }, name, scopes.length ? `: ${scopes.join(", ")}` : ""),
+    ),
+  ]);
 }
 
 function rateLimit(op: OpenAPIV3.OperationObject): Node {
-  const x = (op as Record<string, unknown>)["x-rate-limit"] as { tier?: string; requests?: number; windowSeconds?: number; scope?: string } | undefined;
+  const x = (op as Record<string, unknown>)["x-rate-limit"] as
+    | { tier?: string; requests?: number; windowSeconds?: number; scope?: string }
+    | undefined;
   if (!x?.tier) return null;
-  return el("span", { class: "badge tier" }, `${x.tier}: ${x.requests ?? "?"} / ${x.windowSeconds ?? "?"} s per ${x.scope ?? "?"}`);
+  return el(
+    "span",
+    { class: "badge tier" },
+    `${x.tier}: ${x.requests ?? "?"} / ${x.windowSeconds ?? "?"} s per ${x.scope ?? "?"}`,
+  );
 }
 
 function operationSection(doc: Doc, { method, path, op }: Operation): Raw {
@@ -183,7 +234,11 @@ function operationSection(doc: Doc, { method, path, op }: Operation): Raw {
     op.requestBody
       ? (() => {
           const body = deref(doc, op.requestBody);
-          return [el("h4", null, "Request body", body?.required ? "" : " (optional)"), body?.description ? el("p", null, prose(body.description)) : null, contentBlock(doc, body?.content)];
+          return [
+            el("h4", null, "Request body", body?.required ? "" : " (optional)"),
+            body?.description ? el("p", null, prose(body.description)) : null,
+            contentBlock(doc, body?.content),
+          ];
         })()
       : null,
     responsesBlock(doc, op.responses),
@@ -203,7 +258,18 @@ function schemaSection(doc: Doc, name: string, s: MaybeRef<OpenAPIV3.SchemaObjec
       ? el(
           "table",
           null,
-          el("thead", null, el("tr", null, el("th", null, "Property"), el("th", null, "Type"), el("th", null, "Required"), el("th", null, "Description"))),
+          el(
+            "thead",
+            null,
+            el(
+              "tr",
+              null,
+              el("th", null, "Property"),
+              el("th", null, "Type"),
+              el("th", null, "Required"),
+              el("th", null, "Description"),
+            ),
+          ),
           el(
             "tbody",
             null,
@@ -220,7 +286,9 @@ function schemaSection(doc: Doc, name: string, s: MaybeRef<OpenAPIV3.SchemaObjec
           ),
         )
       : el("p", null, "Type: ", schemaType(s)),
-    schema?.example !== undefined ? el("details", { class: "ex" }, el("summary", null, "Example"), json(schema.example)) : null,
+    schema?.example !== undefined
+      ? el("details", { class: "ex" }, el("summary", null, "Example"), json(schema.example))
+      : null,
   );
 }
 
@@ -231,7 +299,11 @@ export function groupByTag(doc: Doc): Array<{ tag: string; description?: string;
   for (const o of ops) for (const t of o.op.tags ?? ["default"]) if (!tags.includes(t)) tags.push(t);
   const desc = new Map((doc.tags ?? []).map((t) => [t.name, t.description] as const));
   return tags
-    .map((tag) => ({ tag, ...(desc.get(tag) ? { description: desc.get(tag)! } : {}), ops: ops.filter((o) => (o.op.tags?.[0] ?? "default") === tag) }))
+    .map((tag) => ({
+      tag,
+      ...(desc.get(tag) ? { description: desc.get(tag)! } : {}),
+      ops: ops.filter((o) => (o.op.tags?.[0] ?? "default") === tag),
+    }))
     .filter((g) => g.ops.length > 0);
 }
 
@@ -245,16 +317,47 @@ export function apiReference(doc: Doc): { nav: Node; body: Node } {
         "li",
         null,
         el("a", { href: `#${tagAnchor(g.tag)}` }, g.tag),
-        el("ul", null, g.ops.map((o) => el("li", null, el("a", { href: `#${operationAnchor(o.op.operationId ?? `${o.method}-${o.path}`)}` }, el("span", { class: `m m-${o.method}` }, o.method.toUpperCase()), " ", o.op.operationId ?? o.path)))),
+        el(
+          "ul",
+          null,
+          g.ops.map((o) =>
+            el(
+              "li",
+              null,
+              el(
+                "a",
+                { href: `#${operationAnchor(o.op.operationId ?? `${o.method}-${o.path}`)}` },
+                el("span", { class: `m m-${o.method}` }, o.method.toUpperCase()),
+                " ",
+                o.op.operationId ?? o.path,
+              ),
+            ),
+          ),
+        ),
       ),
     ),
     schemas.length ? el("li", null, el("a", { href: "#reference/schemas" }, "Schemas")) : null,
   ];
   const body = [
     el("h1", { id: "reference/top" }, "API reference"),
-    el("p", null, `${doc.info.title} ${doc.info.version}, OpenAPI ${doc.openapi}. Servers: `, (doc.servers ?? []).map((s, i) => [i ? ", " : "", el("code", null, s.url)])),
-    groups.map((g) => el("section", { class: "tag", id: tagAnchor(g.tag) }, el("h2", null, g.tag), g.description ? el("p", null, prose(g.description)) : null, g.ops.map((o) => operationSection(doc, o)))),
-    schemas.length ? [el("h2", { id: "reference/schemas" }, "Schemas"), schemas.map(([name, s]) => schemaSection(doc, name, s))] : null,
+    el(
+      "p",
+      null,
+      `${doc.info.title} ${doc.info.version}, OpenAPI ${doc.openapi}. Servers: `,
+      (doc.servers ?? []).map((s, i) => [i ? ", " : "", el("code", null, s.url)]),
+    ),
+    groups.map((g) =>
+      el(
+        "section",
+        { class: "tag", id: tagAnchor(g.tag) },
+        el("h2", null, g.tag),
+        g.description ? el("p", null, prose(g.description)) : null,
+        g.ops.map((o) => operationSection(doc, o)),
+      ),
+    ),
+    schemas.length
+      ? [el("h2", { id: "reference/schemas" }, "Schemas"), schemas.map(([name, s]) => schemaSection(doc, name, s))]
+      : null,
   ];
   return { nav, body };
 }

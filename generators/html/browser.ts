@@ -58,7 +58,12 @@ export async function openPage(file: string, options: OpenOptions = {}): Promise
   if (!executablePath) throw new Error(`no Chrome or Chromium found: ${NO_BROWSER_HINT}`);
   const { default: puppeteer } = await import("puppeteer-core");
   const profile = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
-  const browser = await puppeteer.launch({ executablePath, headless: true, userDataDir: profile, args: [...BROWSER_ARGS] });
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: true,
+    userDataDir: profile,
+    args: [...BROWSER_ARGS],
+  });
   try {
     const page = await browser.newPage();
     await page.setViewport(options.viewport ?? { width: 1400, height: 900 });
@@ -92,7 +97,10 @@ export async function openPage(file: string, options: OpenOptions = {}): Promise
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
     await page.waitForFunction(() => document.body.getAttribute("data-diagrams") !== "pending", { timeout: 120_000 });
-    const globals = await page.evaluate((names) => Object.fromEntries(names.map((n) => [n, typeof (window as unknown as Record<string, unknown>)[n]])), options.globals ?? []);
+    const globals = await page.evaluate(
+      (names) => Object.fromEntries(names.map((n) => [n, typeof (window as unknown as Record<string, unknown>)[n]])),
+      options.globals ?? [],
+    );
     const report = await page.evaluate(() => ({
       state: document.body.getAttribute("data-diagrams") ?? "",
       diagrams: document.querySelectorAll("pre.mermaid").length,
@@ -125,10 +133,20 @@ export async function checkInBrowser(path: string, files: readonly GeneratedFile
     const r = await openPage(join(dir, path));
     const out: Diagnostic[] = [];
     for (const e of r.consoleErrors) out.push(diag("html-render-failed", `console error: ${e}`, `${path}:1`));
-    for (const u of r.blockedRequests) out.push(diag("html-external-reference", `the page requested ${u}`, `${path}:1`));
-    for (const v of r.cspViolations) out.push(diag("html-script-not-allowed", `the Content-Security-Policy blocked ${v}`, `${path}:1`));
-    for (const d of r.dialogs) out.push(diag("html-script-not-allowed", `the page opened a dialog (${d})`, `${path}:1`));
-    if (r.svgDiagrams !== r.diagrams) out.push(diag("html-render-failed", `${r.diagrams - r.svgDiagrams} of ${r.diagrams} diagrams were not drawn (state ${r.state})`, `${path}:1`));
+    for (const u of r.blockedRequests)
+      out.push(diag("html-external-reference", `the page requested ${u}`, `${path}:1`));
+    for (const v of r.cspViolations)
+      out.push(diag("html-script-not-allowed", `the Content-Security-Policy blocked ${v}`, `${path}:1`));
+    for (const d of r.dialogs)
+      out.push(diag("html-script-not-allowed", `the page opened a dialog (${d})`, `${path}:1`));
+    if (r.svgDiagrams !== r.diagrams)
+      out.push(
+        diag(
+          "html-render-failed",
+          `${r.diagrams - r.svgDiagrams} of ${r.diagrams} diagrams were not drawn (state ${r.state})`,
+          `${path}:1`,
+        ),
+      );
     return out;
   } finally {
     await rm(dir, { recursive: true, force: true });

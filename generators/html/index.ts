@@ -34,7 +34,12 @@ function openapiDocument(ctx: ArtifactContext): OpenAPIV3.Document {
 export function generateReviewPage(ctx: ArtifactContext): string {
   const siblings = siblingsFor(ctx);
   const links = [DESIGN_MD, ...[...siblings.paths].sort()].map((p) => ({ label: p, path: p }));
-  return renderPage({ title: ctx.design.info.title, designMarkdown: generateDesignMarkdown(ctx), openapi: openapiDocument(ctx), links });
+  return renderPage({
+    title: ctx.design.info.title,
+    designMarkdown: generateDesignMarkdown(ctx),
+    openapi: openapiDocument(ctx),
+    links,
+  });
 }
 
 export const htmlArtifact: Artifact = {

@@ -19,7 +19,13 @@ import { apiReference, localOnly } from "./api-reference.ts";
 
 export const MERMAID_ASSET = "assets/mermaid.min.js";
 
-const decodeBasic = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+const decodeBasic = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 
 /**
  * The raw-HTML lines DESIGN.md itself writes (see `renderMarkdown`): `<!-- … -->` (dropped),
@@ -62,7 +68,9 @@ function designRenderer(): MarkdownIt {
     state.tokens.forEach((t, i) => {
       if (t.type !== "heading_open") return;
       const inline = state.tokens[i + 1];
-      const label = (inline?.children ?? []).map((c) => (c.type === "text" || c.type === "code_inline" ? c.content : "")).join("");
+      const label = (inline?.children ?? [])
+        .map((c) => (c.type === "text" || c.type === "code_inline" ? c.content : ""))
+        .join("");
       t.attrSet("id", anchors.next(label));
     });
   });
@@ -81,7 +89,9 @@ function designNav(md: MarkdownIt, markdown: string): Node {
   const items: Node[] = [];
   tokens.forEach((t, i) => {
     if (t.type === "heading_open" && t.tag === "h2") {
-      const label = (tokens[i + 1]?.children ?? []).map((c) => (c.type === "text" || c.type === "code_inline" ? c.content : "")).join("");
+      const label = (tokens[i + 1]?.children ?? [])
+        .map((c) => (c.type === "text" || c.type === "code_inline" ? c.content : ""))
+        .join("");
       if (label !== "Contents") items.push(el("li", null, el("a", { href: `#${t.attrGet("id") ?? ""}` }, label)));
     }
   });
@@ -217,7 +227,16 @@ export function renderPage(input: PageInput): string {
           el("h2", null, el("a", { href: "#page/design" }, "Design")),
           el("ul", null, designNav(md, input.designMarkdown)),
           api ? [el("h2", null, el("a", { href: "#page/api" }, "API reference")), el("ul", null, api.nav)] : null,
-          input.links.length ? [el("h2", null, "Files"), el("ul", null, input.links.map((l) => el("li", null, el("a", { href: l.path }, l.label))))] : null,
+          input.links.length
+            ? [
+                el("h2", null, "Files"),
+                el(
+                  "ul",
+                  null,
+                  input.links.map((l) => el("li", null, el("a", { href: l.path }, l.label))),
+                ),
+              ]
+            : null,
         ),
         el(
           "main",

@@ -46,7 +46,11 @@ function isExternal(href: string): boolean {
 }
 
 /** Structure, anchors and links: synchronous findings over the token stream. */
-export function checkMarkdownStructure(path: string, source: string, files: ReadonlySet<string>): { diagnostics: Diagnostic[]; mermaid: Array<{ line: number; text: string }> } {
+export function checkMarkdownStructure(
+  path: string,
+  source: string,
+  files: ReadonlySet<string>,
+): { diagnostics: Diagnostic[]; mermaid: Array<{ line: number; text: string }> } {
   const out: Diagnostic[] = [];
   const at = (line: number) => `${path}:${line}`;
   const lines = source.split("\n");
@@ -67,7 +71,8 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
     if (t.type === "heading_open") {
       const n = Number(t.tag.slice(1));
       if (n === 1) h1++;
-      if (n > level + 1 && level > 0) out.push(diag("markdown-structure", `heading level ${n} follows level ${level}`, at(lastLine)));
+      if (n > level + 1 && level > 0)
+        out.push(diag("markdown-structure", `heading level ${n} follows level ${level}`, at(lastLine)));
       level = n;
       const slug = anchors.next(inlineText(tokens[i + 1]));
       slugs.add(slug);
@@ -76,7 +81,9 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
       for (let l = start; l < end; l++) covered.add(l);
       const closing = lines[end - 1]?.trim() ?? "";
       if (end - 1 === start || !closing.startsWith(t.markup) || closing.replace(/`+|~+/, "") !== "") {
-        out.push(diag("markdown-structure", `the ${t.info || "code"} fence opened here is never closed`, at(start + 1)));
+        out.push(
+          diag("markdown-structure", `the ${t.info || "code"} fence opened here is never closed`, at(start + 1)),
+        );
       }
       if (t.info.trim() === "mermaid") mermaid.push({ line: start + 1, text: t.content });
     } else if (t.type === "table_open") {
@@ -85,43 +92,79 @@ export function checkMarkdownStructure(path: string, source: string, files: Read
       for (let l = start; l < end; l++) {
         covered.add(l);
         const cells = rowCells(lines[l]!);
-        if (cells !== width) out.push(diag("markdown-structure", `table row has ${cells} cells, its header ${width}`, at(l + 1)));
+        if (cells !== width)
+          out.push(diag("markdown-structure", `table row has ${cells} cells, its header ${width}`, at(l + 1)));
       }
     } else if (t.type === "html_block") {
-      if (!OWN_HTML.test(t.content)) out.push(diag("markdown-raw-html", `raw HTML the generator does not write: ${JSON.stringify(t.content.trim().slice(0, 80))}`, at(lastLine)));
+      if (!OWN_HTML.test(t.content))
+        out.push(
+          diag(
+            "markdown-raw-html",
+            `raw HTML the generator does not write: ${JSON.stringify(t.content.trim().slice(0, 80))}`,
+            at(lastLine),
+          ),
+        );
       details += (t.content.match(/<details>/g) ?? []).length - (t.content.match(/<\/details>/g) ?? []).length;
       if (details < 0) out.push(diag("markdown-structure", "</details> without an open <details>", at(lastLine)));
       details = Math.max(details, 0);
     } else if (t.type === "inline") {
       for (const c of t.children ?? []) {
         if (c.type === "link_open") links.push({ href: String(c.attrGet("href") ?? ""), line: lastLine });
-        if (c.type === "html_inline") out.push(diag("markdown-raw-html", `raw HTML the generator does not write: ${JSON.stringify(c.content.slice(0, 80))}`, at(lastLine)));
+        if (c.type === "html_inline")
+          out.push(
+            diag(
+              "markdown-raw-html",
+              `raw HTML the generator does not write: ${JSON.stringify(c.content.slice(0, 80))}`,
+              at(lastLine),
+            ),
+          );
       }
     }
   }
-  if (h1 !== 1) out.push(diag("markdown-structure", `the document has ${h1} level-1 headings; it needs exactly one`, at(1)));
+  if (h1 !== 1)
+    out.push(diag("markdown-structure", `the document has ${h1} level-1 headings; it needs exactly one`, at(1)));
   if (details > 0) out.push(diag("markdown-structure", `${details} <details> block(s) never closed`, at(lines.length)));
   lines.forEach((l, i) => {
-    if (l.startsWith("|") && !covered.has(i)) out.push(diag("markdown-structure", "a table row that is not part of any table (its block does not parse as a table)", at(i + 1)));
+    if (l.startsWith("|") && !covered.has(i))
+      out.push(
+        diag(
+          "markdown-structure",
+          "a table row that is not part of any table (its block does not parse as a table)",
+          at(i + 1),
+        ),
+      );
   });
   for (const { href, line } of links) {
     if (isExternal(href)) continue;
     if (href.startsWith("#")) {
-      if (!slugs.has(decodeURIComponent(href.slice(1)))) out.push(diag("markdown-anchor-broken", `link to ${href} names no heading`, at(line)));
+      if (!slugs.has(decodeURIComponent(href.slice(1))))
+        out.push(diag("markdown-anchor-broken", `link to ${href} names no heading`, at(line)));
       continue;
     }
     const target = decodeURIComponent(href.replace(/[?#].*$/, "")).replace(/^\.\//, "");
-    if (!files.has(target)) out.push(diag("markdown-link-broken", `link to ${href}: the build writes no ${target}`, at(line)));
+    if (!files.has(target))
+      out.push(diag("markdown-link-broken", `link to ${href}: the build writes no ${target}`, at(line)));
   }
   return { diagnostics: out, mermaid };
 }
 
 /** Checks DESIGN.md (or any Markdown file of the build) against the other files of the build. */
-export async function checkDesignMarkdown(file: GeneratedFile, files: readonly GeneratedFile[], note: (m: string) => void = () => {}): Promise<Diagnostic[]> {
+export async function checkDesignMarkdown(
+  file: GeneratedFile,
+  files: readonly GeneratedFile[],
+  note: (m: string) => void = () => {},
+): Promise<Diagnostic[]> {
   const { diagnostics, mermaid } = checkMarkdownStructure(file.path, file.contents, new Set(files.map((f) => f.path)));
   for (const block of mermaid) {
     const result = await parseDiagram(block.text, files);
-    if (!result.ok) diagnostics.push(diag("markdown-mermaid-invalid", `mermaid block does not parse: ${result.message}`, `${file.path}:${block.line + result.line}`));
+    if (!result.ok)
+      diagnostics.push(
+        diag(
+          "markdown-mermaid-invalid",
+          `mermaid block does not parse: ${result.message}`,
+          `${file.path}:${block.line + result.line}`,
+        ),
+      );
   }
   if (mermaid.length) note(`${mermaid.length} mermaid blocks parsed`);
   return diagnostics;

@@ -81,7 +81,8 @@ export function plainText(markdown: string): string {
         continue;
       }
       let inner = markdown.slice(i + run.length, m.index);
-      if (inner.length > 1 && inner.startsWith(" ") && inner.endsWith(" ") && inner.trim() !== "") inner = inner.slice(1, -1);
+      if (inner.length > 1 && inner.startsWith(" ") && inner.endsWith(" ") && inner.trim() !== "")
+        inner = inner.slice(1, -1);
       out += inner;
       i = m.index + run.length;
     } else {
@@ -89,7 +90,12 @@ export function plainText(markdown: string): string {
       i++;
     }
   }
-  return out.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return out
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }
 
 /** Assigns each heading its unique anchor, suffixing repeats with -1, -2 … as GitHub does. */
@@ -122,7 +128,11 @@ function fenceFor(body: string): string {
  */
 function renderTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c) => (c === "" ? " " : c.replace(/\|/g, "\\|"))).join(" | ")} |`;
-  return [line(header), `|${header.map(() => " --- ").join("|")}|`, ...rows.map((r) => line(header.map((_, i) => r[i] ?? "")))].join("\n");
+  return [
+    line(header),
+    `|${header.map(() => " --- ").join("|")}|`,
+    ...rows.map((r) => line(header.map((_, i) => r[i] ?? ""))),
+  ].join("\n");
 }
 
 type Renderer<K extends Block["kind"]> = (block: Extract<Block, { kind: K }>, toc: string) => string;
@@ -137,9 +147,18 @@ const renderers: { [K in Block["kind"]]: Renderer<K> } = {
     const fence = fenceFor(body);
     return `${fence}${b.lang}\n${body}${fence}`;
   },
-  details: (b, toc) => [`<details>\n<summary>${escapeHtml(b.summary.replace(/\s+/g, " "))}</summary>`, ...b.blocks.map((x) => renderBlock(x, toc)), "</details>"].join("\n\n"),
+  details: (b, toc) =>
+    [
+      `<details>\n<summary>${escapeHtml(b.summary.replace(/\s+/g, " "))}</summary>`,
+      ...b.blocks.map((x) => renderBlock(x, toc)),
+      "</details>",
+    ].join("\n\n"),
   toc: (_b, toc) => toc,
-  comment: (b) => `<!-- ${b.text.replace(/\s+/g, " ").replace(/[<>]/g, "").replace(/-(?=-)/g, "- ")} -->`,
+  comment: (b) =>
+    `<!-- ${b.text
+      .replace(/\s+/g, " ")
+      .replace(/[<>]/g, "")
+      .replace(/-(?=-)/g, "- ")} -->`,
 };
 
 function renderBlock(block: Block, toc: string): string {
@@ -154,7 +173,12 @@ export function renderMarkdown(blocks: readonly Block[]): string {
   for (const b of blocks) {
     if (b.kind !== "heading") continue;
     const slug = anchors.next(b.text);
-    if (tocBlock && blocks.indexOf(b) > blocks.indexOf(tocBlock) && b.level >= tocBlock.minLevel && b.level <= tocBlock.maxLevel) {
+    if (
+      tocBlock &&
+      blocks.indexOf(b) > blocks.indexOf(tocBlock) &&
+      b.level >= tocBlock.minLevel &&
+      b.level <= tocBlock.maxLevel
+    ) {
       tocLines.push(`${"  ".repeat(b.level - tocBlock.minLevel)}- [${b.text}](#${slug})`);
     }
   }

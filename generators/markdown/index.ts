@@ -26,7 +26,10 @@ export function designBlocks(ctx: ArtifactContext, siblings: Siblings = siblings
   return [
     { kind: "comment", text: generatedHeader("", "the design").trim() },
     { kind: "heading", level: 1, text: `${text(design.info.title)} technical design` },
-    { kind: "paragraph", text: `Design version ${code(design.info.version)}, API ${code(design.api.versionedBasePath)}. Generated from the design; change the design and rebuild instead of editing this file.` },
+    {
+      kind: "paragraph",
+      text: `Design version ${code(design.info.version)}, API ${code(design.api.versionedBasePath)}. Generated from the design; change the design and rebuild instead of editing this file.`,
+    },
     { kind: "heading", level: 2, text: "Contents" },
     { kind: "toc", minLevel: 2, maxLevel: 3 },
     ...SECTION_KINDS.flatMap((kind) => sectionBlocks(kind, sctx)),
@@ -37,7 +40,9 @@ export function designBlocks(ctx: ArtifactContext, siblings: Siblings = siblings
  * DESIGN.md as text. Pure: the same design and options give the same bytes. Memoised per context
  * object (index.html renders the same text in the same build).
  */
-export const generateDesignMarkdown: (ctx: ArtifactContext) => string = memoByObject((ctx: ArtifactContext) => renderMarkdown(designBlocks(ctx)));
+export const generateDesignMarkdown: (ctx: ArtifactContext) => string = memoByObject((ctx: ArtifactContext) =>
+  renderMarkdown(designBlocks(ctx)),
+);
 
 export const markdownArtifact: Artifact = {
   name: "markdown",

@@ -27,7 +27,17 @@ export interface SectionContext {
   entities: ReadonlyMap<string, NEntity>;
 }
 
-export const SECTION_KINDS = ["overview", "architecture", "api", "data", "auth", "errors", "rateLimits", "sync", "performance"] as const;
+export const SECTION_KINDS = [
+  "overview",
+  "architecture",
+  "api",
+  "data",
+  "auth",
+  "errors",
+  "rateLimits",
+  "sync",
+  "performance",
+] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
 const SECTIONS: Record<SectionKind, (ctx: SectionContext) => Block[]> = {
@@ -61,7 +71,12 @@ const DASH = "—";
 
 /** `900` → `15 minutes`, `2592000` → `30 days`. */
 export function duration(seconds: number): string {
-  const units: Array<[number, string]> = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+  const units: Array<[number, string]> = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+    [1, "second"],
+  ];
   const [n, unit] = units.find(([n]) => seconds % n === 0)!;
   return plural(seconds / n, unit);
 }
@@ -87,7 +102,9 @@ function firstSibling(ctx: SectionContext, prefix: string, suffix = ""): string 
 function overview(ctx: SectionContext): Block[] {
   const { design } = ctx;
   const info = design.info;
-  const contact = info.contact ? [info.contact.name, info.contact.email, info.contact.url].filter(Boolean).join(", ") : undefined;
+  const contact = info.contact
+    ? [info.contact.name, info.contact.email, info.contact.url].filter(Boolean).join(", ")
+    : undefined;
   const facts: string[][] = [
     ["System", `${text(info.title)} (${code(info.name)})`],
     ["Design version", code(info.version)],
@@ -101,16 +118,31 @@ function overview(ctx: SectionContext): Block[] {
   ];
   const blocks: Block[] = [h2("Overview")];
   if (info.description) blocks.push(p(text(info.description)));
-  blocks.push(table(["Fact", "Value"], facts.map(([k, v]) => [cell(k!), v!])));
+  blocks.push(
+    table(
+      ["Fact", "Value"],
+      facts.map(([k, v]) => [cell(k!), v!]),
+    ),
+  );
   const artifacts = [
-    artifactLink(ctx, "openapi.yaml", "openapi.yaml") && `${artifactLink(ctx, "openapi.yaml", "openapi.yaml")}: the OpenAPI 3.0.3 contract`,
-    artifactLink(ctx, "types.ts", "types.ts") && `${artifactLink(ctx, "types.ts", "types.ts")}: TypeScript request and response types`,
-    artifactLink(ctx, "client.ts", "client.ts") && `${artifactLink(ctx, "client.ts", "client.ts")}: a typed fetch client`,
-    ctx.siblings.migration && `${link(ctx.siblings.migration.up.path, ctx.siblings.migration.up.path)}: the schema migration${ctx.siblings.migration.down ? ` (rollback: ${link(ctx.siblings.migration.down.path, ctx.siblings.migration.down.path)})` : ""}`,
-    ...[...ctx.siblings.paths].filter((p) => p.startsWith("diagrams/") && p.endsWith(".mmd")).sort().map((p) => `${link(p, p)}: Mermaid source`),
-    artifactLink(ctx, "CHANGES.md", "CHANGES.md") && `${artifactLink(ctx, "CHANGES.md", "CHANGES.md")}: what changed since the previous build`,
-    artifactLink(ctx, "design.json", "design.json") && `${artifactLink(ctx, "design.json", "design.json")}: the design these files were generated from, in canonical JSON`,
-    artifactLink(ctx, "index.html", "index.html") && `${artifactLink(ctx, "index.html", "index.html")}: this document with rendered diagrams and the API reference, for a browser`,
+    artifactLink(ctx, "openapi.yaml", "openapi.yaml") &&
+      `${artifactLink(ctx, "openapi.yaml", "openapi.yaml")}: the OpenAPI 3.0.3 contract`,
+    artifactLink(ctx, "types.ts", "types.ts") &&
+      `${artifactLink(ctx, "types.ts", "types.ts")}: TypeScript request and response types`,
+    artifactLink(ctx, "client.ts", "client.ts") &&
+      `${artifactLink(ctx, "client.ts", "client.ts")}: a typed fetch client`,
+    ctx.siblings.migration &&
+      `${link(ctx.siblings.migration.up.path, ctx.siblings.migration.up.path)}: the schema migration${ctx.siblings.migration.down ? ` (rollback: ${link(ctx.siblings.migration.down.path, ctx.siblings.migration.down.path)})` : ""}`,
+    ...[...ctx.siblings.paths]
+      .filter((p) => p.startsWith("diagrams/") && p.endsWith(".mmd"))
+      .sort()
+      .map((p) => `${link(p, p)}: Mermaid source`),
+    artifactLink(ctx, "CHANGES.md", "CHANGES.md") &&
+      `${artifactLink(ctx, "CHANGES.md", "CHANGES.md")}: what changed since the previous build`,
+    artifactLink(ctx, "design.json", "design.json") &&
+      `${artifactLink(ctx, "design.json", "design.json")}: the design these files were generated from, in canonical JSON`,
+    artifactLink(ctx, "index.html", "index.html") &&
+      `${artifactLink(ctx, "index.html", "index.html")}: this document with rendered diagrams and the API reference, for a browser`,
   ].filter((x): x is string => Boolean(x));
   if (artifacts.length > 0) blocks.push(p("Generated artifacts, all from the same design:"), list(artifacts));
   return blocks;
@@ -129,7 +161,8 @@ function architecture(ctx: SectionContext): Block[] {
   const blocks: Block[] = [h2("Architecture")];
   if (!arch) {
     blocks.push(p("The design records no architecture: no services, components or decisions."));
-    if (ctx.siblings.diagrams.architecture) blocks.push(h3("Architecture diagram"), mermaid(ctx.siblings.diagrams.architecture));
+    if (ctx.siblings.diagrams.architecture)
+      blocks.push(h3("Architecture diagram"), mermaid(ctx.siblings.diagrams.architecture));
     return blocks;
   }
   blocks.push(p(`Pattern: **${PATTERN_TEXT[arch.pattern]}**.`));
@@ -140,7 +173,13 @@ function architecture(ctx: SectionContext): Block[] {
     if (src) blocks.push(p(`Source: ${src}.`));
   }
   if (arch.clients?.length) {
-    blocks.push(h3("Clients"), table(["Client", "Kind", "Description"], arch.clients.map((c) => [code(c.name), c.kind, cell(c.description ?? "")])));
+    blocks.push(
+      h3("Clients"),
+      table(
+        ["Client", "Kind", "Description"],
+        arch.clients.map((c) => [code(c.name), c.kind, cell(c.description ?? "")]),
+      ),
+    );
   }
   if (arch.services?.length) {
     blocks.push(
@@ -160,7 +199,10 @@ function architecture(ctx: SectionContext): Block[] {
   if (arch.components?.length) {
     blocks.push(
       h3("Infrastructure"),
-      table(["Component", "Kind", "Technology", "Description"], arch.components.map((c) => [code(c.name), c.kind, cell(c.technology ?? DASH), cell(c.description ?? "")])),
+      table(
+        ["Component", "Kind", "Technology", "Description"],
+        arch.components.map((c) => [code(c.name), c.kind, cell(c.technology ?? DASH), cell(c.description ?? "")]),
+      ),
     );
   }
   if (arch.decisions?.length) {
@@ -229,7 +271,13 @@ function api(ctx: SectionContext): Blocks {
       p("Deprecated operations answer with `Deprecation` and `Sunset` headers until they are removed:"),
       table(
         ["Operation", "Since", "Sunset", "Replacement", "Reason"],
-        deprecated.map((e) => [opRef(e), cell(e.deprecated!.since), e.deprecated!.sunset ?? DASH, e.deprecated!.replacement ? code(e.deprecated!.replacement) : DASH, cell(e.deprecated!.reason ?? "")]),
+        deprecated.map((e) => [
+          opRef(e),
+          cell(e.deprecated!.since),
+          e.deprecated!.sunset ?? DASH,
+          e.deprecated!.replacement ? code(e.deprecated!.replacement) : DASH,
+          cell(e.deprecated!.reason ?? ""),
+        ]),
       ),
     );
   }
@@ -256,7 +304,9 @@ function api(ctx: SectionContext): Blocks {
   }
 
   blocks.push(h3("Request and response shapes"));
-  const bodies = [...new Set(endpoints.flatMap((e) => [e.body?.schema, e.response.schema]).filter((s): s is string => Boolean(s)))].sort();
+  const bodies = [
+    ...new Set(endpoints.flatMap((e) => [e.body?.schema, e.response.schema]).filter((s): s is string => Boolean(s))),
+  ].sort();
   blocks.push(
     p(
       `Every request and response body is a named schema (no anonymous inline objects, so Swift and Kotlin code generators get stable names). ` +
@@ -267,7 +317,11 @@ function api(ctx: SectionContext): Blocks {
   );
   if (ctx.siblings.shapes) {
     const count = (ctx.siblings.shapes.match(/^export (interface|type) /gm) ?? []).length;
-    blocks.push({ kind: "details", summary: `TypeScript: the ${count} request and response bodies, as types.ts declares them`, blocks: [{ kind: "code", lang: "ts", text: ctx.siblings.shapes }] });
+    blocks.push({
+      kind: "details",
+      summary: `TypeScript: the ${count} request and response bodies, as types.ts declares them`,
+      blocks: [{ kind: "code", lang: "ts", text: ctx.siblings.shapes }],
+    });
   }
 
   blocks.push(h3("Pagination"));
@@ -281,14 +335,25 @@ function api(ctx: SectionContext): Blocks {
   );
   const sparse = endpoints.filter((e) => e.sparseFields);
   if (sparse.length) {
-    blocks.push(p(`Small payloads: ${sparse.map(opRef).join(", ")} accept a ${code("fields")} query parameter naming the properties to return.`));
+    blocks.push(
+      p(
+        `Small payloads: ${sparse.map(opRef).join(", ")} accept a ${code("fields")} query parameter naming the properties to return.`,
+      ),
+    );
   }
 
   blocks.push(h3("Caching and concurrency"));
   const cached = endpoints.filter((e) => e.caching);
   blocks.push(
     cached.length
-      ? table(["Operation", "Cache-Control", "ETag / If-None-Match"], cached.map((e) => [opRef(e), code(cacheControl(e.caching!)), e.caching!.etag ? "yes (304 Not Modified)" : "no"]))
+      ? table(
+          ["Operation", "Cache-Control", "ETag / If-None-Match"],
+          cached.map((e) => [
+            opRef(e),
+            code(cacheControl(e.caching!)),
+            e.caching!.etag ? "yes (304 Not Modified)" : "no",
+          ]),
+        )
       : p("No operation declares HTTP caching; responses are not cacheable."),
   );
   const ifMatch = endpoints.filter((e) => e.ifMatch);
@@ -334,7 +399,14 @@ function defaultLabel(d: DefaultValue | undefined): string {
 }
 
 const OPERATORS: Record<Predicate["operator"], string> = {
-  "is-null": "IS NULL", "is-not-null": "IS NOT NULL", "=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
+  "is-null": "IS NULL",
+  "is-not-null": "IS NOT NULL",
+  "=": "=",
+  "<>": "<>",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
 };
 
 function column(entity: NEntity, field: string): string {
@@ -344,7 +416,11 @@ function column(entity: NEntity, field: string): string {
 function predicate(entity: NEntity, pr: Predicate): string {
   const lhs = column(entity, pr.field);
   if (pr.operator === "is-null" || pr.operator === "is-not-null") return `${lhs} ${OPERATORS[pr.operator]}`;
-  const rhs = pr.otherField ? column(entity, pr.otherField) : typeof pr.value === "string" ? `'${pr.value.replace(/'/g, "''")}'` : String(pr.value);
+  const rhs = pr.otherField
+    ? column(entity, pr.otherField)
+    : typeof pr.value === "string"
+      ? `'${pr.value.replace(/'/g, "''")}'`
+      : String(pr.value);
   return `${lhs} ${OPERATORS[pr.operator]} ${rhs}`;
 }
 
@@ -363,19 +439,41 @@ function entityBlocks(ctx: SectionContext, entity: NEntity): Block[] {
     notes.push(f.visibility.length ? `API: ${f.visibility.join("/")}` : "internal (not in the API)");
     if (f.generated) notes.push("added by contractor");
     if (f.description) notes.push(cell(f.description));
-    return [code(f.column), code(f.name), code(typeLabel(f)), f.nullable ? "yes" : "no", defaultLabel(f.default), notes.join("; ")];
+    return [
+      code(f.column),
+      code(f.name),
+      code(typeLabel(f)),
+      f.nullable ? "yes" : "no",
+      defaultLabel(f.default),
+      notes.join("; "),
+    ];
   });
   const blocks: Block[] = [h4(`${text(entity.table)} (${entity.name})`)];
-  const meta = [entity.description ? text(entity.description) : "", entity.sync ? "Synced offline (tombstones and row versions)." : ""].filter(Boolean).join(" ");
+  const meta = [
+    entity.description ? text(entity.description) : "",
+    entity.sync ? "Synced offline (tombstones and row versions)." : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
   if (meta) blocks.push(p(meta));
   blocks.push(table(["Column", "Field", "Type", "Null", "Default", "Notes"], rows));
   const keys: string[] = [];
-  keys.push(`Primary key: ${entity.primaryKey.length ? code(entity.primaryKey.map((f) => column(entity, f)).join(", ")) : "none"}`);
-  for (const u of entity.uniques) keys.push(`Unique ${code(u.name)}: ${code(u.fields.map((f) => column(entity, f)).join(", "))}${u.description ? ` ${DASH} ${text(u.description)}` : ""}`);
+  keys.push(
+    `Primary key: ${entity.primaryKey.length ? code(entity.primaryKey.map((f) => column(entity, f)).join(", ")) : "none"}`,
+  );
+  for (const u of entity.uniques)
+    keys.push(
+      `Unique ${code(u.name)}: ${code(u.fields.map((f) => column(entity, f)).join(", "))}${u.description ? ` ${DASH} ${text(u.description)}` : ""}`,
+    );
   for (const fk of entity.foreignKeys.filter((f) => !f.fromField)) {
-    keys.push(`Foreign key ${code(fk.name)}: ${code(fk.fields.map((f) => column(entity, f)).join(", "))} → ${code(target(fk.entity, fk.references))} on delete ${fk.onDelete}, on update ${fk.onUpdate}`);
+    keys.push(
+      `Foreign key ${code(fk.name)}: ${code(fk.fields.map((f) => column(entity, f)).join(", "))} → ${code(target(fk.entity, fk.references))} on delete ${fk.onDelete}, on update ${fk.onUpdate}`,
+    );
   }
-  for (const c of entity.checks) keys.push(`Check ${code(c.name)}: ${code(predicate(entity, c))}${c.description ? ` ${DASH} ${text(c.description)}` : ""}`);
+  for (const c of entity.checks)
+    keys.push(
+      `Check ${code(c.name)}: ${code(predicate(entity, c))}${c.description ? ` ${DASH} ${text(c.description)}` : ""}`,
+    );
   blocks.push(list(keys));
   const fkIndexes = entity.foreignKeys.filter((fk) => fk.index);
   if (entity.indexes.length || fkIndexes.length) {
@@ -391,7 +489,14 @@ function entityBlocks(ctx: SectionContext, entity: NEntity): Block[] {
             i.where ? code(i.where.map((w) => predicate(entity, w)).join(" AND ")) : DASH,
             cell(i.description ?? ""),
           ]),
-          ...fkIndexes.map((fk) => [`foreign key ${code(fk.name)}`, code(fk.fields.map((f) => column(entity, f)).join(", ")), "btree", "no", DASH, "Joins and cascades on the foreign key."]),
+          ...fkIndexes.map((fk) => [
+            `foreign key ${code(fk.name)}`,
+            code(fk.fields.map((f) => column(entity, f)).join(", ")),
+            "btree",
+            "no",
+            DASH,
+            "Joins and cascades on the foreign key.",
+          ]),
         ],
       ),
     );
@@ -420,7 +525,13 @@ function data(ctx: SectionContext): Block[] {
     if (src) blocks.push(p(`Source: ${src}.`));
   }
   if (design.data.enums.length) {
-    blocks.push(h3("Enums"), table(["Enum", "Values", "Description"], design.data.enums.map((e) => [code(e.name), e.values.map(code).join(", "), cell(e.description ?? "")])));
+    blocks.push(
+      h3("Enums"),
+      table(
+        ["Enum", "Values", "Description"],
+        design.data.enums.map((e) => [code(e.name), e.values.map(code).join(", "), cell(e.description ?? "")]),
+      ),
+    );
   }
   blocks.push(h3("Tables"));
   for (const entity of design.data.entities) blocks.push(...entityBlocks(ctx, entity));
@@ -429,21 +540,37 @@ function data(ctx: SectionContext): Block[] {
   const m = ctx.siblings.migration;
   if (m) {
     blocks.push(
-      p(`The schema change is ${link(m.up.path, m.up.path)}. The build checks every migration with a SQL parser and, unless run with ${code("--no-engine")}, applies it up, down and up again against PostgreSQL before writing anything.`),
-      { kind: "details", summary: `Up migration (${m.up.path})`, blocks: [{ kind: "code", lang: "sql", text: m.up.contents }] },
+      p(
+        `The schema change is ${link(m.up.path, m.up.path)}. The build checks every migration with a SQL parser and, unless run with ${code("--no-engine")}, applies it up, down and up again against PostgreSQL before writing anything.`,
+      ),
+      {
+        kind: "details",
+        summary: `Up migration (${m.up.path})`,
+        blocks: [{ kind: "code", lang: "sql", text: m.up.contents }],
+      },
     );
   }
   const rollback: string[] = [];
   if (m?.down) {
-    rollback.push(`Every up migration is paired with a down migration, ${link(m.down.path, m.down.path)}, which drops what the up migration created, in reverse order.`);
+    rollback.push(
+      `Every up migration is paired with a down migration, ${link(m.down.path, m.down.path)}, which drops what the up migration created, in reverse order.`,
+    );
   } else if (m) {
     rollback.push(`The down steps of ${link(m.up.path, m.up.path)} drop what it created in reverse dependency order.`);
   } else {
-    rollback.push("Every migration is paired with a down migration that drops what it created in reverse dependency order.");
+    rollback.push(
+      "Every migration is paired with a down migration that drops what it created in reverse dependency order.",
+    );
   }
-  rollback.push(`Roll back the last migration with ${code(ROLLBACK_COMMAND[ctx.migrationsFormat](m?.down?.path ?? ""))} (${ctx.migrationsFormat}).`);
-  rollback.push("A rollback of a table drops its rows: take a backup (or rely on point-in-time recovery) before rolling back in production, and prefer a forward fix once clients write to the new tables.");
-  rollback.push(`Later design changes become new migrations (${code("ALTER")}, renames declared with ${code("renamedFrom")}); a migration already applied is never rewritten.`);
+  rollback.push(
+    `Roll back the last migration with ${code(ROLLBACK_COMMAND[ctx.migrationsFormat](m?.down?.path ?? ""))} (${ctx.migrationsFormat}).`,
+  );
+  rollback.push(
+    "A rollback of a table drops its rows: take a backup (or rely on point-in-time recovery) before rolling back in production, and prefer a forward fix once clients write to the new tables.",
+  );
+  rollback.push(
+    `Later design changes become new migrations (${code("ALTER")}, renames declared with ${code("renamedFrom")}); a migration already applied is never rewritten.`,
+  );
   blocks.push(list(rollback));
   return blocks;
 }
@@ -458,9 +585,15 @@ const SCHEME_FACTS: { [K in AuthScheme["type"]]: (s: SchemeOf<K>, ctx: SectionCo
     if (!j) return ["JWT bearer tokens (no token settings in the design)."];
     return [
       `Access token: a JWT${j.algorithm ? ` signed with ${code(j.algorithm)}` : ""}${j.issuer ? `, issuer ${code(j.issuer)}` : ""}, sent as ${code("Authorization: Bearer <token>")}, valid ${duration(j.accessTokenTtlSeconds)}.`,
-      j.refreshTokenTtlSeconds ? `Refresh token lifetime: ${duration(j.refreshTokenTtlSeconds)}.` : "No refresh token: clients sign in again when the access token expires.",
-      j.refreshRotation ? "Rotation: every refresh returns a new refresh token and invalidates the one presented." : "Rotation: refresh tokens are not rotated; they stay valid until they expire or are revoked.",
-      j.reuseDetection ? "Reuse detection: presenting an already-rotated refresh token revokes the whole token family (a stolen token stops working for everyone)." : "No reuse detection for rotated refresh tokens.",
+      j.refreshTokenTtlSeconds
+        ? `Refresh token lifetime: ${duration(j.refreshTokenTtlSeconds)}.`
+        : "No refresh token: clients sign in again when the access token expires.",
+      j.refreshRotation
+        ? "Rotation: every refresh returns a new refresh token and invalidates the one presented."
+        : "Rotation: refresh tokens are not rotated; they stay valid until they expire or are revoked.",
+      j.reuseDetection
+        ? "Reuse detection: presenting an already-rotated refresh token revokes the whole token family (a stolen token stops working for everyone)."
+        : "No reuse detection for rotated refresh tokens.",
       `Revocation: access tokens are not checked against a store and stay valid until they expire (${duration(j.accessTokenTtlSeconds)}), so their lifetime is the revocation delay; refresh tokens are revoked server-side.`,
     ];
   },
@@ -469,9 +602,15 @@ const SCHEME_FACTS: { [K in AuthScheme["type"]]: (s: SchemeOf<K>, ctx: SectionCo
     if (!o) return ["OAuth2 authorization code flow (no settings in the design)."];
     return [
       `Authorization code flow${o.pkce ? " with PKCE (S256), as mobile and single-page clients require" : " without PKCE"}: authorize at ${code(o.authorizationUrl)}, exchange the code at ${code(o.tokenUrl)}${o.refreshUrl ? `, refresh at ${code(o.refreshUrl)}` : ""}.`,
-      o.accessTokenTtlSeconds ? `Access token lifetime: ${duration(o.accessTokenTtlSeconds)}.` : "Access token lifetime: set by the authorization server.",
-      o.refreshTokenTtlSeconds ? `Refresh token lifetime: ${duration(o.refreshTokenTtlSeconds)}.` : "Refresh token lifetime: set by the authorization server.",
-      o.refreshRotation ? "Rotation: refresh tokens are rotated on every use." : "Rotation: refresh tokens are not rotated.",
+      o.accessTokenTtlSeconds
+        ? `Access token lifetime: ${duration(o.accessTokenTtlSeconds)}.`
+        : "Access token lifetime: set by the authorization server.",
+      o.refreshTokenTtlSeconds
+        ? `Refresh token lifetime: ${duration(o.refreshTokenTtlSeconds)}.`
+        : "Refresh token lifetime: set by the authorization server.",
+      o.refreshRotation
+        ? "Rotation: refresh tokens are rotated on every use."
+        : "Rotation: refresh tokens are not rotated.",
       `Revocation: refresh tokens are revoked at the authorization server; access tokens stay valid until they expire${o.accessTokenTtlSeconds ? ` (${duration(o.accessTokenTtlSeconds)})` : ""}.`,
     ];
   },
@@ -480,7 +619,9 @@ const SCHEME_FACTS: { [K in AuthScheme["type"]]: (s: SchemeOf<K>, ctx: SectionCo
     if (!k) return ["API key (no settings in the design)."];
     return [
       `Key sent in the ${k.in === "header" ? "HTTP header" : "query parameter"} ${code(k.name)}; for server-to-server partners, never embedded in mobile apps.`,
-      k.rotationDays ? `Rotation: keys must be rotated every ${plural(k.rotationDays, "day")}; revoke a key by deleting it.` : "Rotation: no rotation period is set; revoke a key by deleting it.",
+      k.rotationDays
+        ? `Rotation: keys must be rotated every ${plural(k.rotationDays, "day")}; revoke a key by deleting it.`
+        : "Rotation: no rotation period is set; revoke a key by deleting it.",
     ];
   },
   session: (s) => {
@@ -502,7 +643,9 @@ function auth(ctx: SectionContext): Block[] {
   blocks.push(
     p(
       `${plural(schemes.length, "scheme")}. Endpoints without their own ${code("auth")} accept ${design.api.defaultAuth.map(code).join(" or ") || "no scheme"}. ` +
-        (publicOps.length ? `Public (no credentials): ${publicOps.map(opRef).join(", ")}.` : "Every endpoint requires credentials."),
+        (publicOps.length
+          ? `Public (no credentials): ${publicOps.map(opRef).join(", ")}.`
+          : "Every endpoint requires credentials."),
     ),
   );
   if (ctx.siblings.diagrams.auth) {
@@ -520,7 +663,13 @@ function auth(ctx: SectionContext): Block[] {
       const e = id ? byOp.get(id) : undefined;
       return e ? `${label}: ${opRef(e)} (${code(`${e.method} ${e.path}`)})` : undefined;
     };
-    facts.push(...[opLine("Sign in", ops.signIn), opLine("Refresh", ops.refresh), opLine("Sign out / revoke", ops.signOut)].filter((x): x is string => Boolean(x)));
+    facts.push(
+      ...[
+        opLine("Sign in", ops.signIn),
+        opLine("Refresh", ops.refresh),
+        opLine("Sign out / revoke", ops.signOut),
+      ].filter((x): x is string => Boolean(x)),
+    );
     blocks.push(list(facts));
   }
   blocks.push(h3("Secure storage on mobile"));
@@ -533,9 +682,24 @@ function auth(ctx: SectionContext): Block[] {
   );
   if (design.auth.scopes.length || design.auth.roles.length) {
     blocks.push(h3("Scopes and roles"));
-    if (design.auth.scopes.length) blocks.push(table(["Scope", "Description"], design.auth.scopes.map((s) => [code(s.name), cell(s.description ?? "")])));
+    if (design.auth.scopes.length)
+      blocks.push(
+        table(
+          ["Scope", "Description"],
+          design.auth.scopes.map((s) => [code(s.name), cell(s.description ?? "")]),
+        ),
+      );
     if (design.auth.roles.length) {
-      blocks.push(table(["Role", "Scopes", "Description"], design.auth.roles.map((r) => [code(r.name), r.scopes.map(code).join(", ") || DASH, cell(r.description ?? "")])));
+      blocks.push(
+        table(
+          ["Role", "Scopes", "Description"],
+          design.auth.roles.map((r) => [
+            code(r.name),
+            r.scopes.map(code).join(", ") || DASH,
+            cell(r.description ?? ""),
+          ]),
+        ),
+      );
     }
   }
   return blocks;
@@ -555,7 +719,13 @@ function errors(ctx: SectionContext): Block[] {
     ),
     table(
       ["Code", "HTTP status", "Title", "When it happens", "Operations"],
-      design.errors.map((e) => [code(e.code), String(e.status), cell(e.title), cell(e.description ?? ""), String(uses.get(e.code) ?? 0)]),
+      design.errors.map((e) => [
+        code(e.code),
+        String(e.status),
+        cell(e.title),
+        cell(e.description ?? ""),
+        String(uses.get(e.code) ?? 0),
+      ]),
     ),
   ];
 }
@@ -570,7 +740,8 @@ function rateLimits(ctx: SectionContext): Block[] {
     return blocks;
   }
   const ops = new Map<string, string[]>();
-  for (const e of design.api.endpoints) if (e.rateLimit) ops.set(e.rateLimit, [...(ops.get(e.rateLimit) ?? []), e.operationId]);
+  for (const e of design.api.endpoints)
+    if (e.rateLimit) ops.set(e.rateLimit, [...(ops.get(e.rateLimit) ?? []), e.operationId]);
   const applies = (tier: string) => {
     const ids = ops.get(tier) ?? [];
     if (ids.length === 0) return DASH;
@@ -580,7 +751,9 @@ function rateLimits(ctx: SectionContext): Block[] {
   blocks.push(
     p(
       `Exceeding a tier answers 429 ${code("rate-limited")} with ${code("RateLimit")} and ${code("Retry-After")} headers; clients wait Retry-After seconds before retrying. ` +
-        (design.api.defaultRateLimit ? `Endpoints that name no tier use ${code(design.api.defaultRateLimit)}.` : "Endpoints that name no tier are not limited."),
+        (design.api.defaultRateLimit
+          ? `Endpoints that name no tier use ${code(design.api.defaultRateLimit)}.`
+          : "Endpoints that name no tier are not limited."),
     ),
     table(
       ["Tier", "Limit", "Counted per", "Burst", "Applies to", "Description"],
@@ -609,7 +782,9 @@ function sync(ctx: SectionContext): Block[] {
     return blocks;
   }
   blocks.push(
-    p(`${plural(synced.length, "entity")} ${synced.length === 1 ? "is" : "are"} synced: ${synced.map((e) => `${code(e.name)} (${code(e.table)})`).join(", ")}.`),
+    p(
+      `${plural(synced.length, "entity")} ${synced.length === 1 ? "is" : "are"} synced: ${synced.map((e) => `${code(e.name)} (${code(e.table)})`).join(", ")}.`,
+    ),
     list([
       `Each synced table carries ${code("updated_at")}, a ${code("deleted_at")} tombstone and a ${code("version")} counter; deletes set the tombstone instead of removing the row, and ${code("version")} is the ETag.`,
       `The changes feed ${opRef(feed)} (${code(`GET ${feed.path}`)}) returns every change since the ${code("since")} cursor, oldest first, tombstones included, as ${code("SyncChanges")}; an index on ${code("updated_at")} serves it.`,
@@ -633,7 +808,14 @@ function performance(ctx: SectionContext): Block[] {
     targets.length
       ? table(
           ["Target", "Operations", "p95", "p99", "Throughput", "Description"],
-          targets.map((t) => [code(t.name), t.operations?.length ? t.operations.map(code).join(", ") : "all", `${t.p95Ms} ms`, `${t.p99Ms} ms`, t.throughputRps ? `${t.throughputRps} req/s` : DASH, cell(t.description ?? "")]),
+          targets.map((t) => [
+            code(t.name),
+            t.operations?.length ? t.operations.map(code).join(", ") : "all",
+            `${t.p95Ms} ms`,
+            `${t.p99Ms} ms`,
+            t.throughputRps ? `${t.throughputRps} req/s` : DASH,
+            cell(t.description ?? ""),
+          ]),
         )
       : p("The design sets no latency or throughput targets."),
   );

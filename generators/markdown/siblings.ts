@@ -51,7 +51,8 @@ export function shapeDeclarations(ctx: ArtifactContext): string | undefined {
   const text = emitTypes({ ...model, schemas, endpoints: [] });
   const source = ts.createSourceFile("types.ts", text, ts.ScriptTarget.ES2022, /* setParentNodes */ true);
   const decls = source.statements.filter(
-    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && wanted.has(s.name.text),
+    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+      (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && wanted.has(s.name.text),
   );
   return decls.map((d) => d.getFullText(source).replace(/^\s+/, "")).join("\n\n") + "\n";
 }
@@ -66,7 +67,10 @@ export function latestMigration(files: readonly GeneratedFile[], format: Migrati
     slot[named.direction === "down" ? "down" : "up"] = f;
     byVersion.set(named.version, slot);
   }
-  const newest = [...byVersion].filter(([, s]) => s.up).sort((a, b) => a[0] - b[0]).at(-1)?.[1];
+  const newest = [...byVersion]
+    .filter(([, s]) => s.up)
+    .sort((a, b) => a[0] - b[0])
+    .at(-1)?.[1];
   return newest?.up ? { up: newest.up, ...(newest.down ? { down: newest.down } : {}) } : undefined;
 }
 

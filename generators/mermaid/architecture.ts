@@ -7,7 +7,7 @@
  */
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { Architecture } from "../../src/design/schema.ts";
-import { COMPONENT_KINDS } from "../../src/design/schema.ts";
+import type { COMPONENT_KINDS } from "../../src/design/schema.ts";
 import { generatedHeader } from "../../src/pipeline/artifact.ts";
 import { diagram, lines } from "./text.ts";
 
@@ -17,7 +17,12 @@ type Service = NonNullable<Architecture["services"]>[number];
 type Component = NonNullable<Architecture["components"]>[number];
 
 type Group = "edge" | "data" | "queues" | "external";
-const GROUP_TITLES: Record<Group, string> = { edge: "Edge", data: "Data stores", queues: "Queues", external: "External providers" };
+const GROUP_TITLES: Record<Group, string> = {
+  edge: "Edge",
+  data: "Data stores",
+  queues: "Queues",
+  external: "External providers",
+};
 
 /** Where each component kind is drawn and with which node shape (`open` label `close`). */
 const KIND_LAYOUT: Record<ComponentKind, { group: Group; open: string; close: string }> = {
@@ -35,10 +40,19 @@ const KIND_LAYOUT: Record<ComponentKind, { group: Group; open: string; close: st
 };
 
 const CLIENT_KINDS: Record<Client["kind"], string> = {
-  ios: "iOS app", android: "Android app", web: "Web app", desktop: "Desktop app", partner: "Partner system", internal: "Internal tool",
+  ios: "iOS app",
+  android: "Android app",
+  web: "Web app",
+  desktop: "Desktop app",
+  partner: "Partner system",
+  internal: "Internal tool",
 };
 
-const PATTERNS: Record<Architecture["pattern"], string> = { monolith: "monolith", "modular-monolith": "modular monolith", microservices: "microservices" };
+const PATTERNS: Record<Architecture["pattern"], string> = {
+  monolith: "monolith",
+  "modular-monolith": "modular monolith",
+  microservices: "microservices",
+};
 
 /** Owned entities named on a service's database edge; the rest are counted. */
 const MAX_NAMED = 8;
@@ -72,14 +86,26 @@ export function architectureDiagram(design: NDesign): string {
     out.push(`  subgraph ${id}[${lines(title)}]`, ...nodes.map((n) => `    ${n}`), "  end");
   };
 
-  subgraph("clients", "Clients", clients.map((c) => `${clientId(c)}([${lines(c.name, CLIENT_KINDS[c.kind], c.description)}])`));
-  const byGroup = (g: Group) => components.filter((c) => KIND_LAYOUT[c.kind].group === g).map((c) => {
-    const { open, close } = KIND_LAYOUT[c.kind];
-    return `${componentId(c)}${open}${lines(c.name, c.technology, c.description)}${close}`;
-  });
+  subgraph(
+    "clients",
+    "Clients",
+    clients.map((c) => `${clientId(c)}([${lines(c.name, CLIENT_KINDS[c.kind], c.description)}])`),
+  );
+  const byGroup = (g: Group) =>
+    components
+      .filter((c) => KIND_LAYOUT[c.kind].group === g)
+      .map((c) => {
+        const { open, close } = KIND_LAYOUT[c.kind];
+        return `${componentId(c)}${open}${lines(c.name, c.technology, c.description)}${close}`;
+      });
   subgraph("edge", GROUP_TITLES.edge, byGroup("edge"));
-  subgraph("services", `Services (${PATTERNS[arch.pattern]})`, services.map((s) =>
-    `${serviceId(s)}(${lines(s.name, s.description, ...(s.responsibilities ?? []).map((r) => `• ${r}`))})`));
+  subgraph(
+    "services",
+    `Services (${PATTERNS[arch.pattern]})`,
+    services.map(
+      (s) => `${serviceId(s)}(${lines(s.name, s.description, ...(s.responsibilities ?? []).map((r) => `• ${r}`))})`,
+    ),
+  );
   const databases = components.filter((c) => c.kind === "database");
   const needsDefaultDb = databases.length === 0 && services.some((s) => (s.entities ?? []).length > 0);
   subgraph("data", GROUP_TITLES.data, [...byGroup("data"), ...(needsDefaultDb ? [`db[(${lines("database")})]`] : [])]);
@@ -96,11 +122,17 @@ export function architectureDiagram(design: NDesign): string {
   }
   if (target) for (const g of gateways) out.push(`  ${componentId(g)} --> ${target}`);
 
-  const ids = new Map<string, string>([...services.map((s) => [s.name, serviceId(s)] as const), ...components.map((c) => [c.name, componentId(c)] as const)]);
+  const ids = new Map<string, string>([
+    ...services.map((s) => [s.name, serviceId(s)] as const),
+    ...components.map((c) => [c.name, componentId(c)] as const),
+  ]);
   const isDatabase = new Set(databases.map((c) => c.name));
   for (const s of services) {
     const owns = s.entities ?? [];
-    const named = owns.length > MAX_NAMED ? `${owns.slice(0, MAX_NAMED).join(", ")} and ${owns.length - MAX_NAMED} more` : owns.join(", ");
+    const named =
+      owns.length > MAX_NAMED
+        ? `${owns.slice(0, MAX_NAMED).join(", ")} and ${owns.length - MAX_NAMED} more`
+        : owns.join(", ");
     const ownsLabel = owns.length > 0 ? `|${lines(`owns ${named}`)}|` : "";
     const uses = s.uses ?? [];
     for (const u of uses) {

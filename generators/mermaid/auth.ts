@@ -69,7 +69,8 @@ function jwtSteps(ctx: SchemeCtx): Step[] {
   const alg = jwt?.algorithm ? `${jwt.algorithm}, ` : "";
   const access = jwt ? `access token (${alg}${duration(jwt.accessTokenTtlSeconds)})` : "access token";
   const refreshTtl = jwt?.refreshTokenTtlSeconds;
-  const hasRefresh = refreshTtl !== undefined || jwt?.refreshRotation === true || ctx.scheme.operations?.refresh !== undefined;
+  const hasRefresh =
+    refreshTtl !== undefined || jwt?.refreshRotation === true || ctx.scheme.operations?.refresh !== undefined;
   const rotation = jwt?.refreshRotation === true;
   const refreshToken = `refresh token${refreshTtl ? ` (${duration(refreshTtl)})` : ""}`;
   const steps: Step[] = [
@@ -77,7 +78,9 @@ function jwtSteps(ctx: SchemeCtx): Step[] {
     call("A", "S", "verify credentials"),
     call("S", "D", "load the account, check the password hash"),
     reply("D", "S", "account"),
-    ...(hasRefresh ? [call("S", "D", `store the hash of a new ${refreshToken}${rotation ? ", new token family" : ""}`)] : []),
+    ...(hasRefresh
+      ? [call("S", "D", `store the hash of a new ${refreshToken}${rotation ? ", new token family" : ""}`)]
+      : []),
     reply("S", "A", hasRefresh ? `signed ${access} + ${refreshToken}` : `signed ${access}`),
     reply("A", "M", "200 tokens"),
     ...storageNote(ctx, "M"),
@@ -100,16 +103,29 @@ function jwtSteps(ctx: SchemeCtx): Step[] {
         ]
       : [reply("S", "A", `new ${access}`), reply("A", "M", "200 new access token")];
     if (rotation && jwt?.reuseDetection) {
-      refresh.push(alt(
-        { label: "token already rotated or revoked (reuse: likely stolen)", steps: [
-          call("S", "D", "revoke the whole token family"),
-          reply("S", "A", "reuse detected"),
-          reply("A", "M", "401 unauthenticated: sign in again"),
-        ] },
-        { label: "token current and unexpired", steps: issue },
-      ));
+      refresh.push(
+        alt(
+          {
+            label: "token already rotated or revoked (reuse: likely stolen)",
+            steps: [
+              call("S", "D", "revoke the whole token family"),
+              reply("S", "A", "reuse detected"),
+              reply("A", "M", "401 unauthenticated: sign in again"),
+            ],
+          },
+          { label: "token current and unexpired", steps: issue },
+        ),
+      );
     } else {
-      refresh.push(alt({ label: "token unknown, revoked or expired", steps: [reply("S", "A", "invalid"), reply("A", "M", "401 unauthenticated: sign in again")] }, { label: "token valid", steps: issue }));
+      refresh.push(
+        alt(
+          {
+            label: "token unknown, revoked or expired",
+            steps: [reply("S", "A", "invalid"), reply("A", "M", "401 unauthenticated: sign in again")],
+          },
+          { label: "token valid", steps: issue },
+        ),
+      );
     }
     steps.push(opt("access token expired", refresh));
   }
@@ -119,7 +135,14 @@ function jwtSteps(ctx: SchemeCtx): Step[] {
     ...(hasRefresh ? [call("S", "D", `set revokedAt on the token${rotation ? " family" : ""}`)] : []),
     reply("A", "M", "204 signed out"),
     call("M", "M", "discard tokens"),
-    ...(jwt ? [note(["M", "A"], `an issued access token stays valid until it expires (${duration(jwt.accessTokenTtlSeconds)})`)] : []),
+    ...(jwt
+      ? [
+          note(
+            ["M", "A"],
+            `an issued access token stays valid until it expires (${duration(jwt.accessTokenTtlSeconds)})`,
+          ),
+        ]
+      : []),
   );
   return steps;
 }
@@ -132,12 +155,22 @@ function oauth2Steps(ctx: SchemeCtx): Step[] {
   const access = `access token${o?.accessTokenTtlSeconds ? ` (${duration(o.accessTokenTtlSeconds)})` : ""}`;
   const refreshToken = `refresh token${o?.refreshTokenTtlSeconds ? ` (${duration(o.refreshTokenTtlSeconds)})` : ""}`;
   const steps: Step[] = [
-    ...(pkce ? [call("M", "M", "create a random code_verifier; code_challenge = BASE64URL(SHA-256(code_verifier))")] : []),
-    call("M", "Z", `GET ${o?.authorizationUrl ?? "authorization endpoint"} response_type=code, client_id, redirect_uri, state${pkce ? ", code_challenge, code_challenge_method=S256" : ""}`),
+    ...(pkce
+      ? [call("M", "M", "create a random code_verifier; code_challenge = BASE64URL(SHA-256(code_verifier))")]
+      : []),
+    call(
+      "M",
+      "Z",
+      `GET ${o?.authorizationUrl ?? "authorization endpoint"} response_type=code, client_id, redirect_uri, state${pkce ? ", code_challenge, code_challenge_method=S256" : ""}`,
+    ),
     call("Z", "Z", "the user signs in and consents"),
     reply("Z", "M", "redirect to redirect_uri with code and state"),
     call("M", "M", "check state"),
-    call("M", "Z", `POST ${o?.tokenUrl ?? "token endpoint"} grant_type=authorization_code, code${pkce ? ", code_verifier" : ""}`),
+    call(
+      "M",
+      "Z",
+      `POST ${o?.tokenUrl ?? "token endpoint"} grant_type=authorization_code, code${pkce ? ", code_verifier" : ""}`,
+    ),
     ...(pkce ? [call("Z", "Z", "check SHA-256(code_verifier) against the stored code_challenge")] : []),
     reply("Z", "M", hasRefresh ? `${access} + ${refreshToken}` : access),
     ...storageNote(ctx, "M"),
@@ -149,22 +182,41 @@ function oauth2Steps(ctx: SchemeCtx): Step[] {
   if (hasRefresh) {
     const refreshAt = o?.refreshUrl ?? o?.tokenUrl ?? "token endpoint";
     const issue: Step[] = rotation
-      ? [call("Z", "Z", "spend the old refresh token, issue its successor"), reply("Z", "M", `new ${access} + new refresh token`)]
+      ? [
+          call("Z", "Z", "spend the old refresh token, issue its successor"),
+          reply("Z", "M", `new ${access} + new refresh token`),
+        ]
       : [reply("Z", "M", `new ${access}`)];
     const refresh: Step[] = [
       reply("A", "M", "401 unauthenticated"),
       call("M", "Z", `POST ${refreshAt} grant_type=refresh_token`),
       rotation
         ? alt(
-            { label: "refresh token already used (reuse: likely stolen)", steps: [call("Z", "Z", "revoke every token of the grant"), reply("Z", "M", "400 invalid_grant: start the authorization flow again")] },
+            {
+              label: "refresh token already used (reuse: likely stolen)",
+              steps: [
+                call("Z", "Z", "revoke every token of the grant"),
+                reply("Z", "M", "400 invalid_grant: start the authorization flow again"),
+              ],
+            },
             { label: "refresh token current", steps: issue },
           )
-        : alt({ label: "refresh token invalid or expired", steps: [reply("Z", "M", "400 invalid_grant: start the authorization flow again")] }, { label: "refresh token valid", steps: issue }),
+        : alt(
+            {
+              label: "refresh token invalid or expired",
+              steps: [reply("Z", "M", "400 invalid_grant: start the authorization flow again")],
+            },
+            { label: "refresh token valid", steps: issue },
+          ),
     ];
     steps.push(opt("access token expired", refresh));
   }
   if (ctx.scheme.operations?.signOut) {
-    steps.push(call("M", "A", operation(ctx, "signOut", "sign out")), call("A", "Z", "revoke the refresh token (RFC 7009)"), reply("A", "M", "204 signed out"));
+    steps.push(
+      call("M", "A", operation(ctx, "signOut", "sign out")),
+      call("A", "Z", "revoke the refresh token (RFC 7009)"),
+      reply("A", "M", "204 signed out"),
+    );
   } else {
     steps.push(call("M", "Z", "revoke the refresh token (RFC 7009 token revocation)"), reply("Z", "M", "200 revoked"));
   }
@@ -180,11 +232,27 @@ function apiKeySteps(ctx: SchemeCtx): Step[] {
     call("A", "S", "look up the key"),
     call("S", "D", "find the key by SHA-256 hash; check it is not revoked or expired"),
     alt(
-      { label: "unknown, revoked or expired key", steps: [reply("S", "A", "invalid"), reply("A", "P", "401 unauthenticated")] },
-      { label: "valid key", steps: [reply("S", "A", "partner and scopes"), call("A", "D", "read / write the resource"), reply("D", "A", "rows"), reply("A", "P", "2xx response")] },
+      {
+        label: "unknown, revoked or expired key",
+        steps: [reply("S", "A", "invalid"), reply("A", "P", "401 unauthenticated")],
+      },
+      {
+        label: "valid key",
+        steps: [
+          reply("S", "A", "partner and scopes"),
+          call("A", "D", "read / write the resource"),
+          reply("D", "A", "rows"),
+          reply("A", "P", "2xx response"),
+        ],
+      },
     ),
     ...(k?.rotationDays
-      ? [note(["P", "D"], `rotation every ${k.rotationDays} days: a new key is issued, both keys work during the overlap, then the old key is revoked`)]
+      ? [
+          note(
+            ["P", "D"],
+            `rotation every ${k.rotationDays} days: a new key is issued, both keys work during the overlap, then the old key is revoked`,
+          ),
+        ]
       : []),
     call("S", "D", `revoke a key (${operation(ctx, "signOut", "on rotation or compromise")}): set revokedAt`),
   ];
@@ -200,9 +268,16 @@ function sessionSteps(ctx: SchemeCtx): Step[] {
     reply("A", "M", `200, Set-Cookie: ${cookie}=<session id>; HttpOnly; Secure; SameSite=Lax`),
     call("M", "A", `API request, Cookie: ${cookie}=<session id>`),
     call("A", "S", "look up the session"),
-    call("S", "D", `load the session; slide its expiry${ctx.scheme.operations?.refresh ? ` (also ${operation(ctx, "refresh", "")})` : ""}`),
+    call(
+      "S",
+      "D",
+      `load the session; slide its expiry${ctx.scheme.operations?.refresh ? ` (also ${operation(ctx, "refresh", "")})` : ""}`,
+    ),
     alt(
-      { label: "no such session, or idle too long", steps: [reply("S", "A", "invalid"), reply("A", "M", "401 unauthenticated: sign in again")] },
+      {
+        label: "no such session, or idle too long",
+        steps: [reply("S", "A", "invalid"), reply("A", "M", "401 unauthenticated: sign in again")],
+      },
       { label: "session live", steps: [reply("S", "A", "account and scopes"), ...resourceCall("M")] },
     ),
     call("M", "A", operation(ctx, "signOut", "sign out")),
@@ -238,9 +313,15 @@ function participantsOf(steps: readonly Step[], into: Set<Participant>): void {
 function serializeSteps(steps: readonly Step[], indent: string, out: string[]): void {
   for (const s of steps) {
     switch (s.kind) {
-      case "call": out.push(`${indent}${s.from}->>${s.to}: ${text(s.text)}`); break;
-      case "reply": out.push(`${indent}${s.from}-->>${s.to}: ${text(s.text)}`); break;
-      case "note": out.push(`${indent}Note over ${s.over.join(",")}: ${text(s.text)}`); break;
+      case "call":
+        out.push(`${indent}${s.from}->>${s.to}: ${text(s.text)}`);
+        break;
+      case "reply":
+        out.push(`${indent}${s.from}-->>${s.to}: ${text(s.text)}`);
+        break;
+      case "note":
+        out.push(`${indent}Note over ${s.over.join(",")}: ${text(s.text)}`);
+        break;
       case "block":
         s.branches.forEach((b, i) => {
           out.push(`${indent}${i === 0 ? s.block : "else"} ${text(b.label)}`);
@@ -266,7 +347,8 @@ export function authFlowDiagram(design: NDesign): string {
   const last = order[order.length - 1]!;
   const out = ["sequenceDiagram"];
   for (const p of order) out.push(`  participant ${p} as ${PARTICIPANTS[p]}`);
-  if (sections.length === 0) out.push(`  Note over ${first},${last}: ${text("No auth schemes declared: every endpoint is public.")}`);
+  if (sections.length === 0)
+    out.push(`  Note over ${first},${last}: ${text("No auth schemes declared: every endpoint is public.")}`);
   for (const { scheme, steps } of sections) {
     out.push(`  Note over ${first},${last}: ${text(`${scheme.name}: ${TITLES[scheme.type]}`)}`);
     serializeSteps(steps, "  ", out);

@@ -39,7 +39,22 @@ interface ErModel {
 }
 
 /** Words the erDiagram lexer reads as keywords wherever an entity name stands (case-insensitive). */
-const ER_KEYWORDS = new Set(["erdiagram", "style", "classdef", "class", "subgraph", "end", "one", "many", "only", "to", "optionally", "zero", "direction", "u"]);
+const ER_KEYWORDS = new Set([
+  "erdiagram",
+  "style",
+  "classdef",
+  "class",
+  "subgraph",
+  "end",
+  "one",
+  "many",
+  "only",
+  "to",
+  "optionally",
+  "zero",
+  "direction",
+  "u",
+]);
 
 /** The diagram id of an entity: its name, or `entity_<Name>` when Mermaid would read the name as a keyword. */
 export function entityId(name: string): string {
@@ -85,7 +100,9 @@ function attributes(entity: NEntity): ErAttribute[] {
 }
 
 function relation(child: NEntity, fk: NForeignKey): ErRelation {
-  const fields = fk.fields.map((n) => child.fields.find((f) => f.name === n)).filter((f): f is NField => f !== undefined);
+  const fields = fk.fields
+    .map((n) => child.fields.find((f) => f.name === n))
+    .filter((f): f is NField => f !== undefined);
   return {
     parent: fk.entity,
     child: child.name,
@@ -112,7 +129,9 @@ function serializeErd(model: ErModel): string {
     out.push("  }");
   }
   for (const r of model.relations) {
-    out.push(`  ${entityId(r.parent)} ${r.parentCardinality}${r.identifying ? "--" : ".."}${r.childCardinality} ${entityId(r.child)} : ${quoted(r.label)}`);
+    out.push(
+      `  ${entityId(r.parent)} ${r.parentCardinality}${r.identifying ? "--" : ".."}${r.childCardinality} ${entityId(r.child)} : ${quoted(r.label)}`,
+    );
   }
   const external = model.entities.filter((e) => e.externalOwner !== undefined);
   if (external.length > 0) {
@@ -136,7 +155,9 @@ export function erdDiagram(design: NDesign): string {
 
 /** Services that own at least one entity, with their entity names, in architecture order. */
 export function servicesWithEntities(design: NDesign): Array<{ name: string; entities: string[] }> {
-  return (design.architecture?.services ?? []).filter((s) => (s.entities ?? []).length > 0).map((s) => ({ name: s.name, entities: [...s.entities!] }));
+  return (design.architecture?.services ?? [])
+    .filter((s) => (s.entities ?? []).length > 0)
+    .map((s) => ({ name: s.name, entities: [...s.entities!] }));
 }
 
 /**
@@ -154,7 +175,11 @@ export function serviceErdDiagram(design: NDesign, serviceName: string): string 
   return serializeErd({
     entities: [
       ...mine.map((e) => ({ name: e.name, attributes: attributes(e) })),
-      ...external.map((e) => ({ name: e.name, attributes: [], externalOwner: ownerOf.has(e.name) ? `${ownerOf.get(e.name)} service` : "shared" })),
+      ...external.map((e) => ({
+        name: e.name,
+        attributes: [],
+        externalOwner: ownerOf.has(e.name) ? `${ownerOf.get(e.name)} service` : "shared",
+      })),
     ],
     relations,
   });

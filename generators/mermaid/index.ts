@@ -26,7 +26,10 @@ export function generateDiagrams(design: NDesign): GeneratedFile[] {
     { path: "diagrams/erd.mmd", contents: erdDiagram(design) },
     { path: "diagrams/auth-flow.mmd", contents: authFlowDiagram(design) },
     { path: "diagrams/architecture.mmd", contents: architectureDiagram(design) },
-    ...servicesWithEntities(design).map((s) => ({ path: `diagrams/erd-${s.name}.mmd`, contents: serviceErdDiagram(design, s.name) })),
+    ...servicesWithEntities(design).map((s) => ({
+      path: `diagrams/erd-${s.name}.mmd`,
+      contents: serviceErdDiagram(design, s.name),
+    })),
   ];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -36,14 +39,23 @@ export async function checkDiagrams(files: readonly GeneratedFile[], scope?: obj
   const diagnostics: Diagnostic[] = [];
   for (const f of files.filter((f) => f.path.endsWith(".mmd"))) {
     const result = await parseDiagram(f.contents, scope);
-    if (!result.ok) diagnostics.push(mermaidDiag("mermaid-parse-failed", `mermaid.parse rejects ${f.path}: ${result.message}`, `${f.path}:${result.line}`));
+    if (!result.ok)
+      diagnostics.push(
+        mermaidDiag(
+          "mermaid-parse-failed",
+          `mermaid.parse rejects ${f.path}: ${result.message}`,
+          `${f.path}:${result.line}`,
+        ),
+      );
   }
   return diagnostics;
 }
 
 /** Imports mermaid and the parsers of the three diagram kinds contractor writes (each loads lazily). */
 export async function warmMermaid(): Promise<void> {
-  await Promise.all(["erDiagram\n", "sequenceDiagram\n  A->>B: x\n", "flowchart LR\n  a --> b\n"].map((d) => parseDiagram(d)));
+  await Promise.all(
+    ["erDiagram\n", "sequenceDiagram\n  A->>B: x\n", "flowchart LR\n  a --> b\n"].map((d) => parseDiagram(d)),
+  );
 }
 
 export const mermaidArtifact: Artifact = {

@@ -105,7 +105,9 @@ interface JisonHash {
 function errorLine(source: string, error: unknown): number {
   const hash = (error as { hash?: JisonHash }).hash;
   const message = error instanceof Error ? error.message : String(error);
-  const reported = hash?.loc?.first_line ?? (hash?.line !== undefined ? hash.line + 1 : Number(/on line (\d+)/.exec(message)?.[1] ?? NaN));
+  const reported =
+    hash?.loc?.first_line ??
+    (hash?.line !== undefined ? hash.line + 1 : Number(/on line (\d+)/.exec(message)?.[1] ?? NaN));
   const kept = survivingLines(source);
   if (!Number.isFinite(reported)) return kept[0] ?? 1;
   return kept[reported - 1] ?? kept[kept.length - 1] ?? 1;
@@ -134,7 +136,10 @@ async function parseOnce(source: string): Promise<ParseResult> {
     if (!result) return { ok: false, line: 1, message: "mermaid did not recognise the diagram" };
     return { ok: true, diagramType: result.diagramType };
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split("\n").filter((l) => l.trim() !== "").join(" | ");
+    const message = (error instanceof Error ? error.message : String(error))
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .join(" | ");
     return { ok: false, line: errorLine(source, error), message };
   }
 }

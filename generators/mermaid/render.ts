@@ -20,16 +20,28 @@ import { mermaidDiag } from "./codes.ts";
 
 /** Launch flags: no sandbox (root in containers and CI), nothing that phones home. */
 export const BROWSER_ARGS = [
-  "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
 ] as const;
 
 /** Installed Chromes looked for after PUPPETEER_EXECUTABLE_PATH, in order. */
 export const SYSTEM_BROWSERS = [
-  "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome-stable", "/usr/bin/google-chrome", "/opt/google/chrome/chrome",
-  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome", "/Applications/Chromium.app/Contents/MacOS/Chromium",
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome-stable",
+  "/usr/bin/google-chrome",
+  "/opt/google/chrome/chrome",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+  "/Applications/Chromium.app/Contents/MacOS/Chromium",
 ] as const;
 
-export const NO_BROWSER_HINT = "install one (`apt-get install chromium`) or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium binary";
+export const NO_BROWSER_HINT =
+  "install one (`apt-get install chromium`) or set PUPPETEER_EXECUTABLE_PATH to a Chrome or Chromium binary";
 
 export interface BrowserChoice {
   path: string;
@@ -91,12 +103,21 @@ export interface RenderOutcome {
  * will not start yields one warning (the `.mmd` files stay valid); a diagram that will not
  * render is an error naming its file.
  */
-export async function renderDiagrams(own: readonly GeneratedFile[], browser: BrowserChoice | undefined): Promise<RenderOutcome> {
+export async function renderDiagrams(
+  own: readonly GeneratedFile[],
+  browser: BrowserChoice | undefined,
+): Promise<RenderOutcome> {
   const diagrams = own.filter((f) => f.path.endsWith(".mmd"));
   if (!browser) {
     return {
       files: [],
-      diagnostics: [mermaidDiag("mermaid-no-browser", `--render found no browser, so no SVG was written: ${NO_BROWSER_HINT}`, diagrams[0]?.path ?? "diagrams")],
+      diagnostics: [
+        mermaidDiag(
+          "mermaid-no-browser",
+          `--render found no browser, so no SVG was written: ${NO_BROWSER_HINT}`,
+          diagrams[0]?.path ?? "diagrams",
+        ),
+      ],
       note: "no browser: SVGs skipped",
     };
   }
@@ -106,19 +127,33 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
   let instance: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
   try {
     try {
-      instance = await puppeteer.launch({ executablePath: browser.path, headless: true, userDataDir, args: [...BROWSER_ARGS] });
+      instance = await puppeteer.launch({
+        executablePath: browser.path,
+        headless: true,
+        userDataDir,
+        args: [...BROWSER_ARGS],
+      });
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
       return {
         files: [],
-        diagnostics: [mermaidDiag("mermaid-browser-failed", `--render could not start ${browser.path} (${reason}), so no SVG was written: ${NO_BROWSER_HINT}`, diagrams[0]?.path ?? "diagrams")],
+        diagnostics: [
+          mermaidDiag(
+            "mermaid-browser-failed",
+            `--render could not start ${browser.path} (${reason}), so no SVG was written: ${NO_BROWSER_HINT}`,
+            diagrams[0]?.path ?? "diagrams",
+          ),
+        ],
         note: "browser failed to start: SVGs skipped",
       };
     }
     const browserInstance = instance;
     const renderOne = async (d: GeneratedFile): Promise<GeneratedFile | Diagnostic> => {
       try {
-        const svg = (await renderInPage(browserInstance, bundle, d.contents, posix.basename(d.path, ".mmd"))).replace(/\r\n?/g, "\n");
+        const svg = (await renderInPage(browserInstance, bundle, d.contents, posix.basename(d.path, ".mmd"))).replace(
+          /\r\n?/g,
+          "\n",
+        );
         return { path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" };
       } catch (error) {
         const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
@@ -134,17 +169,26 @@ export async function renderDiagrams(own: readonly GeneratedFile[], browser: Bro
     await Promise.all(Array.from({ length: Math.min(PAGES, diagrams.length) }, worker));
     const files = results.filter((r): r is GeneratedFile => "contents" in r);
     const diagnostics = results.filter((r): r is Diagnostic => "code" in r);
-    return { files, diagnostics, note: `${files.length} SVG${files.length === 1 ? "" : "s"} rendered in one browser (${browser.path})` };
+    return {
+      files,
+      diagnostics,
+      note: `${files.length} SVG${files.length === 1 ? "" : "s"} rendered in one browser (${browser.path})`,
+    };
   } finally {
     await instance?.close().catch(() => undefined);
     await rm(userDataDir, { recursive: true, force: true });
   }
 }
 
-type PuppeteerBrowser = Awaited<ReturnType<(typeof import("puppeteer-core"))["default"]["launch"]>>;
+type PuppeteerBrowser = Awaited<ReturnType<typeof import("puppeteer-core")["default"]["launch"]>>;
 
 /** One diagram to SVG text in a fresh page of `browser`: mermaid's bundle loaded from disk, no network. */
-async function renderInPage(browser: PuppeteerBrowser, bundle: string, definition: string, svgId: string): Promise<string> {
+async function renderInPage(
+  browser: PuppeteerBrowser,
+  bundle: string,
+  definition: string,
+  svgId: string,
+): Promise<string> {
   const page = await browser.newPage();
   try {
     await page.setRequestInterception(true);
@@ -154,7 +198,14 @@ async function renderInPage(browser: PuppeteerBrowser, bundle: string, definitio
     return await page.$eval(
       "#container",
       async (container, { definition, svgId, config }) => {
-        const mermaid = (globalThis as unknown as { mermaid: { initialize(c: object): void; render(id: string, text: string, el: Element): Promise<{ svg: string }> } }).mermaid;
+        const mermaid = (
+          globalThis as unknown as {
+            mermaid: {
+              initialize(c: object): void;
+              render(id: string, text: string, el: Element): Promise<{ svg: string }>;
+            };
+          }
+        ).mermaid;
         await document.fonts.ready;
         mermaid.initialize({ startOnLoad: false, ...config });
         const { svg } = await mermaid.render(svgId, definition, container);

@@ -51,7 +51,10 @@ export function quoted(raw: string): string {
 
 /** Joins escaped lines into one flowchart label, lines separated by `<br/>`. */
 export function lines(...parts: Array<string | undefined>): string {
-  return `"${parts.filter((p): p is string => p !== undefined && p.trim() !== "").map(text).join("<br/>")}"`;
+  return `"${parts
+    .filter((p): p is string => p !== undefined && p.trim() !== "")
+    .map(text)
+    .join("<br/>")}"`;
 }
 
 /** Assembles a diagram: header comment, body lines, LF, one trailing newline. */

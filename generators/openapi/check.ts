@@ -37,9 +37,13 @@ export async function swaggerParserValidate(api: Record<string, unknown>): Promi
   }
   schemaValidator ??= createRequire(import.meta.url)(`./${OAS_VALIDATOR_FILE}`) as SchemaValidator;
   // swagger-parser dereferences in place: each step gets its own copy.
-  const partly = await SwaggerParser.dereference(structuredClone(api) as never, { dereference: { circular: "ignore" } });
+  const partly = await SwaggerParser.dereference(structuredClone(api) as never, {
+    dereference: { circular: "ignore" },
+  });
   if (!schemaValidator(partly)) {
-    throw Object.assign(new SyntaxError("Swagger schema validation failed."), { details: schemaValidator.errors ?? [] });
+    throw Object.assign(new SyntaxError("Swagger schema validation failed."), {
+      details: schemaValidator.errors ?? [],
+    });
   }
   // What `validate` does next cannot fail for OpenAPI 3: dereferencing circular $refs in full, and
   // its spec rules, which cover Swagger 2.0 only (lib/validators/spec.js returns at once for
@@ -61,7 +65,11 @@ function lineOf(doc: Document, lines: LineCounter, at: ReadonlyArray<string | nu
 
 /** `#/paths/~1a/get` (swagger-parser's instance paths) → key segments. */
 function segments(pointer: string): string[] {
-  return pointer.replace(/^#/, "").split("/").slice(1).map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer
+    .replace(/^#/, "")
+    .split("/")
+    .slice(1)
+    .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 const at = (file: string, line: number | undefined) => (line ? `${file}:${line}` : file);
@@ -75,9 +83,12 @@ export async function checkOpenApi(text: string, file = "openapi.yaml"): Promise
     value = jsYaml.load(text, { schema: jsYaml.JSON_SCHEMA }) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error & { mark?: { line: number } };
-    return [diag("openapi-invalid", `YAML: ${e.message.split("\n")[0]}`, at(file, e.mark ? e.mark.line + 1 : undefined))];
+    return [
+      diag("openapi-invalid", `YAML: ${e.message.split("\n")[0]}`, at(file, e.mark ? e.mark.line + 1 : undefined)),
+    ];
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return [diag("openapi-invalid", "the document is not a YAML mapping", file)];
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return [diag("openapi-invalid", "the document is not a YAML mapping", file)];
   let positions: { doc: Document; lines: LineCounter } | undefined;
   const lineAt = (path: ReadonlyArray<string | number>) => {
     if (!positions) {
@@ -93,7 +104,14 @@ export async function checkOpenApi(text: string, file = "openapi.yaml"): Promise
   } catch (error) {
     const e = error as Error & { details?: Array<{ instancePath?: string; message?: string }> };
     if (e.details?.length) {
-      for (const d of e.details) out.push(diag("openapi-invalid", `${d.instancePath || "/"} ${d.message ?? ""}`.trim(), at(file, lineAt(segments(d.instancePath ?? "")))));
+      for (const d of e.details)
+        out.push(
+          diag(
+            "openapi-invalid",
+            `${d.instancePath || "/"} ${d.message ?? ""}`.trim(),
+            at(file, lineAt(segments(d.instancePath ?? ""))),
+          ),
+        );
     } else {
       // A $ref failure names the pointer: point at its first use in the text.
       const ref = /"(#\/[^"]*)"/.exec(e.message)?.[1];

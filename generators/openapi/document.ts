@@ -24,8 +24,20 @@ import { findEntity, shapeFields, shapeName } from "../../src/design/normalize.t
 import type { AuthScheme, ErrorDef, RateLimit } from "../../src/design/schema.ts";
 import { assert } from "../../src/design/diagnostics.ts";
 import {
-  Examples, entityExample, entityShapeSchema, pageSchema, parameterExample, payloadExample, payloadSchema, propertySchema, ref, schemaContext,
-  type Json, type Ref, type Schema, type SchemaContext,
+  Examples,
+  entityExample,
+  entityShapeSchema,
+  pageSchema,
+  parameterExample,
+  payloadExample,
+  payloadSchema,
+  propertySchema,
+  ref,
+  schemaContext,
+  type Json,
+  type Ref,
+  type Schema,
+  type SchemaContext,
 } from "./schemas.ts";
 import { errorResponse, errorResponseName, problemSchemas } from "./problems.ts";
 import { memoByObject } from "../../src/pipeline/memo.ts";
@@ -54,26 +66,86 @@ const sortKeys = <T>(obj: Record<string, T>): Record<string, T> =>
 // ---- reusable pieces: components/headers and components/parameters ----
 
 const HEADERS: Record<string, Header> = {
-  RateLimitLimit: { description: "Requests allowed in the current window of this operation's tier (see `x-rate-limit`).", schema: { type: "integer", format: "int32", minimum: 0 }, example: 600 },
-  RateLimitRemaining: { description: "Requests left in the current window.", schema: { type: "integer", format: "int32", minimum: 0 }, example: 599 },
-  RateLimitReset: { description: "Seconds until the window resets.", schema: { type: "integer", format: "int32", minimum: 0 }, example: 42 },
-  RetryAfter: { description: "Seconds to wait before retrying (RFC 9110 §10.2.3).", schema: { type: "integer", format: "int32", minimum: 0 }, example: 30 },
-  ETag: { description: "Entity tag of the returned representation (its version); send it back in If-None-Match or If-Match.", schema: { type: "string", maxLength: 128 }, example: "\"7\"" },
-  Deprecation: { description: "Present when the operation is deprecated (RFC 9745): `@` followed by the Unix time it was deprecated.", schema: { type: "string" }, example: "@1767225600" },
+  RateLimitLimit: {
+    description: "Requests allowed in the current window of this operation's tier (see `x-rate-limit`).",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+    example: 600,
+  },
+  RateLimitRemaining: {
+    description: "Requests left in the current window.",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+    example: 599,
+  },
+  RateLimitReset: {
+    description: "Seconds until the window resets.",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+    example: 42,
+  },
+  RetryAfter: {
+    description: "Seconds to wait before retrying (RFC 9110 §10.2.3).",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+    example: 30,
+  },
+  ETag: {
+    description: "Entity tag of the returned representation (its version); send it back in If-None-Match or If-Match.",
+    schema: { type: "string", maxLength: 128 },
+    example: '"7"',
+  },
+  Deprecation: {
+    description:
+      "Present when the operation is deprecated (RFC 9745): `@` followed by the Unix time it was deprecated.",
+    schema: { type: "string" },
+    example: "@1767225600",
+  },
 };
 
 const PARAMETERS: (d: NDesign) => Record<string, Parameter> = (d) => ({
-  Cursor: { name: "cursor", in: "query", required: false, description: "Opaque cursor from the previous page's `nextCursor`; omit for the first page.", schema: { type: "string", maxLength: 512 }, example: "eyJpZCI6IjEwMCJ9" },
-  Limit: {
-    name: "limit", in: "query", required: false, description: `Page size (default ${d.api.pagination.defaultLimit}, at most ${d.api.pagination.maxLimit}).`,
-    schema: { type: "integer", format: "int32", minimum: 1, maximum: d.api.pagination.maxLimit, default: d.api.pagination.defaultLimit }, example: d.api.pagination.defaultLimit,
+  Cursor: {
+    name: "cursor",
+    in: "query",
+    required: false,
+    description: "Opaque cursor from the previous page's `nextCursor`; omit for the first page.",
+    schema: { type: "string", maxLength: 512 },
+    example: "eyJpZCI6IjEwMCJ9",
   },
-  IfNoneMatch: { name: "If-None-Match", in: "header", required: false, description: "The ETag the client holds; 304 Not Modified when it is still current.", schema: { type: "string", maxLength: 1024 }, example: "\"7\"" },
-  IfMatch: { name: "If-Match", in: "header", required: true, description: "The ETag of the version being changed; 412 when someone changed it since (optimistic concurrency).", schema: { type: "string", maxLength: 1024 }, example: "\"7\"" },
+  Limit: {
+    name: "limit",
+    in: "query",
+    required: false,
+    description: `Page size (default ${d.api.pagination.defaultLimit}, at most ${d.api.pagination.maxLimit}).`,
+    schema: {
+      type: "integer",
+      format: "int32",
+      minimum: 1,
+      maximum: d.api.pagination.maxLimit,
+      default: d.api.pagination.defaultLimit,
+    },
+    example: d.api.pagination.defaultLimit,
+  },
+  IfNoneMatch: {
+    name: "If-None-Match",
+    in: "header",
+    required: false,
+    description: "The ETag the client holds; 304 Not Modified when it is still current.",
+    schema: { type: "string", maxLength: 1024 },
+    example: '"7"',
+  },
+  IfMatch: {
+    name: "If-Match",
+    in: "header",
+    required: true,
+    description: "The ETag of the version being changed; 412 when someone changed it since (optimistic concurrency).",
+    schema: { type: "string", maxLength: 1024 },
+    example: '"7"',
+  },
   IdempotencyKey: {
-    name: "Idempotency-Key", in: "header", required: false,
-    description: "Client-generated unique key (a UUID) making retries safe: a repeat with the same key returns the first response instead of acting twice.",
-    schema: { type: "string", minLength: 1, maxLength: 255 }, example: "5f1c7a52-3f0e-4e1b-9d7a-2b8f6c4e9a10",
+    name: "Idempotency-Key",
+    in: "header",
+    required: false,
+    description:
+      "Client-generated unique key (a UUID) making retries safe: a repeat with the same key returns the first response instead of acting twice.",
+    schema: { type: "string", minLength: 1, maxLength: 255 },
+    example: "5f1c7a52-3f0e-4e1b-9d7a-2b8f6c4e9a10",
   },
 });
 
@@ -82,14 +154,20 @@ const PARAMETERS: (d: NDesign) => Record<string, Parameter> = (d) => ({
 function componentSchemas(design: NDesign, ctx: SchemaContext, ex: Examples): Record<string, Schema> {
   const schemas: Record<string, Schema> = {};
   for (const e of design.data.enums) {
-    schemas[e.name] = { type: "string", ...(e.description ? { description: e.description } : {}), enum: [...e.values], example: e.values[0] };
+    schemas[e.name] = {
+      type: "string",
+      ...(e.description ? { description: e.description } : {}),
+      enum: [...e.values],
+      example: e.values[0],
+    };
   }
   for (const entity of design.data.entities) {
     for (const shape of SHAPES) schemas[shapeName(entity.name, shape)] = entityShapeSchema(entity, shape, ctx, ex);
   }
   for (const p of design.schemas) schemas[p.name] = payloadSchema(p, ctx, ex);
   for (const e of design.api.endpoints) {
-    if (e.response.paginated && e.response.schema) schemas[`${e.response.schema}Page`] = pageSchema(e.response.schema, ex);
+    if (e.response.paginated && e.response.schema)
+      schemas[`${e.response.schema}Page`] = pageSchema(e.response.schema, ex);
   }
   Object.assign(schemas, problemSchemas(design));
   return schemas;
@@ -147,7 +225,8 @@ function parameters(e: NEndpoint, b: Built, design: NDesign): Array<Parameter | 
       name: "fields",
       in: "query",
       required: false,
-      description: "Comma-separated properties to return (smaller payloads); unselected properties are omitted from the response. All when absent.",
+      description:
+        "Comma-separated properties to return (smaller payloads); unselected properties are omitted from the response. All when absent.",
       style: "form",
       explode: false,
       schema: { type: "array", items: { type: "string", enum: names }, minItems: 1, uniqueItems: true },
@@ -169,16 +248,29 @@ function cacheControl(e: NEndpoint): string | undefined {
 
 function successResponse(e: NEndpoint, b: Built, design: NDesign): Response {
   const headers: Record<string, Header | Ref> = {};
-  if (e.rateLimit) for (const h of ["RateLimitLimit", "RateLimitRemaining", "RateLimitReset"]) headers[h.replace(/^RateLimit/, "RateLimit-")] = ref("headers", h);
+  if (e.rateLimit)
+    for (const h of ["RateLimitLimit", "RateLimitRemaining", "RateLimitReset"])
+      headers[h.replace(/^RateLimit/, "RateLimit-")] = ref("headers", h);
   const cc = cacheControl(e);
-  if (cc) headers["Cache-Control"] = { description: "Caching policy of this response.", schema: { type: "string" }, example: cc };
+  if (cc)
+    headers["Cache-Control"] = {
+      description: "Caching policy of this response.",
+      schema: { type: "string" },
+      example: cc,
+    };
   if ((e.caching?.etag || e.ifMatch) && e.response.schema) headers["ETag"] = ref("headers", "ETag");
   if (e.deprecated) {
     headers["Deprecation"] = ref("headers", "Deprecation");
-    if (e.deprecated.sunset) headers["Sunset"] = { description: "After this date the operation may be removed (RFC 8594).", schema: { type: "string" }, example: `${e.deprecated.sunset}T00:00:00Z` };
+    if (e.deprecated.sunset)
+      headers["Sunset"] = {
+        description: "After this date the operation may be removed (RFC 8594).",
+        schema: { type: "string" },
+        example: `${e.deprecated.sunset}T00:00:00Z`,
+      };
   }
   const status = e.response.status;
-  const description = e.response.description ?? { 200: "OK.", 201: "Created.", 202: "Accepted.", 204: "Done; no content." }[status];
+  const description =
+    e.response.description ?? { 200: "OK.", 201: "Created.", 202: "Accepted.", 204: "Done; no content." }[status];
   const res: Response = { description, ...(Object.keys(headers).length ? { headers: sortKeys(headers) } : {}) };
   if (e.response.schema && status !== 204) {
     const item = schemaNameOf(design, e.response.schema, "read");
@@ -198,9 +290,15 @@ function errorResponses(e: NEndpoint, b: Built, design: NDesign): Record<string,
   const tier = e.rateLimit ? b.tiers.get(e.rateLimit) : undefined;
   const out: Record<string, Response | Ref> = {};
   for (const [status, defs] of byStatus) {
-    const headers = status === 429 && tier
-      ? { "Retry-After": ref("headers", "RetryAfter"), "RateLimit-Limit": ref("headers", "RateLimitLimit"), "RateLimit-Remaining": ref("headers", "RateLimitRemaining"), "RateLimit-Reset": ref("headers", "RateLimitReset") }
-      : undefined;
+    const headers =
+      status === 429 && tier
+        ? {
+            "Retry-After": ref("headers", "RetryAfter"),
+            "RateLimit-Limit": ref("headers", "RateLimitLimit"),
+            "RateLimit-Remaining": ref("headers", "RateLimitRemaining"),
+            "RateLimit-Reset": ref("headers", "RateLimitReset"),
+          }
+        : undefined;
     const response = errorResponse(design, status, defs, headers);
     if (status === 429 && tier) {
       response.description = `Rate limit \`${tier.name}\` exceeded: ${tier.requests} requests per ${tier.windowSeconds} s per ${tier.scope}${tier.burst ? ` (burst ${tier.burst})` : ""}. ${response.description}`;
@@ -220,7 +318,13 @@ function errorResponses(e: NEndpoint, b: Built, design: NDesign): Record<string,
   return out;
 }
 
-const tierExtension = (t: RateLimit) => ({ tier: t.name, requests: t.requests, windowSeconds: t.windowSeconds, scope: t.scope, ...(t.burst !== undefined ? { burst: t.burst } : {}) });
+const tierExtension = (t: RateLimit) => ({
+  tier: t.name,
+  requests: t.requests,
+  windowSeconds: t.windowSeconds,
+  scope: t.scope,
+  ...(t.burst !== undefined ? { burst: t.burst } : {}),
+});
 
 function security(e: NEndpoint, b: Built): OpenAPIV3.SecurityRequirementObject[] {
   if (e.auth.public) return [];
@@ -231,9 +335,12 @@ function operation(e: NEndpoint, b: Built, design: NDesign): OpenAPIV3.Operation
   const notes: string[] = [];
   if (e.description) notes.push(e.description);
   if (e.deprecated) {
-    notes.push(`**Deprecated** since ${e.deprecated.since}${e.deprecated.sunset ? `, removed after ${e.deprecated.sunset}` : ""}.${e.deprecated.replacement ? ` Use \`${e.deprecated.replacement}\` instead.` : ""}${e.deprecated.reason ? ` ${e.deprecated.reason}` : ""}`);
+    notes.push(
+      `**Deprecated** since ${e.deprecated.since}${e.deprecated.sunset ? `, removed after ${e.deprecated.sunset}` : ""}.${e.deprecated.replacement ? ` Use \`${e.deprecated.replacement}\` instead.` : ""}${e.deprecated.reason ? ` ${e.deprecated.reason}` : ""}`,
+    );
   }
-  const nonOauthScopes = !e.auth.public && e.auth.scopes.length > 0 && e.auth.schemes.some((s) => b.schemes.get(s)?.type !== "oauth2");
+  const nonOauthScopes =
+    !e.auth.public && e.auth.scopes.length > 0 && e.auth.schemes.some((s) => b.schemes.get(s)?.type !== "oauth2");
   if (nonOauthScopes) notes.push(`Requires scopes: ${e.auth.scopes.map((s) => `\`${s}\``).join(", ")}.`);
   const params = parameters(e, b, design);
   const responses: Record<string, Response | Ref> = { [String(e.response.status)]: successResponse(e, b, design) };
@@ -272,8 +379,16 @@ function securityScheme(s: AuthScheme, design: NDesign): OpenAPIV3.SecuritySchem
   switch (s.type) {
     case "jwt": {
       const j = s.jwt;
-      if (j) lines.push(`Access tokens live ${j.accessTokenTtlSeconds} s${j.refreshTokenTtlSeconds ? `; refresh tokens ${j.refreshTokenTtlSeconds} s` : ""}${j.refreshRotation ? ", rotated on every refresh" : ""}${j.reuseDetection ? " with reuse detection (a reused token revokes its family)" : ""}.`);
-      return { type: "http", scheme: "bearer", bearerFormat: "JWT", ...(lines.length ? { description: lines.join(" ") } : {}) };
+      if (j)
+        lines.push(
+          `Access tokens live ${j.accessTokenTtlSeconds} s${j.refreshTokenTtlSeconds ? `; refresh tokens ${j.refreshTokenTtlSeconds} s` : ""}${j.refreshRotation ? ", rotated on every refresh" : ""}${j.reuseDetection ? " with reuse detection (a reused token revokes its family)" : ""}.`,
+        );
+      return {
+        type: "http",
+        scheme: "bearer",
+        bearerFormat: "JWT",
+        ...(lines.length ? { description: lines.join(" ") } : {}),
+      };
     }
     case "oauth2": {
       const o = s.oauth2;
@@ -282,7 +397,14 @@ function securityScheme(s: AuthScheme, design: NDesign): OpenAPIV3.SecuritySchem
       return {
         type: "oauth2",
         description: lines.join(" ") || "OAuth 2.0 authorization code flow.",
-        flows: { authorizationCode: { authorizationUrl: o.authorizationUrl, tokenUrl: o.tokenUrl, ...(o.refreshUrl ? { refreshUrl: o.refreshUrl } : {}), scopes } },
+        flows: {
+          authorizationCode: {
+            authorizationUrl: o.authorizationUrl,
+            tokenUrl: o.tokenUrl,
+            ...(o.refreshUrl ? { refreshUrl: o.refreshUrl } : {}),
+            scopes,
+          },
+        },
         ...(o.pkce ? { "x-pkce": "S256" } : {}),
       } as OpenAPIV3.OAuth2SecurityScheme;
     }
@@ -334,7 +456,11 @@ function prune(doc: Doc): void {
     if (Object.keys(kept).length) components[kind] = kept;
     else delete components[kind];
   }
-  const used = new Set(Object.values(doc.paths).flatMap((item) => METHOD_ORDER.flatMap((m) => (item?.[m]?.security ?? []).flatMap((req) => Object.keys(req)))));
+  const used = new Set(
+    Object.values(doc.paths).flatMap((item) =>
+      METHOD_ORDER.flatMap((m) => (item?.[m]?.security ?? []).flatMap((req) => Object.keys(req))),
+    ),
+  );
   if (components.securitySchemes) {
     const kept = Object.fromEntries(Object.entries(components.securitySchemes).filter(([name]) => used.has(name)));
     if (Object.keys(kept).length) components.securitySchemes = kept;
@@ -356,7 +482,10 @@ function buildDocumentOnce(design: NDesign): Doc {
     ex,
     schemas: componentSchemas(design, ctx, ex),
     responses: {
-      NotModified: { description: "Not modified: the representation matching If-None-Match is still current.", headers: { ETag: ref("headers", "ETag") } },
+      NotModified: {
+        description: "Not modified: the representation matching If-None-Match is still current.",
+        headers: { ETag: ref("headers", "ETag") },
+      },
     },
     tiers: new Map(design.rateLimits.map((t) => [t.name, t] as const)),
     errors: new Map(design.errors.map((e) => [e.code, e] as const)),
@@ -371,7 +500,10 @@ function buildDocumentOnce(design: NDesign): Doc {
     item[method] = operation(e, b, design);
   }
   const orderedPaths = Object.fromEntries(
-    Object.entries(sortKeys(paths)).map(([p, item]) => [p, Object.fromEntries(METHOD_ORDER.filter((m) => item[m]).map((m) => [m, item[m]]))]),
+    Object.entries(sortKeys(paths)).map(([p, item]) => [
+      p,
+      Object.fromEntries(METHOD_ORDER.filter((m) => item[m]).map((m) => [m, item[m]])),
+    ]),
   );
 
   const info = design.info;
@@ -384,19 +516,32 @@ function buildDocumentOnce(design: NDesign): Doc {
       ...(info.contact ? { contact: { ...info.contact } } : {}),
     },
     servers: design.api.servers.length
-      ? design.api.servers.map((s) => ({ url: s.url.replace(/\/+$/, "") + design.api.versionedBasePath, description: s.description ?? s.name }))
+      ? design.api.servers.map((s) => ({
+          url: s.url.replace(/\/+$/, "") + design.api.versionedBasePath,
+          description: s.description ?? s.name,
+        }))
       : [{ url: design.api.versionedBasePath, description: "Relative to the host serving this document." }],
-    tags: design.api.tags.map((t) => ({ name: t.name, description: t.description ?? `Operations grouped under ${t.name}.` })),
+    tags: design.api.tags.map((t) => ({
+      name: t.name,
+      description: t.description ?? `Operations grouped under ${t.name}.`,
+    })),
     paths: orderedPaths,
     components: {
       schemas: sortKeys(b.schemas),
       responses: sortKeys(b.responses),
       parameters: sortKeys(PARAMETERS(design)),
       headers: sortKeys(HEADERS),
-      securitySchemes: sortKeys(Object.fromEntries(design.auth.schemes.map((s) => [s.name, securityScheme(s, design)]))),
+      securitySchemes: sortKeys(
+        Object.fromEntries(design.auth.schemes.map((s) => [s.name, securityScheme(s, design)])),
+      ),
     },
   };
-  if (design.api.versioning.policy) (doc.info as unknown as Record<string, unknown>)["x-versioning"] = { strategy: design.api.versioning.strategy, current: design.api.versioning.current, policy: design.api.versioning.policy };
+  if (design.api.versioning.policy)
+    (doc.info as unknown as Record<string, unknown>)["x-versioning"] = {
+      strategy: design.api.versioning.strategy,
+      current: design.api.versioning.current,
+      policy: design.api.versioning.policy,
+    };
   prune(doc);
   return doc;
 }

@@ -11,7 +11,9 @@ import { memoByObject } from "../../src/pipeline/memo.ts";
 export const OPENAPI_FILE = "openapi.yaml";
 
 /** openapi.yaml's text, once per design (DESIGN.md's sibling list calls `generate` again). */
-const openapiText = memoByObject((design: Parameters<typeof buildDocument>[0]) => serializeDocument(buildDocument(design)));
+const openapiText = memoByObject((design: Parameters<typeof buildDocument>[0]) =>
+  serializeDocument(buildDocument(design)),
+);
 
 export const openapiArtifact: Artifact = {
   name: "openapi",

@@ -43,7 +43,11 @@ function* operations(doc: Obj): Generator<{ path: string; method: string; op: Ob
 }
 
 /** Every node that is not inside an example or an `x-` extension, with its key path. */
-function* walk(node: unknown, at: Array<string | number> = [], inPropertiesMap = false): Generator<{ node: unknown; at: Array<string | number>; isPropertiesMap: boolean }> {
+function* walk(
+  node: unknown,
+  at: Array<string | number> = [],
+  inPropertiesMap = false,
+): Generator<{ node: unknown; at: Array<string | number>; isPropertiesMap: boolean }> {
   yield { node, at, isPropertiesMap: inPropertiesMap };
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) yield* walk(node[i], [...at, i]);
@@ -62,13 +66,26 @@ export const LINT_RULES: Record<Finding["code"], Rule | undefined> = {
   "openapi-path-param-mismatch": (doc) => {
     const out: Finding[] = [];
     for (const { path, method, op, item } of operations(doc)) {
-      const params = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])]
+      const params = [
+        ...(Array.isArray(item.parameters) ? item.parameters : []),
+        ...(Array.isArray(op.parameters) ? op.parameters : []),
+      ]
         .map((p) => (isObj(p) && typeof p.$ref === "string" ? resolveLocal(doc, p.$ref) : p))
         .filter((p): p is Obj => isObj(p) && p.in === "path")
         .map((p) => String(p.name));
       const template = pathParams(path);
-      for (const name of template.filter((n) => !params.includes(n))) out.push({ code: "openapi-path-param-mismatch", message: `${method.toUpperCase()} ${path}: {${name}} is not declared as a path parameter`, at: ["paths", path, method] });
-      for (const name of params.filter((n) => !template.includes(n))) out.push({ code: "openapi-path-param-mismatch", message: `${method.toUpperCase()} ${path}: path parameter "${name}" is not in the template`, at: ["paths", path, method] });
+      for (const name of template.filter((n) => !params.includes(n)))
+        out.push({
+          code: "openapi-path-param-mismatch",
+          message: `${method.toUpperCase()} ${path}: {${name}} is not declared as a path parameter`,
+          at: ["paths", path, method],
+        });
+      for (const name of params.filter((n) => !template.includes(n)))
+        out.push({
+          code: "openapi-path-param-mismatch",
+          message: `${method.toUpperCase()} ${path}: path parameter "${name}" is not in the template`,
+          at: ["paths", path, method],
+        });
     }
     return out;
   },
@@ -78,7 +95,12 @@ export const LINT_RULES: Record<Finding["code"], Rule | undefined> = {
     for (const { path, method, op } of operations(doc)) {
       if (typeof op.operationId !== "string") continue;
       const prev = seen.get(op.operationId);
-      if (prev) out.push({ code: "openapi-duplicate-operation-id", message: `operationId "${op.operationId}" of ${method.toUpperCase()} ${path} is also used by ${prev}`, at: ["paths", path, method, "operationId"] });
+      if (prev)
+        out.push({
+          code: "openapi-duplicate-operation-id",
+          message: `operationId "${op.operationId}" of ${method.toUpperCase()} ${path} is also used by ${prev}`,
+          at: ["paths", path, method, "operationId"],
+        });
       else seen.set(op.operationId, `${method.toUpperCase()} ${path}`);
     }
     return out;
@@ -86,19 +108,36 @@ export const LINT_RULES: Record<Finding["code"], Rule | undefined> = {
   "openapi-missing-success-response": (doc) =>
     [...operations(doc)]
       .filter(({ op }) => !Object.keys(isObj(op.responses) ? op.responses : {}).some((s) => /^2(\d\d|XX)$/.test(s)))
-      .map(({ path, method }) => ({ code: "openapi-missing-success-response" as const, message: `${method.toUpperCase()} ${path} has no 2xx response`, at: ["paths", path, method, "responses"] })),
+      .map(({ path, method }) => ({
+        code: "openapi-missing-success-response" as const,
+        message: `${method.toUpperCase()} ${path} has no 2xx response`,
+        at: ["paths", path, method, "responses"],
+      })),
   "openapi-missing-error-response": (doc) =>
     [...operations(doc)]
       .filter(({ op }) => !Object.keys(isObj(op.responses) ? op.responses : {}).some((s) => /^[45](\d\d|XX)$/.test(s)))
-      .map(({ path, method }) => ({ code: "openapi-missing-error-response" as const, message: `${method.toUpperCase()} ${path} has no 4xx or 5xx response`, at: ["paths", path, method, "responses"] })),
+      .map(({ path, method }) => ({
+        code: "openapi-missing-error-response" as const,
+        message: `${method.toUpperCase()} ${path} has no 4xx or 5xx response`,
+        at: ["paths", path, method, "responses"],
+      })),
   "openapi-inline-object-schema": (doc) => {
     const out: Finding[] = [];
     for (const { node, at, isPropertiesMap } of walk(doc)) {
       if (isPropertiesMap || !isObj(node)) continue;
       const composed = "allOf" in node || "oneOf" in node || "anyOf" in node;
-      const objectLike = isObj(node.properties) || node.additionalProperties === true || isObj(node.additionalProperties) || (node.type === "object" && !composed);
+      const objectLike =
+        isObj(node.properties) ||
+        node.additionalProperties === true ||
+        isObj(node.additionalProperties) ||
+        (node.type === "object" && !composed);
       const named = at.length === 3 && at[0] === "components" && at[1] === "schemas";
-      if (objectLike && !named) out.push({ code: "openapi-inline-object-schema", message: `anonymous object schema at /${at.join("/")}; name it under components/schemas and $ref it`, at });
+      if (objectLike && !named)
+        out.push({
+          code: "openapi-inline-object-schema",
+          message: `anonymous object schema at /${at.join("/")}; name it under components/schemas and $ref it`,
+          at,
+        });
     }
     return out;
   },
@@ -106,7 +145,12 @@ export const LINT_RULES: Record<Finding["code"], Rule | undefined> = {
     const out: Finding[] = [];
     for (const { node, at } of walk(doc)) {
       if (!isObj(node) || typeof node.$ref !== "string") continue;
-      if (resolveLocal(doc, node.$ref) === undefined) out.push({ code: "openapi-unresolved-ref", message: `$ref "${node.$ref}" resolves to nothing`, at: [...at, "$ref"] });
+      if (resolveLocal(doc, node.$ref) === undefined)
+        out.push({
+          code: "openapi-unresolved-ref",
+          message: `$ref "${node.$ref}" resolves to nothing`,
+          at: [...at, "$ref"],
+        });
     }
     return out;
   },
@@ -114,7 +158,11 @@ export const LINT_RULES: Record<Finding["code"], Rule | undefined> = {
     const schemas = isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas : {};
     return Object.entries(schemas)
       .filter(([, s]) => isObj(s) && !("example" in s))
-      .map(([name]) => ({ code: "openapi-schema-missing-example" as const, message: `schema ${name} has no example`, at: ["components", "schemas", name] }));
+      .map(([name]) => ({
+        code: "openapi-schema-missing-example" as const,
+        message: `schema ${name} has no example`,
+        at: ["components", "schemas", name],
+      }));
   },
 };
 

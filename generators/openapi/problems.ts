@@ -33,7 +33,9 @@ export function problemExample(design: NDesign, e: ErrorDef): Json {
     detail: e.description ?? e.title,
     instance: exampleInstance(e.code),
     code: e.code,
-    ...(e.code === "validation-failed" ? { errors: [{ pointer: "/email", detail: "Must be a valid email address." }] } : {}),
+    ...(e.code === "validation-failed"
+      ? { errors: [{ pointer: "/email", detail: "Must be a valid email address." }] }
+      : {}),
   };
 }
 
@@ -43,7 +45,9 @@ export function problemSchemas(design: NDesign): Record<string, Schema> {
   return {
     ErrorCode: {
       type: "string",
-      description: "Stable machine-readable error code; clients switch on it.\n\n" + design.errors.map((e) => `- \`${e.code}\` (${e.status}): ${e.title}`).join("\n"),
+      description:
+        "Stable machine-readable error code; clients switch on it.\n\n" +
+        design.errors.map((e) => `- \`${e.code}\` (${e.status}): ${e.title}`).join("\n"),
       enum: codes,
       "x-enum-varnames": codes.map((c) => pascalCase(c)),
       "x-enum-descriptions": design.errors.map((e) => e.title),
@@ -51,16 +55,29 @@ export function problemSchemas(design: NDesign): Record<string, Schema> {
     } as Schema,
     Problem: {
       type: "object",
-      description: "An error, as Problem Details for HTTP APIs (RFC 9457) with a `code` extension member from the error catalog.",
+      description:
+        "An error, as Problem Details for HTTP APIs (RFC 9457) with a `code` extension member from the error catalog.",
       required: ["type", "title", "status", "code"],
       properties: {
-        type: { type: "string", format: "uri-reference", description: "URI identifying the problem type; one per error code." },
+        type: {
+          type: "string",
+          format: "uri-reference",
+          description: "URI identifying the problem type; one per error code.",
+        },
         title: { type: "string", description: "Short human-readable summary of the problem type." },
         status: { type: "integer", format: "int32", minimum: 400, maximum: 599, description: "The HTTP status code." },
         detail: { type: "string", description: "Explanation specific to this occurrence." },
-        instance: { type: "string", format: "uri-reference", description: "URI identifying this occurrence (quote it to support)." },
+        instance: {
+          type: "string",
+          format: "uri-reference",
+          description: "URI identifying this occurrence (quote it to support).",
+        },
         code: ref("schemas", "ErrorCode"),
-        errors: { type: "array", items: ref("schemas", "ProblemFieldError"), description: "With `validation-failed`: every problem with the request, each with its JSON pointer." },
+        errors: {
+          type: "array",
+          items: ref("schemas", "ProblemFieldError"),
+          description: "With `validation-failed`: every problem with the request, each with its JSON pointer.",
+        },
       },
       example: problemExample(design, validation),
     },
@@ -69,7 +86,10 @@ export function problemSchemas(design: NDesign): Record<string, Schema> {
       description: "One problem with the request, located by a JSON pointer (RFC 6901).",
       required: ["pointer", "detail"],
       properties: {
-        pointer: { type: "string", description: "JSON pointer into the request body (`/items/0/title`), or `#name` for a parameter." },
+        pointer: {
+          type: "string",
+          description: "JSON pointer into the request body (`/items/0/title`), or `#name` for a parameter.",
+        },
         detail: { type: "string", description: "What is wrong, for humans." },
       },
       example: { pointer: "/email", detail: "Must be a valid email address." },
@@ -78,7 +98,12 @@ export function problemSchemas(design: NDesign): Record<string, Schema> {
 }
 
 /** An error response for one status carrying `errors` (all with that status). */
-export function errorResponse(design: NDesign, status: number, errors: readonly ErrorDef[], headers?: Record<string, OpenAPIV3.ReferenceObject | OpenAPIV3.HeaderObject>): OpenAPIV3.ResponseObject {
+export function errorResponse(
+  design: NDesign,
+  status: number,
+  errors: readonly ErrorDef[],
+  headers?: Record<string, OpenAPIV3.ReferenceObject | OpenAPIV3.HeaderObject>,
+): OpenAPIV3.ResponseObject {
   const list = errors.map((e) => `\`${e.code}\` (${e.title})`).join(", ");
   return {
     description: `${errors.length === 1 ? errors[0]!.title : "One of"}: ${list}.`,
@@ -87,7 +112,16 @@ export function errorResponse(design: NDesign, status: number, errors: readonly 
       [PROBLEM_MEDIA_TYPE]: {
         schema: ref("schemas", "Problem"),
         examples: Object.fromEntries(
-          [...errors].sort((a, b) => (a.code < b.code ? -1 : 1)).map((e) => [e.code, { summary: e.title, ...(e.description ? { description: e.description } : {}), value: problemExample(design, e) }]),
+          [...errors]
+            .sort((a, b) => (a.code < b.code ? -1 : 1))
+            .map((e) => [
+              e.code,
+              {
+                summary: e.title,
+                ...(e.description ? { description: e.description } : {}),
+                value: problemExample(design, e),
+              },
+            ]),
         ),
       },
     },

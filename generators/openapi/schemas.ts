@@ -25,7 +25,9 @@ export type Ref = OpenAPIV3.ReferenceObject;
 export type SchemaOrRef = Schema | Ref;
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
-export const ref = (kind: "schemas" | "parameters" | "headers" | "responses", name: string): Ref => ({ $ref: `#/components/${kind}/${name}` });
+export const ref = (kind: "schemas" | "parameters" | "headers" | "responses", name: string): Ref => ({
+  $ref: `#/components/${kind}/${name}`,
+});
 
 export type { TypeSpec };
 
@@ -96,7 +98,11 @@ function refType(t: TypeSpec): OpenAPIV3.NonArraySchemaObjectType {
 }
 
 /** A property schema: type + nullable + description + extras, never a $ref with siblings. */
-export function propertySchema(t: TypeSpec, ctx: SchemaContext, extra: { nullable?: boolean; description?: string; default?: Json; example?: Json }): SchemaOrRef {
+export function propertySchema(
+  t: TypeSpec,
+  ctx: SchemaContext,
+  extra: { nullable?: boolean; description?: string; default?: Json; example?: Json },
+): SchemaOrRef {
   const base = typeSchema(t, ctx);
   const doc: Record<string, unknown> = {
     ...(extra.description ? { description: extra.description } : {}),
@@ -157,7 +163,8 @@ const TYPE_EXAMPLES: Record<TypeSpec["type"], (t: TypeSpec, name: string, ex: Ex
 function coerce(t: TypeSpec, v: string | number | boolean): Json {
   if (t.type === "decimal") return typeof v === "number" ? v.toFixed(scaleOf(t)) : String(v);
   if ((t.type === "integer" || t.type === "bigint") && typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
-  if (["string", "text", "uuid", "email", "url", "date", "timestamp", "enum"].includes(t.type) && typeof v !== "string") return String(v);
+  if (["string", "text", "uuid", "email", "url", "date", "timestamp", "enum"].includes(t.type) && typeof v !== "string")
+    return String(v);
   return v;
 }
 
@@ -184,7 +191,8 @@ export class Examples {
   }
 }
 
-const literal = (f: { default?: { kind: string; value?: string | number | boolean } }) => (f.default?.kind === "literal" ? f.default.value : undefined);
+const literal = (f: { default?: { kind: string; value?: string | number | boolean } }) =>
+  f.default?.kind === "literal" ? f.default.value : undefined;
 
 function fieldExample(f: NField, ex: Examples): Json {
   // Generated nullable columns (the deletedAt tombstone) are null on a live row.
@@ -208,8 +216,17 @@ export function entityShapeSchema(entity: NEntity, shape: Shape, ctx: SchemaCont
     });
     example[f.name] = fieldExample(f, ex);
   }
-  const required = shape === "read" ? fields.map((f) => f.name) : shape === "create" ? fields.filter(requiredOnCreate).map((f) => f.name) : [];
-  const what = { read: "as returned by the API", create: "fields accepted when creating", update: "fields accepted when updating (PATCH: absent = unchanged, null clears)" }[shape];
+  const required =
+    shape === "read"
+      ? fields.map((f) => f.name)
+      : shape === "create"
+        ? fields.filter(requiredOnCreate).map((f) => f.name)
+        : [];
+  const what = {
+    read: "as returned by the API",
+    create: "fields accepted when creating",
+    update: "fields accepted when updating (PATCH: absent = unchanged, null clears)",
+  }[shape];
   return {
     type: "object",
     description: `${entity.description ?? entity.name} (${shapeName(entity.name, shape)}: ${what}).`,
@@ -226,7 +243,10 @@ export function entityExample(entity: NEntity, ex: Examples): Json {
 export function payloadSchema(p: Payload, ctx: SchemaContext, ex: Examples): Schema {
   const properties: Record<string, SchemaOrRef> = {};
   for (const prop of p.properties) {
-    properties[prop.name] = propertySchema(prop, ctx, { nullable: prop.nullable ?? false, ...(prop.description ? { description: prop.description } : {}) });
+    properties[prop.name] = propertySchema(prop, ctx, {
+      nullable: prop.nullable ?? false,
+      ...(prop.description ? { description: prop.description } : {}),
+    });
   }
   const required = p.properties.filter((prop) => prop.required ?? true).map((prop) => prop.name);
   return {
@@ -250,7 +270,12 @@ export function pageSchema(item: string, ex: Examples): Schema {
     required: ["items", "nextCursor", "hasMore"],
     properties: {
       items: { type: "array", items: ref("schemas", item) },
-      nextCursor: { type: "string", maxLength: 512, nullable: true, description: "Opaque cursor of the next page; null on the last page." },
+      nextCursor: {
+        type: "string",
+        maxLength: 512,
+        nullable: true,
+        description: "Opaque cursor of the next page; null on the last page.",
+      },
       hasMore: { type: "boolean", description: "True when another page follows." },
     },
     example: { items: [ex.schema(item)], nextCursor: "eyJpZCI6IjEwMCJ9", hasMore: true },

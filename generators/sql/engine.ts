@@ -16,7 +16,15 @@ import { snapshotCatalog, diffCatalogs, type Engine, type Catalog, type CatalogD
 import type { ReadMigration, ScriptRef } from "./format.ts";
 import { sqlDiag } from "./codes.ts";
 import { seedRows } from "./seed.ts";
-import { applicationName, dropDatabase, dropStale, guardServer, haltIfInterrupted, markSql, throwawayName } from "./throwaway.ts";
+import {
+  applicationName,
+  dropDatabase,
+  dropStale,
+  guardServer,
+  haltIfInterrupted,
+  markSql,
+  throwawayName,
+} from "./throwaway.ts";
 
 export type { Engine } from "./catalog.ts";
 
@@ -84,7 +92,13 @@ async function startPglite(): Promise<PGliteInstance> {
   // A whole schema created and dropped in one transaction takes a lock per object; the default
   // (64 per connection slot) runs out of shared memory around 1,000 tables. A 32 MB buffer pool
   // (not 128 MB) starts 60-100 ms faster; a check's working set is far smaller.
-  const startParams = [...PGlite.defaultStartParams, "-c", "max_locks_per_transaction=4096", "-c", "shared_buffers=32MB"];
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    "-c",
+    "max_locks_per_transaction=4096",
+    "-c",
+    "shared_buffers=32MB",
+  ];
   const cache = pgliteCacheFile();
   const cached = await readFile(cache).catch(() => undefined);
   if (cached) {
@@ -99,11 +113,20 @@ async function startPglite(): Promise<PGliteInstance> {
   // tar: reading it takes 20 ms, gunzipping 100+ ms. 25 MB: the preallocated 16 MB WAL segment
   // and the one database (template0 and template1 are left out: 7.5 MB each, 90 ms of each start).
   try {
-    const databases = await db.query<{ oid: number; current: boolean }>("SELECT oid::int AS oid, datname = current_database() AS current FROM pg_database");
+    const databases = await db.query<{ oid: number; current: boolean }>(
+      "SELECT oid::int AS oid, datname = current_database() AS current FROM pg_database",
+    );
     const keep = databases.rows.find((r) => r.current)!.oid;
     const dump = new Uint8Array(await (await db.dumpDataDir("none")).arrayBuffer());
     const tmp = `${cache}.${process.pid}.${randomBytes(4).toString("hex")}`;
-    await writeFile(tmp, dropOtherDatabases(dump, keep, databases.rows.map((r) => r.oid)));
+    await writeFile(
+      tmp,
+      dropOtherDatabases(
+        dump,
+        keep,
+        databases.rows.map((r) => r.oid),
+      ),
+    );
     await rename(tmp, cache);
   } catch {
     // The cache is an optimisation only.
@@ -273,14 +296,23 @@ export async function applyScript(engine: Engine, script: ScriptRef, out: Diagno
     const failure = await locateFailure(engine, script);
     await engine.exec("ROLLBACK").catch(() => undefined);
     const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-    out.push(failure
-      ? sqlDiag("sql-engine-error", `PostgreSQL rejected the statement: ${message(failure.error)}`, `${script.file}:${errorLine(failure.sql, failure.line, failure.error)}`)
-      : sqlDiag("sql-engine-error", `PostgreSQL rejected the script: ${message(whole)}`, `${script.file}:1`));
+    out.push(
+      failure
+        ? sqlDiag(
+            "sql-engine-error",
+            `PostgreSQL rejected the statement: ${message(failure.error)}`,
+            `${script.file}:${errorLine(failure.sql, failure.line, failure.error)}`,
+          )
+        : sqlDiag("sql-engine-error", `PostgreSQL rejected the script: ${message(whole)}`, `${script.file}:1`),
+    );
     return false;
   }
 }
 
-async function locateFailure(engine: Engine, script: ScriptRef): Promise<{ sql: string; line: number; error: unknown } | undefined> {
+async function locateFailure(
+  engine: Engine,
+  script: ScriptRef,
+): Promise<{ sql: string; line: number; error: unknown } | undefined> {
   if (!script.ownTransaction) await engine.exec("BEGIN");
   for (const st of script.statements) {
     // Never commit while replaying: the replay only looks for the failing statement.
@@ -296,9 +328,12 @@ async function locateFailure(engine: Engine, script: ScriptRef): Promise<{ sql: 
 
 function describe(d: CatalogDifference, phase: string): string {
   switch (d.change) {
-    case "leftover": return `leftover ${d.object} ${phase}`;
-    case "missing": return `${d.object} missing ${phase}`;
-    case "differs": return `${d.object} differs ${phase}: ${d.before} → ${d.after}`;
+    case "leftover":
+      return `leftover ${d.object} ${phase}`;
+    case "missing":
+      return `${d.object} missing ${phase}`;
+    case "differs":
+      return `${d.object} differs ${phase}: ${d.before} → ${d.after}`;
   }
 }
 
@@ -321,9 +356,15 @@ export const newSeedState = (): SeedState => ({ next: 0, reported: new Set() });
 
 /** Removes every row of every table of `schema`; false when the engine refuses. */
 export async function emptyTables(engine: Engine, schema: string): Promise<boolean> {
-  const tables = await engine.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`, [schema]);
+  const tables = await engine.query<{ relname: string }>(
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`,
+    [schema],
+  );
   if (tables.length === 0) return true;
-  return engine.exec(`TRUNCATE ${tables.map((t) => quote(t.relname)).join(", ")} CASCADE`).then(() => true, () => false);
+  return engine.exec(`TRUNCATE ${tables.map((t) => quote(t.relname)).join(", ")} CASCADE`).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -332,7 +373,15 @@ export async function emptyTables(engine: Engine, schema: string): Promise<boole
  * the failure is reported as `sql-down-fails-with-rows` (the statement's file and line, prefixed
  * with the migration). Rows that could not be generated are reported once each, as info in `notes`.
  */
-export async function downWithRows(engine: Engine, schema: string, version: number, down: ScriptRef, state: SeedState, out: Diagnostic[], notes: Diagnostic[]): Promise<boolean> {
+export async function downWithRows(
+  engine: Engine,
+  schema: string,
+  version: number,
+  down: ScriptRef,
+  state: SeedState,
+  out: Diagnostic[],
+  notes: Diagnostic[],
+): Promise<boolean> {
   const seeded = await seedRows(engine, schema, { rows: SEED_ROWS, start: state.next });
   state.next = seeded.next;
   for (const s of seeded.skipped) {
@@ -344,7 +393,15 @@ export async function downWithRows(engine: Engine, schema: string, version: numb
   const failed: Diagnostic[] = [];
   if (await applyScript(engine, down, failed)) return true;
   if ((await emptyTables(engine, schema)) && (await applyScript(engine, down, []))) {
-    out.push(...failed.map((d) => sqlDiag("sql-down-fails-with-rows", `the down of migration ${version} fails on tables holding rows: ${d.message}`, d.path)));
+    out.push(
+      ...failed.map((d) =>
+        sqlDiag(
+          "sql-down-fails-with-rows",
+          `the down of migration ${version} fails on tables holding rows: ${d.message}`,
+          d.path,
+        ),
+      ),
+    );
   } else out.push(...failed);
   return false;
 }
@@ -353,10 +410,17 @@ export async function downWithRows(engine: Engine, schema: string, version: numb
  * Up → snapshot A → down (each on seeded rows) → equals the start → up → equals A, on `engine`
  * in `schema`.
  */
-export async function roundTrip(engine: Engine, schema: string, migrations: readonly ReadMigration[]): Promise<RoundTripResult> {
+export async function roundTrip(
+  engine: Engine,
+  schema: string,
+  migrations: readonly ReadMigration[],
+): Promise<RoundTripResult> {
   const out: Diagnostic[] = [];
   const notes: Diagnostic[] = [];
-  const done = (applied?: Catalog): RoundTripResult => ({ diagnostics: [...out, ...notes], ...(applied ? { applied } : {}) });
+  const done = (applied?: Catalog): RoundTripResult => ({
+    diagnostics: [...out, ...notes],
+    ...(applied ? { applied } : {}),
+  });
   const start = await snapshotCatalog(engine, schema);
   for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done();
   const applied = await snapshotCatalog(engine, schema);
@@ -369,24 +433,43 @@ export async function roundTrip(engine: Engine, schema: string, migrations: read
     if (!(await downWithRows(engine, schema, m.version, m.down, seeds, out, notes))) return done(applied);
   }
   const downFile = migrations.at(-1)?.down?.file ?? "migrations";
-  for (const d of diffCatalogs(start, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-rollback-mismatch", describe(d, "after down"), downFile));
+  for (const d of diffCatalogs(start, await snapshotCatalog(engine, schema)))
+    out.push(sqlDiag("sql-rollback-mismatch", describe(d, "after down"), downFile));
   if (out.length > 0) return done(applied);
   for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done(applied);
   const upFile = migrations.at(-1)?.up.file ?? "migrations";
-  for (const d of diffCatalogs(applied, await snapshotCatalog(engine, schema))) out.push(sqlDiag("sql-reapply-mismatch", describe(d, "after up, down, up"), upFile));
+  for (const d of diffCatalogs(applied, await snapshotCatalog(engine, schema)))
+    out.push(sqlDiag("sql-reapply-mismatch", describe(d, "after up, down, up"), upFile));
   return done(applied);
 }
 
 /** The engine check: PGlite by default, or the server at `databaseUrl`. */
-export async function engineCheck(migrations: readonly ReadMigration[], databaseUrl?: string): Promise<RoundTripResult> {
+export async function engineCheck(
+  migrations: readonly ReadMigration[],
+  databaseUrl?: string,
+): Promise<RoundTripResult> {
   try {
     if (!databaseUrl) return await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
     const result = await withServer(databaseUrl, (engine, schema) => roundTrip(engine, schema, migrations));
-    const stale = (await staleDropped(databaseUrl)).map((what) => sqlDiag("sql-stale-database-dropped", `removed ${what} from ${redact(databaseUrl)}: a throw-away left behind by a contractor run that was killed`, "migrations"));
+    const stale = (await staleDropped(databaseUrl)).map((what) =>
+      sqlDiag(
+        "sql-stale-database-dropped",
+        `removed ${what} from ${redact(databaseUrl)}: a throw-away left behind by a contractor run that was killed`,
+        "migrations",
+      ),
+    );
     return stale.length ? { ...result, diagnostics: [...stale, ...result.diagnostics] } : result;
   } catch (e) {
     const what = databaseUrl ? `the PostgreSQL server at ${redact(databaseUrl)}` : "the embedded PGlite engine";
-    return { diagnostics: [sqlDiag("sql-engine-unavailable", `could not run the round trip on ${what}: ${e instanceof Error ? e.message : String(e)}`, "migrations")] };
+    return {
+      diagnostics: [
+        sqlDiag(
+          "sql-engine-unavailable",
+          `could not run the round trip on ${what}: ${e instanceof Error ? e.message : String(e)}`,
+          "migrations",
+        ),
+      ],
+    };
   }
 }
 

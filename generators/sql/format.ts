@@ -42,13 +42,20 @@ const pad4 = (n: number) => String(n).padStart(4, "0");
 /** Statements one per line, a blank line before each table or type and between groups (indexes, foreign keys…). */
 function body(statements: readonly string[]): string {
   let previous = "";
-  return statements.map((s, i) => {
-    const comment = s.startsWith("COMMENT ");
-    const group = comment ? previous : s.replace(/^CREATE UNIQUE INDEX/, "CREATE INDEX").split(" ", 2).join(" ");
-    const blank = i > 0 && !comment && (group !== previous || group === "CREATE TABLE" || group === "CREATE TYPE");
-    previous = group;
-    return `${blank ? "\n" : ""}${s};\n`;
-  }).join("");
+  return statements
+    .map((s, i) => {
+      const comment = s.startsWith("COMMENT ");
+      const group = comment
+        ? previous
+        : s
+            .replace(/^CREATE UNIQUE INDEX/, "CREATE INDEX")
+            .split(" ", 2)
+            .join(" ");
+      const blank = i > 0 && !comment && (group !== previous || group === "CREATE TABLE" || group === "CREATE TYPE");
+      previous = group;
+      return `${blank ? "\n" : ""}${s};\n`;
+    })
+    .join("");
 }
 
 function transaction(statements: readonly string[]): string {
@@ -63,19 +70,30 @@ export function migrationFiles(m: MigrationText, format: MigrationFormat): Gener
     case "golang-migrate": {
       const base = `${MIGRATIONS_DIR}/${pad4(m.version)}_${m.slug}`;
       return [
-        { path: `${base}.down.sql`, contents: `${header}-- Down: undoes ${pad4(m.version)}_${m.slug}.up.sql exactly, in reverse dependency order.\n${transaction(m.down)}` },
+        {
+          path: `${base}.down.sql`,
+          contents: `${header}-- Down: undoes ${pad4(m.version)}_${m.slug}.up.sql exactly, in reverse dependency order.\n${transaction(m.down)}`,
+        },
         { path: `${base}.up.sql`, contents: `${header}${transaction(m.up)}` },
       ];
     }
     case "dbmate":
-      return [{
-        path: `${MIGRATIONS_DIR}/${pad4(m.version)}_${m.slug}.sql`,
-        contents: `${header}-- dbmate runs each section in its own transaction.\n-- migrate:up\n${body(m.up)}\n-- migrate:down\n${body(m.down)}`,
-      }];
+      return [
+        {
+          path: `${MIGRATIONS_DIR}/${pad4(m.version)}_${m.slug}.sql`,
+          contents: `${header}-- dbmate runs each section in its own transaction.\n-- migrate:up\n${body(m.up)}\n-- migrate:down\n${body(m.down)}`,
+        },
+      ];
     case "flyway":
       return [
-        { path: `${MIGRATIONS_DIR}/U${m.version}__${m.slug}.sql`, contents: `${header}-- Undo of V${m.version}__${m.slug}.sql. Flyway runs it in a transaction.\n${body(m.down)}` },
-        { path: `${MIGRATIONS_DIR}/V${m.version}__${m.slug}.sql`, contents: `${header}-- Flyway runs it in a transaction.\n${body(m.up)}` },
+        {
+          path: `${MIGRATIONS_DIR}/U${m.version}__${m.slug}.sql`,
+          contents: `${header}-- Undo of V${m.version}__${m.slug}.sql. Flyway runs it in a transaction.\n${body(m.down)}`,
+        },
+        {
+          path: `${MIGRATIONS_DIR}/V${m.version}__${m.slug}.sql`,
+          contents: `${header}-- Flyway runs it in a transaction.\n${body(m.up)}`,
+        },
       ];
   }
 }
@@ -94,7 +112,8 @@ export interface ReadMigration {
   down?: ScriptRef;
 }
 
-const hasOwnTransaction = (s: SqlStatement[]) => /^BEGIN$/i.test(s[0]?.sql ?? "") && /^COMMIT$/i.test(s.at(-1)?.sql ?? "");
+const hasOwnTransaction = (s: SqlStatement[]) =>
+  /^BEGIN$/i.test(s[0]?.sql ?? "") && /^COMMIT$/i.test(s.at(-1)?.sql ?? "");
 
 function script(file: string, text: string, lineOffset = 0): ScriptRef {
   const statements = splitStatements(text, lineOffset);
@@ -102,15 +121,22 @@ function script(file: string, text: string, lineOffset = 0): ScriptRef {
 }
 
 /** What a path is in the naming of `format`: a migration's version and direction (a dbmate file holds both), or undefined. */
-export function migrationFileName(path: string, format: MigrationFormat): { version: number; direction: "up" | "down" | "both" } | undefined {
+export function migrationFileName(
+  path: string,
+  format: MigrationFormat,
+): { version: number; direction: "up" | "down" | "both" } | undefined {
   if (!path.startsWith(`${MIGRATIONS_DIR}/`)) return undefined;
   const name = path.slice(MIGRATIONS_DIR.length + 1);
   let m: RegExpExecArray | null;
   switch (format) {
     case "golang-migrate":
-      return (m = /^(\d+)_.+\.(up|down)\.sql$/.exec(name)) ? { version: Number(m[1]), direction: m[2] as "up" | "down" } : undefined;
+      return (m = /^(\d+)_.+\.(up|down)\.sql$/.exec(name))
+        ? { version: Number(m[1]), direction: m[2] as "up" | "down" }
+        : undefined;
     case "flyway":
-      return (m = /^([VU])(\d+)__.+\.sql$/.exec(name)) ? { version: Number(m[2]), direction: m[1] === "V" ? "up" : "down" } : undefined;
+      return (m = /^([VU])(\d+)__.+\.sql$/.exec(name))
+        ? { version: Number(m[2]), direction: m[1] === "V" ? "up" : "down" }
+        : undefined;
     case "dbmate":
       return (m = /^(\d+)_.+\.sql$/.exec(name)) ? { version: Number(m[1]), direction: "both" } : undefined;
   }

@@ -12,7 +12,14 @@ import { engineCheck, sharedPglite } from "./engine.ts";
 
 export { planInitialMigration, enumTypeName, scalarSqlType, literalSql, type MigrationPlan } from "./plan.ts";
 export { statementSql, inverse, downOf, type Statement, type StatementKind } from "./statements.ts";
-export { toSql, migrationFiles, readMigrations, type MigrationFiles, type MigrationText, type ReadMigration } from "./format.ts";
+export {
+  toSql,
+  migrationFiles,
+  readMigrations,
+  type MigrationFiles,
+  type MigrationText,
+  type ReadMigration,
+} from "./format.ts";
 export { snapshotCatalog, diffCatalogs, type Catalog, type CatalogDifference } from "./catalog.ts";
 export { roundTrip, engineCheck, sharedPglite, closeSharedPglite, type Engine } from "./engine.ts";
 export { parseCheck, parseStatement, PARSER_GAPS } from "./parse-check.ts";
@@ -25,16 +32,25 @@ export { sqlCodes } from "./codes.ts";
  * (design evolution's `sqlMigrations`). Passed in — generators/index.ts wires it — because
  * evolution plans its migrations with this module's statements; this module does not import it.
  */
-export type MigrationSource = (ctx: ArtifactContext, initial: () => MigrationFiles) => { files: GeneratedFile[]; diagnostics: Diagnostic[] };
+export type MigrationSource = (
+  ctx: ArtifactContext,
+  initial: () => MigrationFiles,
+) => { files: GeneratedFile[]; diagnostics: Diagnostic[] };
 
 /** The migration files of a design (pure): the initial migration on a first build, otherwise what `migrations` makes of the out dir's history. */
-export function generateSql(ctx: ArtifactContext, migrations: MigrationSource): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+export function generateSql(
+  ctx: ArtifactContext,
+  migrations: MigrationSource,
+): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const plan = planInitialMigration(ctx.design);
   const slug = ctx.design.info.name;
   const history = migrations(ctx, () => ({
     version: 1,
     name: `0001_${slug}`,
-    files: migrationFiles({ version: 1, slug, up: toSql(plan.up), down: toSql(plan.down) }, ctx.options.migrationsFormat),
+    files: migrationFiles(
+      { version: 1, slug, up: toSql(plan.up), down: toSql(plan.down) },
+      ctx.options.migrationsFormat,
+    ),
   }));
   return { files: history.files, diagnostics: [...plan.diagnostics, ...history.diagnostics] };
 }
@@ -47,7 +63,9 @@ export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext)
   const parsed = parseCheck(migrations);
   const allowed = Object.entries(parsed.allowListed).sort(([a], [b]) => (a < b ? -1 : 1));
   const allowedCount = allowed.reduce((n, [, c]) => n + c, 0);
-  ctx.note(`parser: ${parsed.statements} statements, ${allowedCount} via allow-list${allowed.length ? ` (${allowed.map(([id, c]) => `${id} ${c}`).join(", ")})` : ""}`);
+  ctx.note(
+    `parser: ${parsed.statements} statements, ${allowedCount} via allow-list${allowed.length ? ` (${allowed.map(([id, c]) => `${id} ${c}`).join(", ")})` : ""}`,
+  );
   if (!ctx.options.engine) {
     ctx.note("engine check skipped");
     return parsed.diagnostics;
@@ -55,7 +73,9 @@ export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext)
   const started = performance.now();
   const engine = await engineCheck(migrations, ctx.options.databaseUrl);
   const where = ctx.options.databaseUrl ? "postgres server" : "pglite";
-  ctx.note(`engine (${where}) up/down/up round trip ${engine.diagnostics.length === 0 ? "ok" : "failed"} in ${Math.round(performance.now() - started)} ms`);
+  ctx.note(
+    `engine (${where}) up/down/up round trip ${engine.diagnostics.length === 0 ? "ok" : "failed"} in ${Math.round(performance.now() - started)} ms`,
+  );
   return [...parsed.diagnostics, ...engine.diagnostics];
 }
 

@@ -10,7 +10,16 @@ import { snakeCase } from "../../src/design/names.ts";
 import { sqlType, type TypeSpec } from "../../src/design/types.ts";
 import { pointer, assert, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { pgName, quoteIdent as q, quoteLiteral } from "./ident.ts";
-import { downOf, type Statement, type TableDef, type ColumnDef, type IndexDef, type CheckDef, type KeyDef, type ForeignKeyDef } from "./statements.ts";
+import {
+  downOf,
+  type Statement,
+  type TableDef,
+  type ColumnDef,
+  type IndexDef,
+  type CheckDef,
+  type KeyDef,
+  type ForeignKeyDef,
+} from "./statements.ts";
 import { sqlDiag } from "./codes.ts";
 
 export interface MigrationPlan {
@@ -29,7 +38,12 @@ export function enumTypeName(enumName: string): string {
 /** SQL literal of `value` for a column of the given portable type ("literals typed"). */
 export function literalSql(type: string, value: Literal): string {
   if (type === "boolean" && typeof value === "boolean") return value ? "true" : "false";
-  if ((type === "integer" || type === "bigint" || type === "decimal") && typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (
+    (type === "integer" || type === "bigint" || type === "decimal") &&
+    typeof value === "number" &&
+    Number.isFinite(value)
+  )
+    return String(value);
   if (type === "json" && typeof value !== "string") return quoteLiteral(JSON.stringify(value));
   return quoteLiteral(String(value));
 }
@@ -43,17 +57,32 @@ export function scalarSqlType(t: TypeSpec): string {
 
 function defaultSql(field: NField, d: DefaultValue): string | undefined {
   switch (d.kind) {
-    case "now": return field.type === "date" ? "CURRENT_DATE" : "now()";
-    case "uuid": return "gen_random_uuid()";
-    case "identity": return undefined;
-    case "empty-array": return "'{}'";
-    case "literal": assert(d.value !== undefined, "literal default without value"); return literalSql(field.type, d.value);
+    case "now":
+      return field.type === "date" ? "CURRENT_DATE" : "now()";
+    case "uuid":
+      return "gen_random_uuid()";
+    case "identity":
+      return undefined;
+    case "empty-array":
+      return "'{}'";
+    case "literal":
+      assert(d.value !== undefined, "literal default without value");
+      return literalSql(field.type, d.value);
   }
 }
 
 const NUMERIC = new Set(["integer", "bigint", "decimal"]);
 const CHARACTER = new Set(["string", "text", "email", "url"]);
-const OPERATOR_SQL: Record<Predicate["operator"], string> = { "is-null": "IS NULL", "is-not-null": "IS NOT NULL", "=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=" };
+const OPERATOR_SQL: Record<Predicate["operator"], string> = {
+  "is-null": "IS NULL",
+  "is-not-null": "IS NOT NULL",
+  "=": "=",
+  "<>": "<>",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
+};
 
 /** Builds the plan; keeps the names it derives so collisions and shortenings become diagnostics. */
 class Planner {
@@ -69,13 +98,21 @@ class Planner {
   /** A database name for `wanted`, shortened when too long; `what` and `path` only feed diagnostics. */
   name(wanted: string, what: string, path: string): string {
     const name = pgName(wanted);
-    if (name !== wanted) this.diagnostics.push(sqlDiag("sql-name-shortened", `${what} name "${wanted}" is longer than 63 bytes; the migration uses "${name}"`, path));
+    if (name !== wanted)
+      this.diagnostics.push(
+        sqlDiag(
+          "sql-name-shortened",
+          `${what} name "${wanted}" is longer than 63 bytes; the migration uses "${name}"`,
+          path,
+        ),
+      );
     return name;
   }
 
   claim(namespace: Map<string, string>, name: string, what: string, path: string): void {
     const prev = namespace.get(name);
-    if (prev !== undefined) this.diagnostics.push(sqlDiag("sql-name-collision", `${what} "${name}" collides with ${prev}`, path));
+    if (prev !== undefined)
+      this.diagnostics.push(sqlDiag("sql-name-collision", `${what} "${name}" collides with ${prev}`, path));
     else namespace.set(name, `${what} "${name}"`);
   }
 
@@ -86,7 +123,9 @@ class Planner {
   text(text: string | undefined, path: string): string | null {
     if (text === undefined) return null;
     if (text.includes("\u0000")) {
-      this.diagnostics.push(sqlDiag("sql-invalid-text", "the description contains a NUL character, which PostgreSQL cannot store", path));
+      this.diagnostics.push(
+        sqlDiag("sql-invalid-text", "the description contains a NUL character, which PostgreSQL cannot store", path),
+      );
       return text.replace(/\u0000/g, "");
     }
     return text;
@@ -99,7 +138,9 @@ class Planner {
     const foreignKeys: Statement[] = [];
     for (const e of this.design.data.enums) types.push(...this.enumType(e));
     const tableNames = new Map<string, string>();
-    this.design.data.entities.forEach((entity, i) => tableNames.set(entity.name, this.name(entity.table, "table", pointer("data", "entities", i))));
+    this.design.data.entities.forEach((entity, i) =>
+      tableNames.set(entity.name, this.name(entity.table, "table", pointer("data", "entities", i))),
+    );
     this.design.data.entities.forEach((entity, i) => {
       const at = pointer("data", "entities", i);
       const planned = this.entity(entity, at, tableNames);
@@ -152,21 +193,33 @@ class Planner {
     const predicate = (p: Predicate) => {
       const left = q(col(p.field));
       if (p.operator === "is-null" || p.operator === "is-not-null") return `${left} ${OPERATOR_SQL[p.operator]}`;
-      const right = p.otherField !== undefined ? q(col(p.otherField)) : literalSql(fieldOf(p.field)?.type ?? "text", p.value!);
+      const right =
+        p.otherField !== undefined ? q(col(p.otherField)) : literalSql(fieldOf(p.field)?.type ?? "text", p.value!);
       return `${left} ${OPERATOR_SQL[p.operator]} ${right}`;
     };
 
     const columns: ColumnDef[] = entity.fields.map((f) => {
       const identity = f.default?.kind === "identity";
       const def = f.default ? defaultSql(f, f.default) : undefined;
-      return { name: col(f.name), type: scalarSqlType(f), notNull: !f.nullable, ...(def !== undefined ? { default: def } : {}), identity };
+      return {
+        name: col(f.name),
+        type: scalarSqlType(f),
+        notNull: !f.nullable,
+        ...(def !== undefined ? { default: def } : {}),
+        identity,
+      };
     });
-    const primaryKey: KeyDef | undefined = entity.primaryKey.length > 0
-      ? { name: derived("pkey", "primary key", at, true), columns: entity.primaryKey.map(col) }
-      : undefined;
+    const primaryKey: KeyDef | undefined =
+      entity.primaryKey.length > 0
+        ? { name: derived("pkey", "primary key", at, true), columns: entity.primaryKey.map(col) }
+        : undefined;
     const uniques: KeyDef[] = [];
     for (const f of entity.fields) {
-      if (f.unique) uniques.push({ name: derived(`${col(f.name)}_key`, "unique constraint", fieldAt(f), true), columns: [col(f.name)] });
+      if (f.unique)
+        uniques.push({
+          name: derived(`${col(f.name)}_key`, "unique constraint", fieldAt(f), true),
+          columns: [col(f.name)],
+        });
     }
     const constraintComments: Statement[] = [];
     entity.uniques.forEach((u, j) => {
@@ -174,7 +227,8 @@ class Planner {
       const name = derived(u.name, "unique constraint", path, true);
       uniques.push({ name, columns: u.fields.map(col) });
       const text = this.text(u.description, path);
-      if (text !== null) constraintComments.push({ kind: "comment_on_constraint", table, constraint: name, text, previous: null });
+      if (text !== null)
+        constraintComments.push({ kind: "comment_on_constraint", table, constraint: name, text, previous: null });
     });
     const checks: CheckDef[] = [];
     for (const f of entity.fields) {
@@ -184,14 +238,19 @@ class Planner {
       if (NUMERIC.has(f.type) && f.maximum !== undefined) parts.push(`${c} <= ${f.maximum}`);
       if (CHARACTER.has(f.type) && f.minLength) parts.push(`char_length(${c}) >= ${f.minLength}`);
       if (f.type === "text" && f.maxLength !== undefined) parts.push(`char_length(${c}) <= ${f.maxLength}`);
-      if (parts.length > 0) checks.push({ name: derived(`${col(f.name)}_check`, "check constraint", fieldAt(f), false), expr: parts.join(" AND ") });
+      if (parts.length > 0)
+        checks.push({
+          name: derived(`${col(f.name)}_check`, "check constraint", fieldAt(f), false),
+          expr: parts.join(" AND "),
+        });
     }
     entity.checks.forEach((c, j) => {
       const path = `${at}/checks/${j}`;
       const name = derived(c.name, "check constraint", path, false);
       checks.push({ name, expr: predicate(c) });
       const text = this.text(c.description, path);
-      if (text !== null) constraintComments.push({ kind: "comment_on_constraint", table, constraint: name, text, previous: null });
+      if (text !== null)
+        constraintComments.push({ kind: "comment_on_constraint", table, constraint: name, text, previous: null });
     });
     const def: TableDef = { name: table, columns, ...(primaryKey ? { primaryKey } : {}), uniques, checks };
 
@@ -200,7 +259,8 @@ class Planner {
     if (tableText !== null) tableStatements.push({ kind: "comment_on_table", table, text: tableText, previous: null });
     for (const f of entity.fields) {
       const text = this.text(f.description, fieldAt(f));
-      if (text !== null) tableStatements.push({ kind: "comment_on_column", table, column: col(f.name), text, previous: null });
+      if (text !== null)
+        tableStatements.push({ kind: "comment_on_column", table, column: col(f.name), text, previous: null });
     }
     tableStatements.push(...constraintComments);
 
@@ -245,7 +305,13 @@ class Planner {
       // Every foreign key is an access path (joins, ON DELETE lookups) unless an index already leads with its columns.
       const covered = btreePrefixes.some((p) => def.columns.every((c, k) => p[k] === c));
       if (fk.index && !covered) {
-        const index: IndexDef = { name: derived(`${def.columns.join("_")}_idx`, "foreign-key index", path, true), table, columns: def.columns, unique: false, method: "btree" };
+        const index: IndexDef = {
+          name: derived(`${def.columns.join("_")}_idx`, "foreign-key index", path, true),
+          table,
+          columns: def.columns,
+          unique: false,
+          method: "btree",
+        };
         btreePrefixes.push(index.columns);
         indexStatements.push({ kind: "create_index", index });
       }

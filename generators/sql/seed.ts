@@ -38,7 +38,22 @@ export interface SeedResult {
   next: number;
 }
 
-type Kind = "uuid" | "text" | "int" | "numeric" | "float" | "bool" | "date" | "timestamp" | "time" | "interval" | "json" | "enum" | "bytea" | "inet" | "other";
+type Kind =
+  | "uuid"
+  | "text"
+  | "int"
+  | "numeric"
+  | "float"
+  | "bool"
+  | "date"
+  | "timestamp"
+  | "time"
+  | "interval"
+  | "json"
+  | "enum"
+  | "bytea"
+  | "inet"
+  | "other";
 
 interface Bounds {
   min?: number;
@@ -86,10 +101,30 @@ interface Table {
 }
 
 const KIND_OF: Record<string, Kind> = {
-  uuid: "uuid", text: "text", varchar: "text", bpchar: "text", name: "text", citext: "text",
-  int2: "int", int4: "int", int8: "int", numeric: "numeric", float4: "float", float8: "float", bool: "bool",
-  date: "date", timestamptz: "timestamp", timestamp: "timestamp", time: "time", timetz: "time", interval: "interval",
-  json: "json", jsonb: "json", bytea: "bytea", inet: "inet", cidr: "inet",
+  uuid: "uuid",
+  text: "text",
+  varchar: "text",
+  bpchar: "text",
+  name: "text",
+  citext: "text",
+  int2: "int",
+  int4: "int",
+  int8: "int",
+  numeric: "numeric",
+  float4: "float",
+  float8: "float",
+  bool: "bool",
+  date: "date",
+  timestamptz: "timestamp",
+  timestamp: "timestamp",
+  time: "time",
+  timetz: "time",
+  interval: "interval",
+  json: "json",
+  jsonb: "json",
+  bytea: "bytea",
+  inet: "inet",
+  cidr: "inet",
 };
 const INT_BITS: Record<string, number> = { int2: 16, int4: 32, int8: 64 };
 
@@ -127,11 +162,14 @@ function readCheck(def: string, table: Table): void {
     if (!c) continue;
     const n = Number(m[3]);
     if (m[2] === ">=" || m[2] === ">") c.bounds.minLen = Math.max(c.bounds.minLen ?? 0, m[2] === ">" ? n + 1 : n);
-    if (m[2] === "<=" || m[2] === "<") c.bounds.maxLen = Math.min(c.bounds.maxLen ?? Infinity, m[2] === "<" ? n - 1 : n);
+    if (m[2] === "<=" || m[2] === "<")
+      c.bounds.maxLen = Math.min(c.bounds.maxLen ?? Infinity, m[2] === "<" ? n - 1 : n);
     if (m[2] === "=") c.bounds.minLen = c.bounds.maxLen = n;
   }
   const stripped = def.replace(/char_length\([^)]*\)+[^)]*/g, "");
-  for (const m of stripped.matchAll(new RegExp(String.raw`\(*(${IDENT})\)*${CAST}\s*${OP}\s*(?:${NUM}|${STR}|\(*(${IDENT})\)*${CAST})`, "g"))) {
+  for (const m of stripped.matchAll(
+    new RegExp(String.raw`\(*(${IDENT})\)*${CAST}\s*${OP}\s*(?:${NUM}|${STR}|\(*(${IDENT})\)*${CAST})`, "g"),
+  )) {
     const c = column(m[1]!);
     if (!c) continue;
     const op = m[2] === "!=" ? "<>" : m[2]!;
@@ -159,7 +197,20 @@ function readCheck(def: string, table: Table): void {
 }
 
 async function readTables(engine: Engine, schema: string): Promise<Table[]> {
-  const columns = await engine.query<{ relname: string; attname: string; type: string; attnotnull: boolean; atthasdef: boolean; automatic: boolean; typmod: number; typname: string; typtype: string; elemname: string | null; elemtype: string | null; labels: string | null }>(
+  const columns = await engine.query<{
+    relname: string;
+    attname: string;
+    type: string;
+    attnotnull: boolean;
+    atthasdef: boolean;
+    automatic: boolean;
+    typmod: number;
+    typname: string;
+    typtype: string;
+    elemname: string | null;
+    elemtype: string | null;
+    labels: string | null;
+  }>(
     `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull, a.atthasdef,
             (a.attidentity <> '' OR a.attgenerated <> '') AS automatic, a.atttypmod AS typmod,
             t.typname, t.typtype::text AS typtype, e.typname AS elemname, e.typtype::text AS elemtype,
@@ -167,17 +218,21 @@ async function readTables(engine: Engine, schema: string): Promise<Table[]> {
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-     ORDER BY c.relname, a.attnum`, [schema]);
+     ORDER BY c.relname, a.attnum`,
+    [schema],
+  );
   const tables = new Map<string, Table>();
   for (const r of columns) {
-    const table = tables.get(r.relname) ?? (tables.set(r.relname, { name: r.relname, columns: [], fks: [], relations: [] }), tables.get(r.relname)!);
+    const table =
+      tables.get(r.relname) ??
+      (tables.set(r.relname, { name: r.relname, columns: [], fks: [], relations: [] }), tables.get(r.relname)!);
     const base = r.elemname ?? r.typname;
     const enumType = (r.elemtype ?? r.typtype) === "e";
     const mod = r.typmod > 4 ? r.typmod - 4 : undefined;
     const column: Column = {
       name: r.attname,
       type: r.type,
-      kind: enumType ? "enum" : KIND_OF[base] ?? "other",
+      kind: enumType ? "enum" : (KIND_OF[base] ?? "other"),
       array: r.elemname !== null,
       notNull: r.attnotnull,
       hasDefault: r.atthasdef,
@@ -186,25 +241,37 @@ async function readTables(engine: Engine, schema: string): Promise<Table[]> {
       bounds: { not: [] },
     };
     if (mod !== undefined && (base === "varchar" || base === "bpchar")) column.length = mod;
-    if (mod !== undefined && base === "numeric") Object.assign(column, { precision: (mod >> 16) & 0xffff, scale: mod & 0xffff });
+    if (mod !== undefined && base === "numeric")
+      Object.assign(column, { precision: (mod >> 16) & 0xffff, scale: mod & 0xffff });
     if (INT_BITS[base]) column.intBits = INT_BITS[base];
     table.columns.push(column);
   }
-  const constraints = await engine.query<{ relname: string; conname: string; contype: string; def: string; cols: string | null; reftable: string | null; refcols: string | null }>(
+  const constraints = await engine.query<{
+    relname: string;
+    conname: string;
+    contype: string;
+    def: string;
+    cols: string | null;
+    reftable: string | null;
+    refcols: string | null;
+  }>(
     `SELECT c.relname, con.conname, con.contype::text AS contype, pg_get_constraintdef(con.oid) AS def,
             (SELECT json_agg(a.attname ORDER BY k.i)::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n) AS cols,
             rc.relname AS reftable,
             (SELECT json_agg(a.attname ORDER BY k.i)::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) AS refcols
      FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-     WHERE n.nspname = $1 AND con.contype IN ('c', 'f') ORDER BY c.relname, con.conname`, [schema]);
+     WHERE n.nspname = $1 AND con.contype IN ('c', 'f') ORDER BY c.relname, con.conname`,
+    [schema],
+  );
   for (const r of constraints) {
     const table = tables.get(r.relname);
     if (!table) continue;
     if (r.contype === "f" && r.reftable && r.cols && r.refcols && tables.has(r.reftable)) {
       const cols = JSON.parse(r.cols) as string[];
       const refCols = JSON.parse(r.refcols) as string[];
-      if (cols.every((c) => table.columns.some((x) => x.name === c)) && cols.length === refCols.length) table.fks.push({ name: r.conname, table: r.relname, columns: cols, refTable: r.reftable, refColumns: refCols });
+      if (cols.every((c) => table.columns.some((x) => x.name === c)) && cols.length === refCols.length)
+        table.fks.push({ name: r.conname, table: r.relname, columns: cols, refTable: r.reftable, refColumns: refCols });
     }
     if (r.contype === "c") readCheck(r.def, table);
   }
@@ -245,7 +312,10 @@ function scalarText(c: Column, table: string, row: number, attempt: number, offs
   const h = (salt: string) => hash(table, c.name, row, attempt, salt);
   switch (c.kind) {
     case "uuid": {
-      const a = hex8(h("a")), b = hex8(h("b")), d = hex8(h("c")), e = hex8(h("d"));
+      const a = hex8(h("a")),
+        b = hex8(h("b")),
+        d = hex8(h("c")),
+        e = hex8(h("d"));
       return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${"89ab"[d.charCodeAt(0) % 4]}${d.slice(1, 4)}-${d.slice(4)}${e}`;
     }
     case "text": {
@@ -260,7 +330,9 @@ function scalarText(c: Column, table: string, row: number, attempt: number, offs
       for (let i = 0; i < 4 && c.bounds.not.includes(s); i++) s = s.slice(0, -1) + String.fromCharCode(97 + i);
       return s.length <= max ? s : undefined;
     }
-    case "int": case "numeric": case "float": {
+    case "int":
+    case "numeric":
+    case "float": {
       const n = numberFor(c, row, attempt, offset);
       return n === undefined ? undefined : String(n);
     }
@@ -268,18 +340,28 @@ function scalarText(c: Column, table: string, row: number, attempt: number, offs
       const options = ["true", "false"].filter((v) => !c.bounds.not.includes(v));
       return options[(row + attempt + offset) % options.length];
     }
-    case "date": return new Date(EPOCH + (row + attempt * 97 + offset) * 86_400_000).toISOString().slice(0, 10);
-    case "timestamp": return new Date(EPOCH + (row + attempt * 97) * 86_400_000 + offset * 3_600_000 + (h("t") % 86_400) * 1000).toISOString();
-    case "time": return `${String((row + offset) % 24).padStart(2, "0")}:${String((row + attempt) % 60).padStart(2, "0")}:00`;
-    case "interval": return `${row + attempt + offset} minutes`;
-    case "json": return JSON.stringify({ seed: row, attempt });
-    case "bytea": return `\\x${hex8(h("b"))}`;
-    case "inet": return `10.${(row >> 16) & 255}.${(row >> 8) & 255}.${row & 255}`;
+    case "date":
+      return new Date(EPOCH + (row + attempt * 97 + offset) * 86_400_000).toISOString().slice(0, 10);
+    case "timestamp":
+      return new Date(
+        EPOCH + (row + attempt * 97) * 86_400_000 + offset * 3_600_000 + (h("t") % 86_400) * 1000,
+      ).toISOString();
+    case "time":
+      return `${String((row + offset) % 24).padStart(2, "0")}:${String((row + attempt) % 60).padStart(2, "0")}:00`;
+    case "interval":
+      return `${row + attempt + offset} minutes`;
+    case "json":
+      return JSON.stringify({ seed: row, attempt });
+    case "bytea":
+      return `\\x${hex8(h("b"))}`;
+    case "inet":
+      return `10.${(row >> 16) & 255}.${(row >> 8) & 255}.${row & 255}`;
     case "enum": {
       const options = c.labels.filter((l) => !c.bounds.not.includes(l));
       return options.length ? options[(row + attempt + offset) % options.length] : undefined;
     }
-    case "other": return undefined;
+    case "other":
+      return undefined;
   }
 }
 
@@ -318,8 +400,9 @@ function offsets(t: Table): Map<string, number> {
     for (const r of t.relations) {
       const [hi, lo] = r.op === "<" || r.op === "<=" ? [r.right, r.left] : [r.left, r.right];
       if (r.op === "=") off.set(r.left, get(r.right));
-      else if (r.op === "<>" || r.op === ">" || r.op === "<") { if (get(hi) <= get(lo)) off.set(hi, get(lo) + 1); }
-      else if (get(hi) < get(lo)) off.set(hi, get(lo));
+      else if (r.op === "<>" || r.op === ">" || r.op === "<") {
+        if (get(hi) <= get(lo)) off.set(hi, get(lo) + 1);
+      } else if (get(hi) < get(lo)) off.set(hi, get(lo));
     }
   }
   return off;
@@ -333,11 +416,13 @@ function order(tables: readonly Table[]): { order: Table[]; deferred: Set<Foreig
   const done = new Set<string>();
   const out: Table[] = [];
   const deferred = new Set<ForeignKey>();
-  const waitingOn = (t: Table) => t.fks.filter((f) => f.refTable !== t.name && !done.has(f.refTable) && !deferred.has(f));
+  const waitingOn = (t: Table) =>
+    t.fks.filter((f) => f.refTable !== t.name && !done.has(f.refTable) && !deferred.has(f));
   while (left.size > 0) {
     const names = [...left.keys()].sort();
     const ready = names.find((n) => waitingOn(left.get(n)!).length === 0);
-    const nullableOnly = (t: Table) => waitingOn(t).every((f) => f.columns.every((c) => !t.columns.find((x) => x.name === c)!.notNull));
+    const nullableOnly = (t: Table) =>
+      waitingOn(t).every((f) => f.columns.every((c) => !t.columns.find((x) => x.name === c)!.notNull));
     const pick = left.get(ready ?? names.find((n) => nullableOnly(left.get(n)!)) ?? names[0]!)!;
     for (const f of waitingOn(pick)) deferred.add(f);
     left.delete(pick.name);
@@ -363,8 +448,13 @@ export async function seedRows(engine: Engine, schema: string, options: SeedOpti
     const k = `${table}\u0000${columns.join("\u0000")}`;
     if (!refRows.has(k)) {
       const list = columns.map((c, i) => `${q(c)}::text AS ${q(`c${i}`)}`).join(", ");
-      const result = await engine.query<Record<string, string | null>>(`SELECT DISTINCT ${list} FROM ${q(table)} WHERE ${columns.map((c) => `${q(c)} IS NOT NULL`).join(" AND ")} ORDER BY ${columns.map((_, i) => i + 1).join(", ")} LIMIT 64`);
-      refRows.set(k, result.map((r) => columns.map((_, i) => r[`c${i}`]!)));
+      const result = await engine.query<Record<string, string | null>>(
+        `SELECT DISTINCT ${list} FROM ${q(table)} WHERE ${columns.map((c) => `${q(c)} IS NOT NULL`).join(" AND ")} ORDER BY ${columns.map((_, i) => i + 1).join(", ")} LIMIT 64`,
+      );
+      refRows.set(
+        k,
+        result.map((r) => columns.map((_, i) => r[`c${i}`]!)),
+      );
     }
     return refRows.get(k)!;
   };
@@ -391,7 +481,8 @@ export async function seedRows(engine: Engine, schema: string, options: SeedOpti
           if (attempt === 0 && allNullable) setNull();
           else if (own.every((v) => typeof v === "object")) cols.forEach((c, i) => values.set(c.name, own[i]!));
           else if (allNullable) setNull();
-          else return `foreign key ${fk.name} references its own table through NOT NULL columns whose referenced values the engine assigns`;
+          else
+            return `foreign key ${fk.name} references its own table through NOT NULL columns whose referenced values the engine assigns`;
           continue;
         }
         if (deferred.has(fk) || (attempt === 0 && allNullable && row % 3 === 2)) {
@@ -460,7 +551,11 @@ export async function seedRows(engine: Engine, schema: string, options: SeedOpti
     const cols = fk.columns.map((n) => t.columns.find((c) => c.name === n)!);
     const set = cols.map((c, i) => `${q(c.name)} = ${quoteLiteral(parents[0]![i]!)}::${c.type}`).join(", ");
     // Best effort: a unique over the key's columns or a check may refuse it; the row then keeps its NULLs.
-    await engine.exec(`UPDATE ${q(t.name)} SET ${set} WHERE ctid = (SELECT ctid FROM ${q(t.name)} WHERE ${cols.map((c) => `${q(c.name)} IS NULL`).join(" AND ")} LIMIT 1)`).catch(() => undefined);
+    await engine
+      .exec(
+        `UPDATE ${q(t.name)} SET ${set} WHERE ctid = (SELECT ctid FROM ${q(t.name)} WHERE ${cols.map((c) => `${q(c.name)} IS NULL`).join(" AND ")} LIMIT 1)`,
+      )
+      .catch(() => undefined);
   }
   const sortedInserted = Object.fromEntries(Object.entries(inserted).sort(([a], [b]) => (a < b ? -1 : 1)));
   return { inserted: sortedInserted, skipped: skipped.sort((a, b) => (a.table < b.table ? -1 : 1)), next };

@@ -72,7 +72,10 @@ export function splitStatements(script: string, lineOffset = 0): SqlStatement[] 
       const body = current.slice(first);
       const lead = body[0]!;
       const skipped = lead.text.length - lead.text.trimStart().length;
-      const sql = body.map((t) => t.text).join("").trim();
+      const sql = body
+        .map((t) => t.text)
+        .join("")
+        .trim();
       const line = lineOffset + lineAt(lead.start + skipped);
       if (sql !== "") out.push({ sql, line });
     }

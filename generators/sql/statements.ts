@@ -99,11 +99,19 @@ export interface EnumRebuild {
 
 /** For each value of `from` missing from `to`: the nearest earlier value kept, else the nearest later one. */
 export function enumReplacements(from: readonly string[], to: readonly string[]): Array<[string, string]> {
-  return from.filter((v) => !to.includes(v)).map((v) => {
-    const i = from.indexOf(v);
-    const near = from.slice(0, i).reverse().find((x) => to.includes(x)) ?? from.slice(i + 1).find((x) => to.includes(x)) ?? to[0]!;
-    return [v, near];
-  });
+  return from
+    .filter((v) => !to.includes(v))
+    .map((v) => {
+      const i = from.indexOf(v);
+      const near =
+        from
+          .slice(0, i)
+          .reverse()
+          .find((x) => to.includes(x)) ??
+        from.slice(i + 1).find((x) => to.includes(x)) ??
+        to[0]!;
+      return [v, near];
+    });
 }
 
 export type Statement =
@@ -147,7 +155,16 @@ export type Statement =
    * the expression the inverse converts back with (becomes its `usingSql`): one that fits every
    * value into the old type, so that the down runs whatever rows the new type let in.
    */
-  | { kind: "alter_column_type"; table: string; column: string; from: string; to: string; using: boolean; usingSql?: string; downUsing?: string }
+  | {
+      kind: "alter_column_type";
+      table: string;
+      column: string;
+      from: string;
+      to: string;
+      using: boolean;
+      usingSql?: string;
+      downUsing?: string;
+    }
   | { kind: "set_column_default"; table: string; column: string; default?: string; previous?: string }
   /** SET NOT NULL, after filling NULLs with `backfill` (the column default) when given. */
   | { kind: "set_not_null"; table: string; column: string; backfill?: string }
@@ -201,7 +218,9 @@ function createIndexSql(i: IndexDef): string {
 }
 
 function constraintSql(c: ConstraintDef): string {
-  return c.type === "check" ? `CHECK (${c.expr})` : `${c.type === "primary-key" ? "PRIMARY KEY" : "UNIQUE"} (${cols(c.columns)})`;
+  return c.type === "check"
+    ? `CHECK (${c.expr})`
+    : `${c.type === "primary-key" ? "PRIMARY KEY" : "UNIQUE"} (${cols(c.columns)})`;
 }
 
 /** Several statements joined; `format.ts` and the checkers split them again on `;`. */
@@ -211,7 +230,10 @@ function rebuildEnumSql(r: EnumRebuild): string {
   const byTable = (f: (c: EnumRebuild["columns"][number]) => string | undefined) => {
     const tables = [...new Set(r.columns.map((c) => c.table))];
     return tables.flatMap((t) => {
-      const parts = r.columns.filter((c) => c.table === t).map(f).filter((p): p is string => p !== undefined);
+      const parts = r.columns
+        .filter((c) => c.table === t)
+        .map(f)
+        .filter((p): p is string => p !== undefined);
       return parts.length ? [alter(t, parts)] : [];
     });
   };
@@ -220,7 +242,11 @@ function rebuildEnumSql(r: EnumRebuild): string {
   const converted = (c: { column: string; array: boolean }) => {
     const col = q(c.column);
     if (replace.length === 0) return `${col}::text${c.array ? "[]" : ""}`;
-    if (c.array) return replace.reduce((e, [v, to]) => `array_replace(${e}, ${quoteLiteral(v)}, ${quoteLiteral(to)})`, `${col}::text[]`);
+    if (c.array)
+      return replace.reduce(
+        (e, [v, to]) => `array_replace(${e}, ${quoteLiteral(v)}, ${quoteLiteral(to)})`,
+        `${col}::text[]`,
+      );
     return `(CASE ${col}::text ${replace.map(([v, to]) => `WHEN ${quoteLiteral(v)} THEN ${quoteLiteral(to)}`).join(" ")} ELSE ${col}::text END)`;
   };
   return [
@@ -239,8 +265,9 @@ function rebuildEnumSql(r: EnumRebuild): string {
 }
 
 const notNullSql = (table: string, column: string, backfill: string | undefined, set: boolean) =>
-  (set && backfill !== undefined ? `UPDATE ${q(table)} SET ${q(column)} = ${backfill} WHERE ${q(column)} IS NULL;\n` : "") +
-  `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${set ? "SET" : "DROP"} NOT NULL`;
+  (set && backfill !== undefined
+    ? `UPDATE ${q(table)} SET ${q(column)} = ${backfill} WHERE ${q(column)} IS NULL;\n`
+    : "") + `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${set ? "SET" : "DROP"} NOT NULL`;
 
 /** Deletes the rows of `table` that repeat an earlier row's values in `columns` (NULLs repeat nothing). */
 function dedupeSql(table: string, columns: readonly string[]): string {
@@ -251,7 +278,9 @@ function dedupeSql(table: string, columns: readonly string[]): string {
 function orphanSql(fk: ForeignKeyDef, orphans: Orphans): string {
   const child = (c: string) => `${q(fk.table)}.${q(c)}`;
   const first = (k: string) => `(SELECT ${q(k)} FROM ${q(fk.refTable)} ORDER BY ${cols(fk.refColumns)} LIMIT 1)`;
-  const set = fk.columns.map((c, i) => `${q(c)} = ${orphans === "null" ? "NULL" : first(fk.refColumns[i]!)}`).join(", ");
+  const set = fk.columns
+    .map((c, i) => `${q(c)} = ${orphans === "null" ? "NULL" : first(fk.refColumns[i]!)}`)
+    .join(", ");
   const matches = fk.columns.map((c, i) => `p.${q(fk.refColumns[i]!)} = ${child(c)}`).join(" AND ");
   const orphan = `${fk.columns.map((c) => `${child(c)} IS NOT NULL`).join(" AND ")} AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} AS p WHERE ${matches})`;
   const update = `UPDATE ${q(fk.table)} SET ${set} WHERE ${orphan}${orphans === "null" ? "" : ` AND EXISTS (SELECT 1 FROM ${q(fk.refTable)})`}`;
@@ -294,13 +323,18 @@ const CONVERTERS: Table<string> = {
     ].join(";\n");
   },
   drop_column: (s) => `ALTER TABLE ${q(s.table)} DROP COLUMN ${q(s.column.name)}`,
-  alter_column_type: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} TYPE ${s.to}${s.usingSql !== undefined ? ` USING ${s.usingSql}` : s.using ? ` USING ${q(s.column)}::text::${s.to}` : ""}`,
-  set_column_default: (s) => `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} ${s.default !== undefined ? `SET DEFAULT ${s.default}` : "DROP DEFAULT"}`,
+  alter_column_type: (s) =>
+    `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} TYPE ${s.to}${s.usingSql !== undefined ? ` USING ${s.usingSql}` : s.using ? ` USING ${q(s.column)}::text::${s.to}` : ""}`,
+  set_column_default: (s) =>
+    `ALTER TABLE ${q(s.table)} ALTER COLUMN ${q(s.column)} ${s.default !== undefined ? `SET DEFAULT ${s.default}` : "DROP DEFAULT"}`,
   set_not_null: (s) => notNullSql(s.table, s.column, s.backfill, true),
   drop_not_null: (s) => notNullSql(s.table, s.column, s.backfill, false),
-  add_constraint: (s) => (s.dedupe && s.constraint.type !== "check" ? `${dedupeSql(s.table, s.constraint.columns)};\n` : "") + `ALTER TABLE ${q(s.table)} ADD CONSTRAINT ${q(s.constraint.name)} ${constraintSql(s.constraint)}`,
+  add_constraint: (s) =>
+    (s.dedupe && s.constraint.type !== "check" ? `${dedupeSql(s.table, s.constraint.columns)};\n` : "") +
+    `ALTER TABLE ${q(s.table)} ADD CONSTRAINT ${q(s.constraint.name)} ${constraintSql(s.constraint)}`,
   drop_constraint: (s) => `ALTER TABLE ${q(s.table)} DROP CONSTRAINT ${q(s.constraint.name)}`,
-  add_enum_value: (s) => `ALTER TYPE ${q(s.type)} ADD VALUE ${quoteLiteral(s.value)}${s.before !== undefined ? ` BEFORE ${quoteLiteral(s.before)}` : s.after !== undefined ? ` AFTER ${quoteLiteral(s.after)}` : ""}`,
+  add_enum_value: (s) =>
+    `ALTER TYPE ${q(s.type)} ADD VALUE ${quoteLiteral(s.value)}${s.before !== undefined ? ` BEFORE ${quoteLiteral(s.before)}` : s.after !== undefined ? ` AFTER ${quoteLiteral(s.after)}` : ""}`,
   rebuild_enum: (s) => rebuildEnumSql(s.rebuild),
 };
 
@@ -311,7 +345,11 @@ const INVERSES: Table<Statement> = {
   create_table: (s) => ({ kind: "drop_table", table: s.table }),
   drop_table: (s) => ({ kind: "create_table", table: s.table }),
   create_index: (s) => ({ kind: "drop_index", index: s.index }),
-  drop_index: (s) => ({ kind: "create_index", index: s.index, ...(s.index.unique && !s.index.where ? { dedupe: true } : {}) }),
+  drop_index: (s) => ({
+    kind: "create_index",
+    index: s.index,
+    ...(s.index.unique && !s.index.where ? { dedupe: true } : {}),
+  }),
   add_foreign_key: (s) => ({ ...s, kind: "drop_foreign_key" }),
   drop_foreign_key: (s) => ({ ...s, kind: "add_foreign_key" }),
   comment_on_type: (s) => ({ ...s, text: s.previous, previous: s.text }),
@@ -326,15 +364,33 @@ const INVERSES: Table<Statement> = {
   rename_index: (s) => ({ ...s, from: s.to, to: s.from }),
   add_column: (s) => ({ ...s, kind: "drop_column" }),
   drop_column: (s) => ({ ...s, kind: "add_column" }),
-  alter_column_type: ({ downUsing, usingSql: _, ...s }) => ({ ...s, from: s.to, to: s.from, ...(downUsing !== undefined ? { usingSql: downUsing } : {}) }),
-  set_column_default: (s) => ({ kind: "set_column_default", table: s.table, column: s.column, ...(s.previous !== undefined ? { default: s.previous } : {}), ...(s.default !== undefined ? { previous: s.default } : {}) }),
+  alter_column_type: ({ downUsing, usingSql: _, ...s }) => ({
+    ...s,
+    from: s.to,
+    to: s.from,
+    ...(downUsing !== undefined ? { usingSql: downUsing } : {}),
+  }),
+  set_column_default: (s) => ({
+    kind: "set_column_default",
+    table: s.table,
+    column: s.column,
+    ...(s.previous !== undefined ? { default: s.previous } : {}),
+    ...(s.default !== undefined ? { previous: s.default } : {}),
+  }),
   // Backfilled values stay: the catalog is restored, the filled-in data is not un-filled.
   set_not_null: (s) => ({ ...s, kind: "drop_not_null" }),
   drop_not_null: (s) => ({ ...s, kind: "set_not_null" }),
   add_constraint: ({ dedupe: _, ...s }) => ({ ...s, kind: "drop_constraint" }),
-  drop_constraint: (s) => ({ ...s, kind: "add_constraint", ...(s.constraint.type !== "check" ? { dedupe: true } : {}) }),
+  drop_constraint: (s) => ({
+    ...s,
+    kind: "add_constraint",
+    ...(s.constraint.type !== "check" ? { dedupe: true } : {}),
+  }),
   add_enum_value: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, remap: true } }),
-  rebuild_enum: (s) => ({ kind: "rebuild_enum", rebuild: { ...s.rebuild, from: s.rebuild.to, to: s.rebuild.from, remap: true } }),
+  rebuild_enum: (s) => ({
+    kind: "rebuild_enum",
+    rebuild: { ...s.rebuild, from: s.rebuild.to, to: s.rebuild.from, remap: true },
+  }),
 };
 
 /** The table a statement's object lives in and dies with (DROP TABLE removes it too), if any. */

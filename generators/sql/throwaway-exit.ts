@@ -5,6 +5,9 @@
  */
 import { dropOwn } from "./throwaway.ts";
 
-const { prefix, urls } = JSON.parse(process.env.CONTRACTOR_THROWAWAY_CLEANUP ?? "{}") as { prefix?: string; urls?: string[] };
+const { prefix, urls } = JSON.parse(process.env.CONTRACTOR_THROWAWAY_CLEANUP ?? "{}") as {
+  prefix?: string;
+  urls?: string[];
+};
 if (prefix && urls?.length) await dropOwn(urls, prefix).catch(() => undefined);
 process.exit(0);

@@ -45,7 +45,9 @@ function readOr(read: () => string): string {
 
 /** Where a pid names one process: the host, its boot, and (Linux) the PID namespace. */
 export const HOST_KEY = createHash("sha256")
-  .update(`${hostname()}\n${readOr(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim())}\n${readOr(() => readlinkSync("/proc/self/ns/pid"))}`)
+  .update(
+    `${hostname()}\n${readOr(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim())}\n${readOr(() => readlinkSync("/proc/self/ns/pid"))}`,
+  )
   .digest("hex")
   .slice(0, 8);
 
@@ -106,7 +108,10 @@ export async function dropDatabase(admin: SqlClient, name: string): Promise<void
     return;
   }
   for (let attempt = 0; ; attempt++) {
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [name],
+    );
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${quote(name)}`);
       return;
@@ -130,12 +135,24 @@ export function markSql(kind: "DATABASE" | "SCHEMA", name: string): string {
  */
 export async function dropStale(admin: SqlClient, now = Date.now()): Promise<string[]> {
   const kinds = [
-    { kind: "database", list: "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database", column: "datname", drop: (name: string) => dropDatabase(admin, name) },
-    { kind: "schema", list: "SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace", column: "nspname", drop: (name: string) => admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`) },
+    {
+      kind: "database",
+      list: "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database",
+      column: "datname",
+      drop: (name: string) => dropDatabase(admin, name),
+    },
+    {
+      kind: "schema",
+      list: "SELECT nspname AS name, obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace",
+      column: "nspname",
+      drop: (name: string) => admin.query(`DROP SCHEMA IF EXISTS ${quote(name)} CASCADE`),
+    },
   ];
   const dropped: string[] = [];
   for (const { kind, list, column, drop } of kinds) {
-    const rows = await admin.query(`${list} WHERE left(${column}, length($1)) = $1 ORDER BY ${column}`, [THROWAWAY_PREFIX]);
+    const rows = await admin.query(`${list} WHERE left(${column}, length($1)) = $1 ORDER BY ${column}`, [
+      THROWAWAY_PREFIX,
+    ]);
     for (const row of rows.rows) {
       const name = String(row.name);
       if (!isStale(name, row.comment as string | null, now)) continue;
@@ -211,12 +228,17 @@ export function guardServer(url: string): () => void {
  */
 function onExit(): void {
   if (guarded.size === 0 || interrupting) return;
-  const entry = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./throwaway-exit.ts" : "./throwaway-exit.js", import.meta.url));
+  const entry = fileURLToPath(
+    new URL(import.meta.url.endsWith(".ts") ? "./throwaway-exit.ts" : "./throwaway-exit.js", import.meta.url),
+  );
   try {
     spawn(process.execPath, [entry], {
       detached: true,
       stdio: "ignore",
-      env: { ...process.env, CONTRACTOR_THROWAWAY_CLEANUP: JSON.stringify({ prefix: ownPrefix(), urls: [...guarded.keys()] }) },
+      env: {
+        ...process.env,
+        CONTRACTOR_THROWAWAY_CLEANUP: JSON.stringify({ prefix: ownPrefix(), urls: [...guarded.keys()] }),
+      },
     }).unref();
   } catch {
     // The next run against the server removes them (dropStale).
@@ -237,7 +259,8 @@ function onSignal(signal: NodeJS.Signals): void {
   interrupting = true;
   const others = process.listeners(signal).filter((l) => l !== onSignal) as Array<(s: NodeJS.Signals) => void>;
   for (const l of others) process.off(signal, l);
-  const within = (ms: number, work: Promise<unknown>) => Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
+  const within = (ms: number, work: Promise<unknown>) =>
+    Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
   void within(15_000, dropOwn([...guarded.keys()]))
     .catch(() => undefined)
     .finally(() => {
@@ -259,23 +282,38 @@ function onSignal(signal: NodeJS.Signals): void {
 export async function dropOwn(urls: readonly string[], prefix = ownPrefix()): Promise<void> {
   await Promise.allSettled([...hooks].map((h) => h()));
   const { default: pg } = await import("pg");
-  await Promise.allSettled(urls.map(async (url) => {
-    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: "contractor_cleanup" });
-    admin.on("error", () => undefined);
-    await admin.connect();
-    try {
-      const own = [prefix];
-      // Every session of this process (a CREATE DATABASE in flight included) ends before the drop,
-      // so nothing is created after it.
-      const ours = "SELECT pid FROM pg_stat_activity WHERE left(application_name, length($1)) = $1 AND pid <> pg_backend_pid()";
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${ours}) s`, own);
-      for (let i = 0; i < 50 && (await admin.query(ours, own)).rows.length > 0; i++) await new Promise((r) => setTimeout(r, 50));
-      const databases = await admin.query("SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1", own);
-      for (const row of databases.rows) await dropDatabase(admin, String(row.name)).catch(() => undefined);
-      const schemas = await admin.query("SELECT nspname AS name FROM pg_namespace WHERE left(nspname, length($1)) = $1", own);
-      for (const row of schemas.rows) await admin.query(`DROP SCHEMA IF EXISTS ${quote(String(row.name))} CASCADE`).catch(() => undefined);
-    } finally {
-      await admin.end().catch(() => undefined);
-    }
-  }));
+  await Promise.allSettled(
+    urls.map(async (url) => {
+      const admin = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: 5_000,
+        application_name: "contractor_cleanup",
+      });
+      admin.on("error", () => undefined);
+      await admin.connect();
+      try {
+        const own = [prefix];
+        // Every session of this process (a CREATE DATABASE in flight included) ends before the drop,
+        // so nothing is created after it.
+        const ours =
+          "SELECT pid FROM pg_stat_activity WHERE left(application_name, length($1)) = $1 AND pid <> pg_backend_pid()";
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM (${ours}) s`, own);
+        for (let i = 0; i < 50 && (await admin.query(ours, own)).rows.length > 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        const databases = await admin.query(
+          "SELECT datname AS name FROM pg_database WHERE left(datname, length($1)) = $1",
+          own,
+        );
+        for (const row of databases.rows) await dropDatabase(admin, String(row.name)).catch(() => undefined);
+        const schemas = await admin.query(
+          "SELECT nspname AS name FROM pg_namespace WHERE left(nspname, length($1)) = $1",
+          own,
+        );
+        for (const row of schemas.rows)
+          await admin.query(`DROP SCHEMA IF EXISTS ${quote(String(row.name))} CASCADE`).catch(() => undefined);
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    }),
+  );
 }

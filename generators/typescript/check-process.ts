@@ -36,8 +36,14 @@ function requireFromTsMorph(): NodeRequire {
 
 /** ts-morph's lib files, as its in-memory projects serve them. */
 export function tsMorphLibs(): { folder: string; files: Record<string, string> } {
-  const common = requireFromTsMorph()("@ts-morph/common") as { libFolderInMemoryPath: string; getLibFiles(): { fileName: string; text: string }[] };
-  return { folder: common.libFolderInMemoryPath, files: Object.fromEntries(common.getLibFiles().map((f) => [f.fileName, f.text])) };
+  const common = requireFromTsMorph()("@ts-morph/common") as {
+    libFolderInMemoryPath: string;
+    getLibFiles(): { fileName: string; text: string }[];
+  };
+  return {
+    folder: common.libFolderInMemoryPath,
+    files: Object.fromEntries(common.getLibFiles().map((f) => [f.fileName, f.text])),
+  };
 }
 
 function compilerPackage(): { dir: string; version: string } {
@@ -50,7 +56,11 @@ function compilerPackage(): { dir: string; version: string } {
 /** Where this Node binary's snapshot of this compiler and entry lives. */
 export function snapshotFile(): string {
   const key = createHash("sha256")
-    .update([process.execPath, process.version, process.arch, compilerPackage().version, readFileSync(ENTRY, "utf8")].join("\0"))
+    .update(
+      [process.execPath, process.version, process.arch, compilerPackage().version, readFileSync(ENTRY, "utf8")].join(
+        "\0",
+      ),
+    )
     .digest("hex")
     .slice(0, 16);
   return join(tmpdir(), `contractor-tsc-${key}.blob`);
@@ -64,12 +74,20 @@ let building: Promise<boolean> | undefined;
  * `libs`: ts-morph's lib files; `options`: the check's compiler options (which libs to parse);
  * `sample`: generated files the snapshot checks while it is built (the compiler's code then starts compiled).
  */
-export function buildSnapshotInBackground(libs: { folder: string; files: Record<string, string> }, options: ts.CompilerOptions, sample: readonly GeneratedFile[]): Promise<boolean> {
+export function buildSnapshotInBackground(
+  libs: { folder: string; files: Record<string, string> },
+  options: ts.CompilerOptions,
+  sample: readonly GeneratedFile[],
+): Promise<boolean> {
   building ??= startBuilder(libs, options, sample).catch(() => false);
   return building;
 }
 
-async function startBuilder(libs: { folder: string; files: Record<string, string> }, options: ts.CompilerOptions, sample: readonly GeneratedFile[]): Promise<boolean> {
+async function startBuilder(
+  libs: { folder: string; files: Record<string, string> },
+  options: ts.CompilerOptions,
+  sample: readonly GeneratedFile[],
+): Promise<boolean> {
   const blob = snapshotFile();
   // One builder at a time per snapshot (many one-shot builds may start at once on a new machine);
   // a lock older than two minutes is taken to be left over from a builder that died.
@@ -79,7 +97,10 @@ async function startBuilder(libs: { folder: string; files: Record<string, string
   writeFileSync(lock, String(process.pid), { flag: "wx" }); // throws when another builder holds it
   const tmp = `${blob}.${process.pid}.${randomBytes(4).toString("hex")}`;
   try {
-    writeFileSync(`${tmp}.libs.json`, JSON.stringify({ ...libs, warm: sample.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }));
+    writeFileSync(
+      `${tmp}.libs.json`,
+      JSON.stringify({ ...libs, warm: sample.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }),
+    );
   } catch (error) {
     rmSync(lock, { force: true });
     throw error;
@@ -122,7 +143,8 @@ export function startCheckProcess(): CheckProcess | undefined {
   const blob = snapshotFile();
   // The temp dir may be shared: a snapshot is code, so only one this user wrote is run.
   const info = statSync(blob, { throwIfNoEntry: false });
-  if (!info?.isFile() || (process.getuid && info.uid !== process.getuid()) || (info.mode & 0o022) !== 0) return undefined;
+  if (!info?.isFile() || (process.getuid && info.uid !== process.getuid()) || (info.mode & 0o022) !== 0)
+    return undefined;
   const child = spawn(process.execPath, ["--snapshot-blob", blob], { stdio: ["pipe", "pipe", "ignore"] });
   const chunks: Buffer[] = [];
   child.stdout!.on("data", (c: Buffer) => chunks.push(c));
@@ -133,7 +155,9 @@ export function startCheckProcess(): CheckProcess | undefined {
   child.stdin!.on("error", () => undefined);
   return {
     async check(files, options) {
-      child.stdin!.end(JSON.stringify({ options, files: files.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }));
+      child.stdin!.end(
+        JSON.stringify({ options, files: files.map((f) => ({ name: `/out/${f.path}`, text: f.contents })) }),
+      );
       const code = await exited;
       // A snapshot that cannot start (damaged, or from another build of Node) is removed; the next
       // one-shot build makes a new one.

@@ -80,7 +80,9 @@ export function typeCheck(files: readonly GeneratedFile[], extra: readonly Gener
  * (check-process.ts), else in process; a one-shot build that found no snapshot has one built for
  * the next.
  */
-export async function typeCheckBuild(files: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; inSnapshot: boolean }> {
+export async function typeCheckBuild(
+  files: readonly GeneratedFile[],
+): Promise<{ diagnostics: Diagnostic[]; inSnapshot: boolean }> {
   const started = takeCheckProcess();
   if (started && started !== "no snapshot") {
     const raw = await started.check(files, CHECK_OPTIONS);

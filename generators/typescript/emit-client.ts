@@ -6,7 +6,15 @@
  * `./types.ts`, so the runtime needs nothing but `fetch`; the syntax is erasable (no enums,
  * namespaces or parameter properties), so Node's type stripping runs it as is.
  */
-import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure, type MethodSignatureStructure, type OptionalKind, type PropertySignatureStructure } from "ts-morph";
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type InterfaceDeclarationStructure,
+  type MethodSignatureStructure,
+  type OptionalKind,
+  type PropertySignatureStructure,
+} from "ts-morph";
 import { blockStatement, jsDoc, printFile, type Statement } from "./print.ts";
 import { docText, propName, type EndpointModel, type TsModel } from "./model.ts";
 
@@ -31,25 +39,59 @@ function inputProps(e: EndpointModel): Array<OptionalKind<PropertySignatureStruc
     docs: jsDoc(docText(p.doc, p.in === "header" ? `Sent as the \`${p.name}\` header.` : undefined)),
   }));
   if (e.body) props.push({ name: "body", type: qualify(e.body), docs: jsDoc("The request body.") });
-  if (e.ifMatch) props.push({ name: "ifMatch", type: "string", docs: jsDoc("The ETag of the version being changed (`etag` of an earlier response); a stale one fails with `precondition-failed`.") });
+  if (e.ifMatch)
+    props.push({
+      name: "ifMatch",
+      type: "string",
+      docs: jsDoc(
+        "The ETag of the version being changed (`etag` of an earlier response); a stale one fails with `precondition-failed`.",
+      ),
+    });
   if (e.ifNoneMatch) {
-    props.push({ name: "ifNoneMatch", type: "string | undefined", hasQuestionToken: true, docs: jsDoc("The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body.") });
+    props.push({
+      name: "ifNoneMatch",
+      type: "string | undefined",
+      hasQuestionToken: true,
+      docs: jsDoc(
+        "The ETag of the copy you hold (`etag` of an earlier response), sent as If-None-Match: while it is current the answer is `NotModified` (304), with no body.",
+      ),
+    });
   }
   if (e.idempotencyKey) {
-    props.push({ name: "idempotencyKey", type: "string | undefined", hasQuestionToken: true, docs: jsDoc("Sent as Idempotency-Key: reuse the same key when retrying so the server applies the request once.") });
+    props.push({
+      name: "idempotencyKey",
+      type: "string | undefined",
+      hasQuestionToken: true,
+      docs: jsDoc("Sent as Idempotency-Key: reuse the same key when retrying so the server applies the request once."),
+    });
   }
   return props;
 }
 
 function inputInterface(e: EndpointModel): InterfaceDeclarationStructure {
-  return { kind: StructureKind.Interface, name: inputName(e), isExported: true, docs: jsDoc(`Input of \`${e.operationId}\`.`), properties: inputProps(e) };
+  return {
+    kind: StructureKind.Interface,
+    name: inputName(e),
+    isExported: true,
+    docs: jsDoc(`Input of \`${e.operationId}\`.`),
+    properties: inputProps(e),
+  };
 }
 
 function methodDoc(e: EndpointModel): ReturnType<typeof jsDoc> {
   const tags: Array<{ tagName: string; text?: string }> = [];
   if (e.deprecated) {
     const d = e.deprecated;
-    const text = docText([`Since ${d.since}.`, d.sunset ? `Removed after ${d.sunset}.` : "", d.replacement ? `Use \`${d.replacement}\`.` : "", d.reason ?? ""].filter(Boolean).join(" "));
+    const text = docText(
+      [
+        `Since ${d.since}.`,
+        d.sunset ? `Removed after ${d.sunset}.` : "",
+        d.replacement ? `Use \`${d.replacement}\`.` : "",
+        d.reason ?? "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+    );
     tags.push({ tagName: "deprecated", ...(text ? { text } : {}) });
   }
   tags.push({ tagName: "throws", text: `{ApiError} with one of: ${e.errors.map((c) => `\`${c}\``).join(", ")}.` });
@@ -65,12 +107,31 @@ function clientMethods(e: EndpointModel): Array<OptionalKind<MethodSignatureStru
   const optional = props.every((p) => p.hasQuestionToken);
   const init = { name: "init", type: "CallOptions", hasQuestionToken: true };
   const response = `ApiResponse<${e.responseType ? qualify(e.responseType) : "undefined"}>`;
-  if (props.length === 0) return [{ name: e.operationId, parameters: [init], returnType: `Promise<${response}>`, docs: methodDoc(e) }];
+  if (props.length === 0)
+    return [{ name: e.operationId, parameters: [init], returnType: `Promise<${response}>`, docs: methodDoc(e) }];
   const input = (type: string) => ({ name: "input", type, hasQuestionToken: optional });
-  if (!e.ifNoneMatch) return [{ name: e.operationId, parameters: [input(inputName(e)), init], returnType: `Promise<${response}>`, docs: methodDoc(e) }];
+  if (!e.ifNoneMatch)
+    return [
+      {
+        name: e.operationId,
+        parameters: [input(inputName(e)), init],
+        returnType: `Promise<${response}>`,
+        docs: methodDoc(e),
+      },
+    ];
   return [
-    { name: e.operationId, parameters: [input(`${inputName(e)} & { ifNoneMatch?: undefined }`), init], returnType: `Promise<${response}>`, docs: methodDoc(e) },
-    { name: e.operationId, parameters: [input(inputName(e)), init], returnType: `Promise<${response} | NotModified>`, docs: methodDoc(e) },
+    {
+      name: e.operationId,
+      parameters: [input(`${inputName(e)} & { ifNoneMatch?: undefined }`), init],
+      returnType: `Promise<${response}>`,
+      docs: methodDoc(e),
+    },
+    {
+      name: e.operationId,
+      parameters: [input(inputName(e)), init],
+      returnType: `Promise<${response} | NotModified>`,
+      docs: methodDoc(e),
+    },
   ];
 }
 
@@ -101,11 +162,18 @@ function implementation(e: EndpointModel): string {
     const input = `input${inputProps(e).every((p) => p.hasQuestionToken) ? "?" : ""}: ${inputName(e)}`;
     return `${e.operationId}: ((${input}, init?: CallOptions) => callConditional<${data}>(operations.${e.operationId}, input, init)) as Client["${e.operationId}"],`;
   }
-  return hasInput ? `${e.operationId}: (input, init) => call(operations.${e.operationId}, input, init),` : `${e.operationId}: (init) => call(operations.${e.operationId}, undefined, init),`;
+  return hasInput
+    ? `${e.operationId}: (input, init) => call(operations.${e.operationId}, input, init),`
+    : `${e.operationId}: (init) => call(operations.${e.operationId}, undefined, init),`;
 }
 
 const FALLBACK_CODES: ReadonlyArray<readonly [number, string]> = [
-  [400, "validation-failed"], [401, "unauthenticated"], [403, "forbidden"], [412, "precondition-failed"], [422, "validation-failed"], [429, "rate-limited"],
+  [400, "validation-failed"],
+  [401, "unauthenticated"],
+  [403, "forbidden"],
+  [412, "precondition-failed"],
+  [422, "validation-failed"],
+  [429, "rate-limited"],
 ];
 
 function runtime(model: TsModel): Statement[] {
@@ -164,7 +232,12 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
 
   const operationShape = `{ readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly ifNoneMatch: boolean; readonly idempotencyKey: boolean }`;
   const opsEntries = model.endpoints.map(operationEntry);
-  const operations = blockStatement(undefined, "const operations = {", opsEntries.map(([k, v]) => `${k}: ${v},`), "} as const satisfies Record<keyof T.Endpoints, Operation>;");
+  const operations = blockStatement(
+    undefined,
+    "const operations = {",
+    opsEntries.map(([k, v]) => `${k}: ${v},`),
+    "} as const satisfies Record<keyof T.Endpoints, Operation>;",
+  );
 
   return [
     `import type * as T from "./types.ts";`,
@@ -180,12 +253,57 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
       isExported: true,
       docs: jsDoc("How `createClient` reaches the API."),
       properties: [
-        { name: "baseUrl", type: "string", docs: jsDoc(`Server URL including the base path, e.g. \`${model.servers[0]?.url ?? `https://api.example.com${model.versionedBasePath}`}\` (see \`servers\`).`) },
-        { name: "token", type: "(() => Promise<string | undefined>) | undefined", hasQuestionToken: true, docs: jsDoc("Returns the current access token, sent as `Authorization: Bearer …`; called before every authenticated request, so it can refresh.") },
-        ...(hasApiKey ? [{ name: "apiKey", type: "(() => Promise<string | undefined>) | undefined", hasQuestionToken: true, docs: jsDoc(`Returns the API key, sent as \`${model.apiKey!.name}\` (${model.apiKey!.in}) to operations that accept one when no bearer token is available.`) }] : []),
-        { name: "fetch", type: "typeof fetch | undefined", hasQuestionToken: true, docs: jsDoc("The fetch implementation (defaults to the global one): for polyfills, tests, retries or logging.") },
-        { name: "headers", type: "Record<string, string> | undefined", hasQuestionToken: true, docs: jsDoc("Headers sent with every request (lower-case names).") },
-        { name: "credentials", type: "RequestCredentials | undefined", hasQuestionToken: true, docs: jsDoc(hasSession ? "Cookie policy of fetch; `include` sends the session cookie cross-origin." : "Cookie policy of fetch.") },
+        {
+          name: "baseUrl",
+          type: "string",
+          docs: jsDoc(
+            `Server URL including the base path, e.g. \`${model.servers[0]?.url ?? `https://api.example.com${model.versionedBasePath}`}\` (see \`servers\`).`,
+          ),
+        },
+        {
+          name: "token",
+          type: "(() => Promise<string | undefined>) | undefined",
+          hasQuestionToken: true,
+          docs: jsDoc(
+            "Returns the current access token, sent as `Authorization: Bearer …`; called before every authenticated request, so it can refresh.",
+          ),
+        },
+        ...(hasApiKey
+          ? [
+              {
+                name: "apiKey",
+                type: "(() => Promise<string | undefined>) | undefined",
+                hasQuestionToken: true,
+                docs: jsDoc(
+                  `Returns the API key, sent as \`${model.apiKey!.name}\` (${model.apiKey!.in}) to operations that accept one when no bearer token is available.`,
+                ),
+              },
+            ]
+          : []),
+        {
+          name: "fetch",
+          type: "typeof fetch | undefined",
+          hasQuestionToken: true,
+          docs: jsDoc(
+            "The fetch implementation (defaults to the global one): for polyfills, tests, retries or logging.",
+          ),
+        },
+        {
+          name: "headers",
+          type: "Record<string, string> | undefined",
+          hasQuestionToken: true,
+          docs: jsDoc("Headers sent with every request (lower-case names)."),
+        },
+        {
+          name: "credentials",
+          type: "RequestCredentials | undefined",
+          hasQuestionToken: true,
+          docs: jsDoc(
+            hasSession
+              ? "Cookie policy of fetch; `include` sends the session cookie cross-origin."
+              : "Cookie policy of fetch.",
+          ),
+        },
       ],
     },
     {
@@ -195,7 +313,12 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
       docs: jsDoc("Per-call options."),
       properties: [
         { name: "signal", type: "AbortSignal | undefined", hasQuestionToken: true, docs: jsDoc("Aborts the request.") },
-        { name: "headers", type: "Record<string, string> | undefined", hasQuestionToken: true, docs: jsDoc("Extra headers for this call (lower-case names).") },
+        {
+          name: "headers",
+          type: "Record<string, string> | undefined",
+          hasQuestionToken: true,
+          docs: jsDoc("Extra headers for this call (lower-case names)."),
+        },
       ],
     },
     {
@@ -205,10 +328,18 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
       typeParameters: ["Data"],
       docs: jsDoc("A successful response."),
       properties: [
-        { name: "notModified", type: "false", docs: jsDoc("`false`: this response carries the current representation (see `NotModified`).") },
+        {
+          name: "notModified",
+          type: "false",
+          docs: jsDoc("`false`: this response carries the current representation (see `NotModified`)."),
+        },
         { name: "data", type: "Data", docs: jsDoc("The parsed JSON body (`undefined` for 204 No Content).") },
         { name: "status", type: "number", docs: jsDoc("The HTTP status.") },
-        { name: "etag", type: "string | undefined", docs: jsDoc("The ETag header: pass it as `ifMatch` to update this version.") },
+        {
+          name: "etag",
+          type: "string | undefined",
+          docs: jsDoc("The ETag header: pass it as `ifMatch` to update this version."),
+        },
         { name: "headers", type: "Headers", docs: jsDoc("All response headers.") },
       ],
     },
@@ -235,12 +366,22 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
         { name: "status", type: "number", isReadonly: true, docs: jsDoc("The HTTP status.") },
         { name: "code", type: "T.ErrorCode", isReadonly: true, docs: jsDoc("The error catalog code.") },
         { name: "problem", type: "T.Problem", isReadonly: true, docs: jsDoc("The whole problem document.") },
-        { name: "headers", type: "Headers", isReadonly: true, docs: jsDoc("Response headers (e.g. Retry-After on `rate-limited`).") },
+        {
+          name: "headers",
+          type: "Headers",
+          isReadonly: true,
+          docs: jsDoc("Response headers (e.g. Retry-After on `rate-limited`)."),
+        },
       ],
-      ctors: [{
-        parameters: [{ name: "problem", type: "T.Problem" }, { name: "headers", type: "Headers" }],
-        statements: `super(problem.detail ?? problem.title);\nthis.name = "ApiError";\nthis.status = problem.status;\nthis.code = problem.code;\nthis.problem = problem;\nthis.headers = headers;`,
-      }],
+      ctors: [
+        {
+          parameters: [
+            { name: "problem", type: "T.Problem" },
+            { name: "headers", type: "Headers" },
+          ],
+          statements: `super(problem.detail ?? problem.title);\nthis.name = "ApiError";\nthis.status = problem.status;\nthis.code = problem.code;\nthis.problem = problem;\nthis.headers = headers;`,
+        },
+      ],
     },
     {
       kind: StructureKind.Function,
@@ -258,8 +399,15 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
       isAsync: true,
       isGenerator: true,
       typeParameters: ["Item"],
-      docs: jsDoc("Walks a cursor-paginated operation, yielding every item of every page:\n`for await (const item of paginate((cursor) => client.listThings({ cursor }))) …`"),
-      parameters: [{ name: "fetchPage", type: "(cursor: string | undefined) => Promise<ApiResponse<{ items: Item[]; nextCursor: string | null; hasMore?: boolean }>>" }],
+      docs: jsDoc(
+        "Walks a cursor-paginated operation, yielding every item of every page:\n`for await (const item of paginate((cursor) => client.listThings({ cursor }))) …`",
+      ),
+      parameters: [
+        {
+          name: "fetchPage",
+          type: "(cursor: string | undefined) => Promise<ApiResponse<{ items: Item[]; nextCursor: string | null; hasMore?: boolean }>>",
+        },
+      ],
       returnType: "AsyncGenerator<Item, void, undefined>",
       statements: `let cursor: string | undefined;
 const seen = new Set<string>();
@@ -281,7 +429,13 @@ while (true) {
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: "fallbackCodes", type: "Partial<Record<number, T.ErrorCode>>", initializer: `{ ${FALLBACK_CODES.map(([s, c]) => `${s}: ${JSON.stringify(c)}`).join(", ")} }` }],
+      declarations: [
+        {
+          name: "fallbackCodes",
+          type: "Partial<Record<number, T.ErrorCode>>",
+          initializer: `{ ${FALLBACK_CODES.map(([s, c]) => `${s}: ${JSON.stringify(c)}`).join(", ")} }`,
+        },
+      ],
     },
     {
       kind: StructureKind.Function,
@@ -307,7 +461,9 @@ return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } :
       kind: StructureKind.Function,
       name: "createClient",
       isExported: true,
-      docs: jsDoc("Creates the client: one method per operation, each resolving to `ApiResponse` or rejecting with `ApiError`."),
+      docs: jsDoc(
+        "Creates the client: one method per operation, each resolving to `ApiResponse` or rejecting with `ApiError`.",
+      ),
       parameters: [{ name: "options", type: "ClientOptions" }],
       returnType: "Client",
       statements: [
@@ -317,33 +473,49 @@ return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } :
           kind: StructureKind.Function,
           name: "send",
           isAsync: true,
-          parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
+          parameters: [
+            { name: "op", type: "Operation" },
+            { name: "input", type: "object | undefined" },
+            { name: "init", type: "CallOptions | undefined" },
+          ],
           returnType: "Promise<Response>",
           statements: sendBody,
         },
         ...(plain
-          ? [{
-            kind: StructureKind.Function,
-            name: "call",
-            isAsync: true,
-            typeParameters: ["Data"],
-            parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
-            returnType: "Promise<ApiResponse<Data>>",
-            statements: `const response = await send(op, input, init);\n${readBody}`,
-          } satisfies FunctionDeclarationStructure]
+          ? [
+              {
+                kind: StructureKind.Function,
+                name: "call",
+                isAsync: true,
+                typeParameters: ["Data"],
+                parameters: [
+                  { name: "op", type: "Operation" },
+                  { name: "input", type: "object | undefined" },
+                  { name: "init", type: "CallOptions | undefined" },
+                ],
+                returnType: "Promise<ApiResponse<Data>>",
+                statements: `const response = await send(op, input, init);\n${readBody}`,
+              } satisfies FunctionDeclarationStructure,
+            ]
           : []),
         ...(revalidates
-          ? [{
-            kind: StructureKind.Function,
-            name: "callConditional",
-            isAsync: true,
-            typeParameters: ["Data"],
-            parameters: [{ name: "op", type: "Operation" }, { name: "input", type: "object | undefined" }, { name: "init", type: "CallOptions | undefined" }],
-            returnType: "Promise<ApiResponse<Data> | NotModified>",
-            statements: `const response = await send(op, input, init);
+          ? [
+              {
+                kind: StructureKind.Function,
+                name: "callConditional",
+                isAsync: true,
+                typeParameters: ["Data"],
+                parameters: [
+                  { name: "op", type: "Operation" },
+                  { name: "input", type: "object | undefined" },
+                  { name: "init", type: "CallOptions | undefined" },
+                ],
+                returnType: "Promise<ApiResponse<Data> | NotModified>",
+                statements: `const response = await send(op, input, init);
 if (response.status === 304) return { notModified: true, data: undefined, status: 304, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
 ${readBody}`,
-          } satisfies FunctionDeclarationStructure]
+              } satisfies FunctionDeclarationStructure,
+            ]
           : []),
         `return {\n${model.endpoints.map(implementation).join("\n")}\n};`,
       ],

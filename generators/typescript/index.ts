@@ -23,7 +23,8 @@ const diag = diagnosticsFor(typescriptCodes);
  * Generates `types.ts` and `client.ts`; reports parameter names the client input cannot carry.
  * Memoised per design object (DESIGN.md's siblings call it again); callers must not mutate the result.
  */
-export const generateTypeScript: (design: NDesign) => { files: GeneratedFile[]; diagnostics: Diagnostic[] } = memoByObject(generateTypeScriptOnce);
+export const generateTypeScript: (design: NDesign) => { files: GeneratedFile[]; diagnostics: Diagnostic[] } =
+  memoByObject(generateTypeScriptOnce);
 
 function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const model = buildModel(design);
@@ -32,7 +33,13 @@ function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diag
     for (const r of RESERVED_INPUT) {
       const i = e.params.findIndex((p) => p.name === r.name && p.in !== "header");
       if (i >= 0 && r.applies(e)) {
-        diagnostics.push(diag("ts-input-name-reserved", `operation ${e.operationId}: parameter "${r.name}" collides with the client's \`${r.name}\` input; rename the parameter`, `${e.at}/params/${i}/name`));
+        diagnostics.push(
+          diag(
+            "ts-input-name-reserved",
+            `operation ${e.operationId}: parameter "${r.name}" collides with the client's \`${r.name}\` input; rename the parameter`,
+            `${e.at}/params/${i}/name`,
+          ),
+        );
       }
     }
   }
@@ -50,7 +57,9 @@ export const typescriptArtifact: Artifact = {
   warm: async () => warmCompiler(),
   async check(own, ctx) {
     const { diagnostics, inSnapshot } = await typeCheckBuild(own);
-    ctx.note(`tsc strict: ${own.length} files, ${diagnostics.length} diagnostics${inSnapshot ? " (compiler snapshot process)" : ""}`);
+    ctx.note(
+      `tsc strict: ${own.length} files, ${diagnostics.length} diagnostics${inSnapshot ? " (compiler snapshot process)" : ""}`,
+    );
     return diagnostics;
   },
 };

@@ -152,7 +152,10 @@ export function docWithTags(prose: string | undefined, ...tags: Array<string | u
 }
 
 function fieldDoc(f: NField | Property): string | undefined {
-  return docWithTags(docText(f.description), f.example !== undefined ? docTag("example", JSON.stringify(f.example)) : undefined);
+  return docWithTags(
+    docText(f.description),
+    f.example !== undefined ? docTag("example", JSON.stringify(f.example)) : undefined,
+  );
 }
 
 const SHAPE_DOC: Record<Shape, (e: NEntity) => string> = {
@@ -169,19 +172,47 @@ const SHAPE_OPTIONAL: Record<Shape, (f: NField) => boolean> = {
 function entityShape(e: NEntity, index: number, shape: Shape): SchemaModel {
   const props = shapeFields(e, shape).map((f): PropModel => {
     const doc = fieldDoc(f);
-    return { name: f.name, type: withNull(tsType(f, (n) => n), f.nullable), optional: SHAPE_OPTIONAL[shape](f), ...(doc ? { doc } : {}) };
+    return {
+      name: f.name,
+      type: withNull(
+        tsType(f, (n) => n),
+        f.nullable,
+      ),
+      optional: SHAPE_OPTIONAL[shape](f),
+      ...(doc ? { doc } : {}),
+    };
   });
   const doc = docText(SHAPE_DOC[shape](e));
-  return { name: shapeName(e.name, shape), props, refs: shapeFields(e, shape).flatMap(namedTypes), at: pointer("data", "entities", index), ...(doc ? { doc } : {}) };
+  return {
+    name: shapeName(e.name, shape),
+    props,
+    refs: shapeFields(e, shape).flatMap(namedTypes),
+    at: pointer("data", "entities", index),
+    ...(doc ? { doc } : {}),
+  };
 }
 
 function payloadSchema(p: Payload, index: number): SchemaModel {
   const props = p.properties.map((prop): PropModel => {
     const doc = fieldDoc(prop);
-    return { name: prop.name, type: withNull(tsType(prop, (n) => n), prop.nullable ?? false), optional: !(prop.required ?? true), ...(doc ? { doc } : {}) };
+    return {
+      name: prop.name,
+      type: withNull(
+        tsType(prop, (n) => n),
+        prop.nullable ?? false,
+      ),
+      optional: !(prop.required ?? true),
+      ...(doc ? { doc } : {}),
+    };
   });
   const doc = docText(p.description);
-  return { name: p.name, props, refs: p.properties.flatMap(namedTypes), at: pointer("schemas", index), ...(doc ? { doc } : {}) };
+  return {
+    name: p.name,
+    props,
+    refs: p.properties.flatMap(namedTypes),
+    at: pointer("schemas", index),
+    ...(doc ? { doc } : {}),
+  };
 }
 
 /** `<X>Page`: the cursor pagination envelope of a paginated response. */
@@ -196,7 +227,12 @@ function pageSchema(item: string, at: string): SchemaModel {
     at,
     props: [
       { name: "items", type: `${item}[]`, optional: false, doc: "The items of this page, in order." },
-      { name: "nextCursor", type: "string | null", optional: false, doc: "Cursor of the next page; null on the last page." },
+      {
+        name: "nextCursor",
+        type: "string | null",
+        optional: false,
+        doc: "Cursor of the next page; null on the last page.",
+      },
       { name: "hasMore", type: "boolean", optional: false, doc: "True when another page follows." },
     ],
     refs: [item],
@@ -224,7 +260,14 @@ function selectableFields(design: NDesign, schema: string | undefined): string[]
 
 function paramModel(p: NParameter): ParamModel {
   const doc = docText(p.description);
-  return { name: p.name, in: p.in, type: (q) => tsType(p, q), required: p.required, commaSeparated: false, ...(doc ? { doc } : {}) };
+  return {
+    name: p.name,
+    in: p.in,
+    type: (q) => tsType(p, q),
+    required: p.required,
+    commaSeparated: false,
+    ...(doc ? { doc } : {}),
+  };
 }
 
 const AUTH_KIND = { jwt: "bearer", oauth2: "bearer", "api-key": "apiKey", session: "session" } as const;
@@ -236,15 +279,38 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     if (!params.some((q) => q.in === p.in && q.name.toLowerCase() === p.name.toLowerCase())) params.push(p);
   };
   if (e.response.paginated) {
-    add({ name: "cursor", in: "query", type: () => "string", required: false, commaSeparated: false, doc: "Cursor from the previous page's `nextCursor`; omit for the first page." });
-    add({ name: "limit", in: "query", type: () => "number", required: false, commaSeparated: false, doc: `Page size (default ${design.api.pagination.defaultLimit}, at most ${design.api.pagination.maxLimit}).` });
+    add({
+      name: "cursor",
+      in: "query",
+      type: () => "string",
+      required: false,
+      commaSeparated: false,
+      doc: "Cursor from the previous page's `nextCursor`; omit for the first page.",
+    });
+    add({
+      name: "limit",
+      in: "query",
+      type: () => "number",
+      required: false,
+      commaSeparated: false,
+      doc: `Page size (default ${design.api.pagination.defaultLimit}, at most ${design.api.pagination.maxLimit}).`,
+    });
   }
   if (e.sparseFields && e.response.schema) {
     const names = selectableFields(design, e.response.schema);
     const item = names.length > 0 ? names.map((n) => JSON.stringify(n)).join(" | ") : "string";
-    add({ name: "fields", in: "query", type: () => `(${item})[]`, required: false, commaSeparated: true, doc: "Only these properties are returned (sparse fieldset); all when absent." });
+    add({
+      name: "fields",
+      in: "query",
+      type: () => `(${item})[]`,
+      required: false,
+      commaSeparated: true,
+      doc: "Only these properties are returned (sparse fieldset); all when absent.",
+    });
   }
-  const schemes = e.auth.schemes.map((s) => design.auth.schemes.find((d) => d.name === s)?.type).filter((t) => t !== undefined);
+  const schemes = e.auth.schemes
+    .map((s) => design.auth.schemes.find((d) => d.name === s)?.type)
+    .filter((t) => t !== undefined);
   const auth = [...new Set(schemes.map((t) => AUTH_KIND[t]))].sort();
   const body = bodySchemaName(design, e);
   const responseType = responseSchemaName(design, e);
@@ -306,16 +372,19 @@ export function buildModel(design: NDesign): TsModel {
   design.schemas.forEach((p, i) => schemas.push(payloadSchema(p, i)));
   const pages = new Map<string, string>();
   design.api.endpoints.forEach((e, i) => {
-    if (e.response.paginated && e.response.schema && !pages.has(e.response.schema)) pages.set(e.response.schema, pointer("api", "endpoints", i, "response"));
+    if (e.response.paginated && e.response.schema && !pages.has(e.response.schema))
+      pages.set(e.response.schema, pointer("api", "endpoints", i, "response"));
   });
   for (const [item, at] of pages) schemas.push(pageSchema(item, at));
   const reachable = reachableNames(design, schemas);
   const apiKeyScheme = design.auth.schemes.find((s) => s.type === "api-key" && s.apiKey);
   return {
-    enums: design.data.enums.filter((e) => reachable.has(e.name)).map((e) => {
-      const doc = docText(e.description);
-      return { name: e.name, values: [...e.values], ...(doc ? { doc } : {}) };
-    }),
+    enums: design.data.enums
+      .filter((e) => reachable.has(e.name))
+      .map((e) => {
+        const doc = docText(e.description);
+        return { name: e.name, values: [...e.values], ...(doc ? { doc } : {}) };
+      }),
     schemas: schemas.filter((s) => reachable.has(s.name)).sort(byName),
     errors: design.errors.map((e) => {
       const doc = docText(e.title, e.description);
@@ -323,7 +392,10 @@ export function buildModel(design: NDesign): TsModel {
     }),
     endpoints: design.api.endpoints.map((e, i) => endpointModel(design, e, i)),
     versionedBasePath: design.api.versionedBasePath,
-    servers: design.api.servers.map((s) => ({ name: s.name, url: s.url.replace(/\/+$/, "") + design.api.versionedBasePath })),
+    servers: design.api.servers.map((s) => ({
+      name: s.name,
+      url: s.url.replace(/\/+$/, "") + design.api.versionedBasePath,
+    })),
     ...(apiKeyScheme?.apiKey ? { apiKey: { in: apiKeyScheme.apiKey.in, name: apiKeyScheme.apiKey.name } } : {}),
   };
 }

@@ -3,13 +3,24 @@
  * `printStructure` (no source file, no re-parse) with fixed formatting — 2 spaces, LF, the
  * fixed generated header, one trailing newline.
  */
-import { printStructure, StructureKind, type CodeBlockWriter, type JSDocStructure, type OptionalKind, type StatementStructures, type WriterFunction } from "ts-morph";
+import {
+  printStructure,
+  StructureKind,
+  type CodeBlockWriter,
+  type JSDocStructure,
+  type OptionalKind,
+  type StatementStructures,
+  type WriterFunction,
+} from "ts-morph";
 import { generatedHeader } from "../../src/pipeline/artifact.ts";
 
 export type Statement = string | WriterFunction | StatementStructures;
 
 /** A JSDoc structure list for `docs:` (empty when there is nothing to say). */
-export function jsDoc(text: string | undefined, tags: Array<{ tagName: string; text?: string }> = []): Array<OptionalKind<JSDocStructure>> {
+export function jsDoc(
+  text: string | undefined,
+  tags: Array<{ tagName: string; text?: string }> = [],
+): Array<OptionalKind<JSDocStructure>> {
   if (!text && tags.length === 0) return [];
   return [{ ...(text ? { description: text } : {}), ...(tags.length ? { tags } : {}) }];
 }
@@ -53,6 +64,8 @@ export function blockStatement(doc: string | undefined, head: string, lines: Lin
 /** Serialises statements into the file text: header, statements one blank line apart, one trailing newline. */
 export function printFile(statements: Statement[]): string {
   const options = { indentNumberOfSpaces: 2, newLine: "\n" } as const;
-  const parts = statements.map((statement) => printStructure({ kind: StructureKind.SourceFile, statements: [statement] }, options).trim());
+  const parts = statements.map((statement) =>
+    printStructure({ kind: StructureKind.SourceFile, statements: [statement] }, options).trim(),
+  );
   return `${generatedHeader("//")}\n${parts.join("\n\n")}\n`;
 }

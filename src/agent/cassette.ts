@@ -59,7 +59,11 @@ export function recordingFetch(inner: Fetch, secret: string | undefined) {
   const wrapped: Fetch = async (input, init) => {
     const response = await inner(input as Parameters<Fetch>[0], init);
     const entry: Exchange = {
-      request: { method: init?.method ?? "GET", path: requestPath(input as string | URL | Request), body: JSON.parse(scrub(JSON.stringify(requestBody(init)), secret)) },
+      request: {
+        method: init?.method ?? "GET",
+        path: requestPath(input as string | URL | Request),
+        body: JSON.parse(scrub(JSON.stringify(requestBody(init)), secret)),
+      },
       response: { status: response.status, headers: safeHeaders(response.headers), body: "" },
     };
     exchanges.push(entry);
@@ -68,9 +72,12 @@ export function recordingFetch(inner: Fetch, secret: string | undefined) {
       response
         .clone()
         .text()
-        .then((t) => {
-          entry.response.body = scrub(t, secret);
-        }, () => undefined),
+        .then(
+          (t) => {
+            entry.response.body = scrub(t, secret);
+          },
+          () => undefined,
+        ),
     );
     return response;
   };
@@ -102,7 +109,10 @@ export function replayingFetch(cassette: Cassette, source: string) {
     const index = next++;
     const recorded = cassette.exchanges[index];
     const path = requestPath(input as string | URL | Request);
-    if (!recorded) throw new ReplayError(`${source} has ${cassette.exchanges.length} exchange(s) but the session made request ${index + 1} (${path}); record the session again`);
+    if (!recorded)
+      throw new ReplayError(
+        `${source} has ${cassette.exchanges.length} exchange(s) but the session made request ${index + 1} (${path}); record the session again`,
+      );
     const want = summary(recorded.request.body);
     const got = summary(requestBody(init));
     if (recorded.request.path !== path || want.model !== got.model || want.messages !== got.messages) {
@@ -111,7 +121,10 @@ export function replayingFetch(cassette: Cassette, source: string) {
           `now ${path} model ${got.model} with ${got.messages} message(s) — replay with the options it was recorded with, or record it again`,
       );
     }
-    return new Response(recorded.response.body, { status: recorded.response.status, headers: recorded.response.headers });
+    return new Response(recorded.response.body, {
+      status: recorded.response.status,
+      headers: recorded.response.headers,
+    });
   };
   return { fetch: wrapped, served: () => next };
 }
@@ -126,7 +139,8 @@ export async function readCassette(file: string): Promise<{ cassette?: Cassette;
   }
   try {
     const value = JSON.parse(text) as Cassette;
-    if (value?.cassette !== 1 || !Array.isArray(value.exchanges)) return { error: `${file} is not a contractor cassette (expected {"cassette": 1, "exchanges": [...]})` };
+    if (value?.cassette !== 1 || !Array.isArray(value.exchanges))
+      return { error: `${file} is not a contractor cassette (expected {"cassette": 1, "exchanges": [...]})` };
     return { cassette: value };
   } catch (error) {
     return { error: `${file} is not valid JSON: ${(error as Error).message}` };

@@ -15,7 +15,15 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import type { ContentBlock, ContentBlockParam, Message, MessageCreateParamsNonStreaming, MessageParam, Tool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import type {
+  ContentBlock,
+  ContentBlockParam,
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+  Tool,
+  ToolResultBlockParam,
+} from "@anthropic-ai/sdk/resources/messages";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import { DESIGN_TOOL_NAME, designInputSchema } from "./schema.ts";
 import { firstUserMessage, repairMessage, systemPrompt } from "./prompt.ts";
@@ -55,7 +63,11 @@ const EPHEMERAL = { type: "ephemeral" } as const;
 const RETRYABLE_STREAM_ERRORS = new Set(["overloaded_error", "api_error", "rate_limit_error", "timeout_error"]);
 
 /** The request for the current conversation: the same prefix (tool, system) on every turn. */
-export function buildRequest(model: string, maxTokens: number, messages: readonly MessageParam[]): MessageCreateParamsNonStreaming {
+export function buildRequest(
+  model: string,
+  maxTokens: number,
+  messages: readonly MessageParam[],
+): MessageCreateParamsNonStreaming {
   return {
     model,
     max_tokens: maxTokens,
@@ -63,7 +75,8 @@ export function buildRequest(model: string, maxTokens: number, messages: readonl
     tools: [
       {
         name: DESIGN_TOOL_NAME,
-        description: "Submit the complete backend design. contractor validates it, builds every artifact and returns any diagnostics as the tool result.",
+        description:
+          "Submit the complete backend design. contractor validates it, builds every artifact and returns any diagnostics as the tool result.",
         input_schema: designInputSchema() as Tool.InputSchema,
         cache_control: EPHEMERAL,
       },
@@ -78,7 +91,8 @@ function withLastTurnCached(messages: readonly MessageParam[]): MessageParam[] {
   const out = [...messages];
   const last = out[out.length - 1];
   if (!last || last.role !== "user") return out;
-  const blocks: ContentBlockParam[] = typeof last.content === "string" ? [{ type: "text", text: last.content }] : [...last.content];
+  const blocks: ContentBlockParam[] =
+    typeof last.content === "string" ? [{ type: "text", text: last.content }] : [...last.content];
   const tail = blocks[blocks.length - 1];
   if (tail) blocks[blocks.length - 1] = { ...tail, cache_control: EPHEMERAL } as ContentBlockParam;
   out[out.length - 1] = { role: "user", content: blocks };
@@ -152,18 +166,32 @@ export class ClaudeDesigner implements DesignModel {
       cacheReadInputTokens: message.usage.cache_read_input_tokens ?? 0,
       requests: 1,
     });
-    const said = message.content.flatMap((b) => (b.type === "text" ? [b.text.trim()] : [])).filter(Boolean).join(" ");
+    const said = message.content
+      .flatMap((b) => (b.type === "text" ? [b.text.trim()] : []))
+      .filter(Boolean)
+      .join(" ");
     if (message.stop_reason === "refusal") {
-      return { kind: "failed", failure: { kind: "refusal", message: `the model declined to answer (stop_reason refusal)${said ? `: ${said.slice(0, 300)}` : ""}` } };
+      return {
+        kind: "failed",
+        failure: {
+          kind: "refusal",
+          message: `the model declined to answer (stop_reason refusal)${said ? `: ${said.slice(0, 300)}` : ""}`,
+        },
+      };
     }
     if (message.stop_reason === "max_tokens" || message.stop_reason === "model_context_window_exceeded") {
       return {
         kind: "failed",
-        failure: { kind: "truncated", message: `the answer was cut off (stop_reason ${message.stop_reason}) after ${message.usage.output_tokens} output tokens; the design is incomplete` },
+        failure: {
+          kind: "truncated",
+          message: `the answer was cut off (stop_reason ${message.stop_reason}) after ${message.usage.output_tokens} output tokens; the design is incomplete`,
+        },
       };
     }
     this.messages.push({ role: "assistant", content: message.content.map(toParam) });
-    const calls = message.content.filter((b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use");
+    const calls = message.content.filter(
+      (b): b is Extract<ContentBlock, { type: "tool_use" }> => b.type === "tool_use",
+    );
     this.pendingToolUses = calls.map((c) => c.id);
     const submit = calls.filter((c) => c.name === DESIGN_TOOL_NAME).pop();
     return { kind: "design", design: submit?.input };
@@ -207,7 +235,14 @@ export class ClaudeDesigner implements DesignModel {
       arm();
       if (event.type === "content_block_delta") {
         const d = event.delta;
-        chars += d.type === "text_delta" ? d.text.length : d.type === "input_json_delta" ? d.partial_json.length : d.type === "thinking_delta" ? d.thinking.length : 0;
+        chars +=
+          d.type === "text_delta"
+            ? d.text.length
+            : d.type === "input_json_delta"
+              ? d.partial_json.length
+              : d.type === "thinking_delta"
+                ? d.thinking.length
+                : 0;
         onProgress?.({ phase: "streaming", round: this.round, tokens: Math.round(chars / 4), attempt });
       }
     });
@@ -236,22 +271,57 @@ class IdleTimeout extends Error {
 export function classify(error: unknown): { failure: Failure; retryable: boolean } {
   const cause = (error as { cause?: unknown })?.cause;
   if (error instanceof ReplayError || cause instanceof ReplayError) {
-    return { failure: { kind: "replay-mismatch", message: (error instanceof ReplayError ? error : (cause as ReplayError)).message }, retryable: false };
+    return {
+      failure: {
+        kind: "replay-mismatch",
+        message: (error instanceof ReplayError ? error : (cause as ReplayError)).message,
+      },
+      retryable: false,
+    };
   }
-  if (error instanceof IdleTimeout) return { failure: { kind: "timeout", message: `timed out: ${error.message}` }, retryable: false };
-  if (error instanceof APIConnectionTimeoutError) return { failure: { kind: "timeout", message: "timed out waiting for the API (after the SDK's retries); raise --timeout or try again" }, retryable: false };
-  if (error instanceof APIConnectionError) return { failure: { kind: "api-error", message: `cannot reach the API: ${error.message}` }, retryable: false };
+  if (error instanceof IdleTimeout)
+    return { failure: { kind: "timeout", message: `timed out: ${error.message}` }, retryable: false };
+  if (error instanceof APIConnectionTimeoutError)
+    return {
+      failure: {
+        kind: "timeout",
+        message: "timed out waiting for the API (after the SDK's retries); raise --timeout or try again",
+      },
+      retryable: false,
+    };
+  if (error instanceof APIConnectionError)
+    return { failure: { kind: "api-error", message: `cannot reach the API: ${error.message}` }, retryable: false };
   if (error instanceof APIError) {
     const type = error.type ?? "";
     const overloaded = error.status === 529 || type === "overloaded_error";
     const detail = `${error.status ?? "stream"} ${type}${error.apiMessage ? `: ${error.apiMessage}` : ""}`.trim();
     if (error.status === undefined) {
       // An `error` event inside an open stream: the SDK cannot retry it, we can.
-      return { failure: { kind: overloaded ? "overloaded" : "api-error", message: `the API failed mid-stream (${detail})` }, retryable: RETRYABLE_STREAM_ERRORS.has(type) };
+      return {
+        failure: { kind: overloaded ? "overloaded" : "api-error", message: `the API failed mid-stream (${detail})` },
+        retryable: RETRYABLE_STREAM_ERRORS.has(type),
+      };
     }
-    if (overloaded) return { failure: { kind: "overloaded", message: `the API is overloaded (${detail}) and stayed so through the retries; try again later` }, retryable: false };
-    if (error.status === 401) return { failure: { kind: "api-error", message: "the API rejected the key (401 authentication_error); check ANTHROPIC_API_KEY" }, retryable: false };
+    if (overloaded)
+      return {
+        failure: {
+          kind: "overloaded",
+          message: `the API is overloaded (${detail}) and stayed so through the retries; try again later`,
+        },
+        retryable: false,
+      };
+    if (error.status === 401)
+      return {
+        failure: {
+          kind: "api-error",
+          message: "the API rejected the key (401 authentication_error); check ANTHROPIC_API_KEY",
+        },
+        retryable: false,
+      };
     return { failure: { kind: "api-error", message: `the API returned ${detail}` }, retryable: false };
   }
-  return { failure: { kind: "api-error", message: `request failed: ${(error as Error)?.message ?? String(error)}` }, retryable: false };
+  return {
+    failure: { kind: "api-error", message: `request failed: ${(error as Error)?.message ?? String(error)}` },
+    retryable: false,
+  };
 }

@@ -62,7 +62,8 @@ export const EXIT_CODES: Readonly<Record<RepairOutcome, number>> = {
 /** The check of the repair loop: an in-memory build (no `out`, nothing written). */
 export function pipelineCheck(options: { engine?: boolean } = {}) {
   return async (design: unknown): Promise<Diagnostic[]> => {
-    if (design === undefined) return [diag("no-design", "the answer did not call submit_design, so there is no design to check", "")];
+    if (design === undefined)
+      return [diag("no-design", "the answer did not call submit_design, so there is no design to check", "")];
     const result = await build({ text: JSON.stringify(design), name: "design" }, { engine: options.engine ?? true });
     return result.diagnostics;
   };

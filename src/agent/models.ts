@@ -41,7 +41,13 @@ export interface Usage {
   requests: number;
 }
 
-export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, requests: 0 });
+export const emptyUsage = (): Usage => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationInputTokens: 0,
+  cacheReadInputTokens: 0,
+  requests: 0,
+});
 
 export function addUsage(a: Usage, b: Partial<Usage>): Usage {
   return {

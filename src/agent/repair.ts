@@ -64,14 +64,19 @@ export interface RepairOptions {
 const key = (d: Diagnostic) => `${d.code}\u0000${d.path}`;
 
 /** Runs the loop; never throws for model or design problems (they are outcomes). */
-export async function repairLoop(model: DesignModel, check: DesignCheck, options: RepairOptions = {}): Promise<RepairResult> {
+export async function repairLoop(
+  model: DesignModel,
+  check: DesignCheck,
+  options: RepairOptions = {},
+): Promise<RepairResult> {
   const maxRepairs = options.maxRepairs ?? 3;
   const rounds: Round[] = [];
   let previous: Diagnostic[] = [];
   options.onAsk?.(0);
   let reply = await model.start();
   for (let round = 0; ; round++) {
-    if (reply.kind === "failed") return { outcome: reply.failure.kind, rounds, diagnostics: previous, failure: reply.failure };
+    if (reply.kind === "failed")
+      return { outcome: reply.failure.kind, rounds, diagnostics: previous, failure: reply.failure };
     const diagnostics = await check(reply.design);
     const errors = diagnostics.filter((d) => d.severity === "error");
     const now = new Set(errors.map(key));

@@ -76,7 +76,8 @@ export function chooseOutputMode(schema: Json): OutputMode {
 export function formatOutline(schema: Json = designInputSchema(), depth = 3): string {
   const lines: string[] = [];
   // The first paragraph: the schema's own words, without the constraints the SDK appended.
-  const firstSentence = (d: unknown) => (typeof d === "string" ? (d.split("\n\n")[0] ?? "").replace(/\s+/g, " ").trim() : "");
+  const firstSentence = (d: unknown) =>
+    typeof d === "string" ? (d.split("\n\n")[0] ?? "").replace(/\s+/g, " ").trim() : "";
   const walk = (node: Json, prefix: string, level: number): void => {
     const props = node.properties as Record<string, Json> | undefined;
     if (!props) return;
@@ -87,7 +88,9 @@ export function formatOutline(schema: Json = designInputSchema(), depth = 3): st
       const target = isArray ? ((prop.items as Json | undefined) ?? {}) : prop;
       const name = `${prefix}${key}${isArray ? "[]" : ""}`;
       const enumValues = Array.isArray(target.enum) ? ` (${(target.enum as unknown[]).join(" | ")})` : "";
-      lines.push(`${"  ".repeat(level)}${name}${required.has(key) ? "*" : ""}${enumValues} — ${firstSentence(prop.description)}`);
+      lines.push(
+        `${"  ".repeat(level)}${name}${required.has(key) ? "*" : ""}${enumValues} — ${firstSentence(prop.description)}`,
+      );
       if (level + 1 < depth) walk(target, "", level + 1);
     }
   };

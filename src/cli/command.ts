@@ -31,7 +31,12 @@ export function commandHelp(c: Command): string {
   lines.push("Options:");
   for (const [name, o] of Object.entries(c.options)) {
     // A boolean that defaults to true is only ever given as its negation.
-    const flag = o.type === "boolean" ? (o.default === true ? `--no-${name}` : `--${name}`) : `--${name} <${o.valueHint ?? "value"}>`;
+    const flag =
+      o.type === "boolean"
+        ? o.default === true
+          ? `--no-${name}`
+          : `--${name}`
+        : `--${name} <${o.valueHint ?? "value"}>`;
     lines.push(`  ${flag.padEnd(28)} ${o.description}`);
   }
   lines.push(`  ${"--help".padEnd(28)} Show this help`);

@@ -20,7 +20,12 @@ const paint = (io: Io, code: number, text: string) => (io.color ? `\u001b[${code
 /** `design.yaml#/data/entities/3  error  dangling-reference  message`; artifact findings keep `file:line`. */
 export function formatDiagnostic(d: Diagnostic, source: string, io: Io): string {
   const where = d.path.startsWith("/") || d.path === "" ? `${source}#${d.path}` : d.path;
-  const sev = d.severity === "error" ? paint(io, 31, "error") : d.severity === "warning" ? paint(io, 33, "warning") : paint(io, 36, "info");
+  const sev =
+    d.severity === "error"
+      ? paint(io, 31, "error")
+      : d.severity === "warning"
+        ? paint(io, 33, "warning")
+        : paint(io, 36, "info");
   return `${where}  ${sev}  ${d.code}  ${d.message}`;
 }
 

@@ -54,12 +54,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.stdout(commandHelp(command));
       return 0;
     }
-    const options = Object.fromEntries(Object.entries(command.options).map(([k, { description: _d, valueHint: _v, ...o }]) => [k, o]));
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([k, { description: _d, valueHint: _v, ...o }]) => [k, o]),
+    );
     const parsed = parseArgs({ args: rest, options, allowPositionals: true, allowNegative: true, strict: true });
     const required = command.positionals.filter((p) => p.required).length;
-    if (parsed.positionals.length < required) throw new UsageError(`missing ${command.positionals[parsed.positionals.length]!.name}`);
-    if (parsed.positionals.length > command.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[command.positionals.length]}"`);
-    return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> }, io);
+    if (parsed.positionals.length < required)
+      throw new UsageError(`missing ${command.positionals[parsed.positionals.length]!.name}`);
+    if (parsed.positionals.length > command.positionals.length)
+      throw new UsageError(`unexpected argument "${parsed.positionals[command.positionals.length]}"`);
+    return await command.run(
+      { positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> },
+      io,
+    );
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {

@@ -22,7 +22,13 @@ const diag = diagnosticsFor(designCodes);
  * the call; for a key it ends with the key itself), whether it is a key, its source offsets (end
  * exclusive) and the value it parsed to.
  */
-export type ScalarVisitor = (segments: ReadonlyArray<string | number>, isKey: boolean, start: number, end: number, value: unknown) => void;
+export type ScalarVisitor = (
+  segments: ReadonlyArray<string | number>,
+  isKey: boolean,
+  start: number,
+  end: number,
+  value: unknown,
+) => void;
 
 /** Walks every key and scalar of a parsed document, calling `visit` for each. */
 export type ScalarWalk = (visit: ScalarVisitor) => void;
@@ -57,18 +63,24 @@ export function escapeText(text: string): string {
 /** At most this many findings of one kind are listed; a binary file would otherwise print thousands. */
 const MAX_FINDINGS = 50;
 
-const C0 = "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US".split(" ");
-const C1 = "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 DCS PU1 PU2 STS CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC".split(" ");
+const C0 =
+  "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US".split(
+    " ",
+  );
+const C1 =
+  "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 DCS PU1 PU2 STS CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC".split(
+    " ",
+  );
 const BIDI_NAMES: Record<number, string> = {
-  0x202a: "LEFT-TO-RIGHT EMBEDDING (LRE)",
-  0x202b: "RIGHT-TO-LEFT EMBEDDING (RLE)",
-  0x202c: "POP DIRECTIONAL FORMATTING (PDF)",
-  0x202d: "LEFT-TO-RIGHT OVERRIDE (LRO)",
-  0x202e: "RIGHT-TO-LEFT OVERRIDE (RLO)",
-  0x2066: "LEFT-TO-RIGHT ISOLATE (LRI)",
-  0x2067: "RIGHT-TO-LEFT ISOLATE (RLI)",
-  0x2068: "FIRST STRONG ISOLATE (FSI)",
-  0x2069: "POP DIRECTIONAL ISOLATE (PDI)",
+  8234: "LEFT-TO-RIGHT EMBEDDING (LRE)",
+  8235: "RIGHT-TO-LEFT EMBEDDING (RLE)",
+  8236: "POP DIRECTIONAL FORMATTING (PDF)",
+  8237: "LEFT-TO-RIGHT OVERRIDE (LRO)",
+  8238: "RIGHT-TO-LEFT OVERRIDE (RLO)",
+  8294: "LEFT-TO-RIGHT ISOLATE (LRI)",
+  8295: "RIGHT-TO-LEFT ISOLATE (RLI)",
+  8296: "FIRST STRONG ISOLATE (FSI)",
+  8297: "POP DIRECTIONAL ISOLATE (PDI)",
 };
 
 /** `U+001B ESC`, `U+202E RIGHT-TO-LEFT OVERRIDE (RLO)`. */
@@ -103,7 +115,13 @@ export function checkTextHygiene(text: string, walk: ScalarWalk): Diagnostic[] {
   walk((segments, isKey, start, end, value) => {
     if (typeof value === "number") {
       if (!Number.isFinite(value) && errors.length < MAX_FINDINGS) {
-        errors.push(diag("non-finite-number", `${String(value)} is not a finite number (${at(text, start)}); write the bound or value out`, safePointer(segments)));
+        errors.push(
+          diag(
+            "non-finite-number",
+            `${String(value)} is not a finite number (${at(text, start)}); write the bound or value out`,
+            safePointer(segments),
+          ),
+        );
       }
       return;
     }
@@ -112,7 +130,14 @@ export function checkTextHygiene(text: string, walk: ScalarWalk): Diagnostic[] {
     const where = safePointer(segments);
     const what = isKey ? `the key ${escapeText(value)}` : "the string";
     if (LONE_SURROGATE.test(value)) {
-      if (errors.length < MAX_FINDINGS) errors.push(diag("invalid-utf8", `${what} holds a lone UTF-16 surrogate (an escape such as \\ud800), which no UTF-8 file can carry (${at(text, start)})`, where));
+      if (errors.length < MAX_FINDINGS)
+        errors.push(
+          diag(
+            "invalid-utf8",
+            `${what} holds a lone UTF-16 surrogate (an escape such as \\ud800), which no UTF-8 file can carry (${at(text, start)})`,
+            where,
+          ),
+        );
       return;
     }
     const source = text.slice(start, end);
@@ -121,22 +146,38 @@ export function checkTextHygiene(text: string, walk: ScalarWalk): Diagnostic[] {
       const raw = source.indexOf(c);
       if (raw !== -1) covered.push([start, end]);
       if (errors.length < MAX_FINDINGS) {
-        errors.push(diag("control-character", `${what} contains the control character ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}); only tab and newline are allowed`, where));
+        errors.push(
+          diag(
+            "control-character",
+            `${what} contains the control character ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}); only tab and newline are allowed`,
+            where,
+          ),
+        );
       }
     }
     for (const c of found(BIDI)) {
       const raw = source.indexOf(c);
       if (warnings.length < MAX_FINDINGS) {
-        warnings.push(diag("bidi-control", `${what} contains ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}), which can make text display in another order than it is read; remove it unless the text needs it`, where));
+        warnings.push(
+          diag(
+            "bidi-control",
+            `${what} contains ${describeChar(c)} (${at(text, raw === -1 ? start : start + raw)}), which can make text display in another order than it is read; remove it unless the text needs it`,
+            where,
+          ),
+        );
       }
     }
   });
-  if (errors.length < MAX_FINDINGS) errors.push(...rawControlCharacters(text, covered).slice(0, MAX_FINDINGS - errors.length));
+  if (errors.length < MAX_FINDINGS)
+    errors.push(...rawControlCharacters(text, covered).slice(0, MAX_FINDINGS - errors.length));
   return [...errors, ...warnings];
 }
 
 /** Raw control characters of the source outside the given ranges (comments, whitespace, unparsed text). */
-export function rawControlCharacters(text: string, covered: ReadonlyArray<readonly [number, number]> = []): Diagnostic[] {
+export function rawControlCharacters(
+  text: string,
+  covered: ReadonlyArray<readonly [number, number]> = [],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   // Matches come in offset order; walk the sorted ranges alongside them.
   const ranges = [...covered].sort((a, b) => a[0] - b[0]);
@@ -145,7 +186,13 @@ export function rawControlCharacters(text: string, covered: ReadonlyArray<readon
     const offset = m.index;
     while (k < ranges.length && ranges[k]![1] <= offset) k++;
     if (k < ranges.length && ranges[k]![0] <= offset) continue;
-    out.push(diag("control-character", `the file contains the control character ${describeChar(m[0])} outside any string value (${at(text, offset)}); only tab, newline and CRLF line endings are allowed`, ""));
+    out.push(
+      diag(
+        "control-character",
+        `the file contains the control character ${describeChar(m[0])} outside any string value (${at(text, offset)}); only tab, newline and CRLF line endings are allowed`,
+        "",
+      ),
+    );
     if (out.length >= MAX_FINDINGS) break;
   }
   return out;

@@ -46,7 +46,10 @@ export async function loadDesignFile(file: string, options: LoadOptions = {}): P
  * handle (the path may have been replaced meanwhile); the open is non-blocking so that even then a
  * FIFO cannot block, and at most `maxBytes + 1` bytes are read whatever the size claims.
  */
-async function readDesignBytes(file: string, maxBytes: number): Promise<{ bytes: Uint8Array } | { diagnostics: Diagnostic[] }> {
+async function readDesignBytes(
+  file: string,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array } | { diagnostics: Diagnostic[] }> {
   const fail = (error: unknown) => ({ diagnostics: [fsDiagnostic(file, error)] });
   let info: Stats;
   try {
@@ -95,7 +98,11 @@ function notRegular(info: Stats): string | undefined {
 }
 
 function tooLarge(file: string, size: number, maxBytes: number, prefix = ""): Diagnostic {
-  return diag("file-too-large", `${file} is ${prefix}${formatBytes(size)}; the limit is ${formatBytes(maxBytes)} (raise it with --max-size)`, "");
+  return diag(
+    "file-too-large",
+    `${file} is ${prefix}${formatBytes(size)}; the limit is ${formatBytes(maxBytes)} (raise it with --max-size)`,
+    "",
+  );
 }
 
 /** A file-system error of the design path as a diagnostic naming the cause. */
@@ -128,8 +135,19 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { diagnostic: 
   const b0 = bytes[0];
   const b1 = bytes[1];
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (bytes.length >= 2 && (b0 === 0 || b1 === 0))) {
-    const which = b0 === 0xff && b1 === 0xfe && bytes[2] === 0 && bytes[3] === 0 ? "UTF-32" : b0 === 0 && b1 === 0 ? "UTF-32" : "UTF-16";
-    return { diagnostic: diag("unsupported-encoding", `the file looks like ${which} (${b0 === 0 || b1 === 0 ? "NUL bytes at the start" : "its byte-order mark"}); save it as UTF-8`, "") };
+    const which =
+      b0 === 0xff && b1 === 0xfe && bytes[2] === 0 && bytes[3] === 0
+        ? "UTF-32"
+        : b0 === 0 && b1 === 0
+          ? "UTF-32"
+          : "UTF-16";
+    return {
+      diagnostic: diag(
+        "unsupported-encoding",
+        `the file looks like ${which} (${b0 === 0 || b1 === 0 ? "NUL bytes at the start" : "its byte-order mark"}); save it as UTF-8`,
+        "",
+      ),
+    };
   }
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
@@ -137,8 +155,16 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { diagnostic: 
     const offset = firstInvalidUtf8(bytes);
     const before = new TextDecoder("utf-8").decode(bytes.subarray(0, offset));
     const { line, column } = lineColumn(before, before.length);
-    const hex = [...bytes.subarray(offset, offset + 4)].map((x) => x.toString(16).toUpperCase().padStart(2, "0")).join(" ");
-    return { diagnostic: diag("invalid-utf8", `the file is not valid UTF-8: bad byte sequence ${hex}… at byte ${offset} (line ${line}, column ${column}); save the file as UTF-8`, "") };
+    const hex = [...bytes.subarray(offset, offset + 4)]
+      .map((x) => x.toString(16).toUpperCase().padStart(2, "0"))
+      .join(" ");
+    return {
+      diagnostic: diag(
+        "invalid-utf8",
+        `the file is not valid UTF-8: bad byte sequence ${hex}… at byte ${offset} (line ${line}, column ${column}); save the file as UTF-8`,
+        "",
+      ),
+    };
   }
 }
 
@@ -177,9 +203,16 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return n;
 }
 
-export function parseDesignText(text: string, format: "json" | "yaml" | "auto" = "auto", maxBytes = DEFAULT_MAX_BYTES): LoadResult {
+export function parseDesignText(
+  text: string,
+  format: "json" | "yaml" | "auto" = "auto",
+  maxBytes = DEFAULT_MAX_BYTES,
+): LoadResult {
   if (Buffer.byteLength(text, "utf8") > maxBytes) {
-    return { value: undefined, diagnostics: [diag("file-too-large", `the design is larger than ${formatBytes(maxBytes)}`, "")] };
+    return {
+      value: undefined,
+      diagnostics: [diag("file-too-large", `the design is larger than ${formatBytes(maxBytes)}`, "")],
+    };
   }
   const trimmed = text.replace(/^\uFEFF/, "");
   const looksJson = format === "json" || (format === "auto" && /^\s*[{[]/.test(trimmed));
@@ -193,15 +226,26 @@ export function parseDesignText(text: string, format: "json" | "yaml" | "auto" =
 
 function parseJson(text: string): LoadResult {
   const depth = maxBracketDepth(text);
-  if (depth > MAX_DEPTH) return { value: undefined, diagnostics: [diag("too-deep", `the JSON nests ${depth} levels deep; the limit is ${MAX_DEPTH}`, "")] };
+  if (depth > MAX_DEPTH)
+    return {
+      value: undefined,
+      diagnostics: [diag("too-deep", `the JSON nests ${depth} levels deep; the limit is ${MAX_DEPTH}`, "")],
+    };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { value: undefined, diagnostics: [diag("parse-error", `invalid JSON: ${jsonErrorWithLine(text, error as Error)}`, "")] };
+    return {
+      value: undefined,
+      diagnostics: [diag("parse-error", `invalid JSON: ${jsonErrorWithLine(text, error as Error)}`, "")],
+    };
   }
   const duplicate = findDuplicateJsonKey(text);
-  if (duplicate) return { value: undefined, diagnostics: [diag("duplicate-key", `duplicate key "${duplicate.key}" at line ${duplicate.line}`, "")] };
+  if (duplicate)
+    return {
+      value: undefined,
+      diagnostics: [diag("duplicate-key", `duplicate key "${duplicate.key}" at line ${duplicate.line}`, "")],
+    };
   return withHygiene(value, checkTextHygiene(text, jsonWalk(text)));
 }
 
@@ -225,13 +269,23 @@ function parseYaml(text: string): LoadResult {
     };
   }
   const depth = nodeDepth(doc.contents, 0);
-  if (depth > MAX_DEPTH) return { value: undefined, diagnostics: [diag("too-deep", `the YAML nests ${depth} levels deep; the limit is ${MAX_DEPTH}`, "")] };
+  if (depth > MAX_DEPTH)
+    return {
+      value: undefined,
+      diagnostics: [diag("too-deep", `the YAML nests ${depth} levels deep; the limit is ${MAX_DEPTH}`, "")],
+    };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
     const message = (error as Error).message;
-    if (/alias/i.test(message)) return { value: undefined, diagnostics: [diag("yaml-alias-limit", `the YAML expands aliases beyond the limit (${MAX_ALIASES}): ${message}`, "")] };
+    if (/alias/i.test(message))
+      return {
+        value: undefined,
+        diagnostics: [
+          diag("yaml-alias-limit", `the YAML expands aliases beyond the limit (${MAX_ALIASES}): ${message}`, ""),
+        ],
+      };
     return { value: undefined, diagnostics: [diag("parse-error", `invalid YAML: ${message}`, "")] };
   }
   return withHygiene(value, checkTextHygiene(text, yamlWalk(doc.contents)));

@@ -27,7 +27,14 @@ export function pluralize(snake: string): string {
   const m = /^(.*?)([a-z0-9]+)$/.exec(snake);
   if (!m) return snake;
   const [, head, word] = m as unknown as [string, string, string];
-  const irregular: Record<string, string> = { person: "people", child: "children", man: "men", woman: "women", status: "statuses", index: "indexes" };
+  const irregular: Record<string, string> = {
+    person: "people",
+    child: "children",
+    man: "men",
+    woman: "women",
+    status: "statuses",
+    index: "indexes",
+  };
   let plural: string;
   if (irregular[word]) plural = irregular[word];
   else if (/(s|x|z|ch|sh)$/.test(word)) plural = word + "es";

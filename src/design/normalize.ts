@@ -5,8 +5,22 @@
  * generator repeats a default. The result is deeply frozen.
  */
 import type {
-  Design, Entity, Field, Endpoint, Parameter, ErrorDef, Payload, Visibility, Shape, AuthScheme, EnumDef, RateLimit,
-  Index, ForeignKey, Architecture, Property,
+  Design,
+  Entity,
+  Field,
+  Endpoint,
+  Parameter,
+  ErrorDef,
+  Payload,
+  Visibility,
+  Shape,
+  AuthScheme,
+  EnumDef,
+  RateLimit,
+  Index,
+  ForeignKey,
+  Architecture,
+  Property,
 } from "./schema.ts";
 import { VISIBILITIES } from "./schema.ts";
 import { snakeCase, pluralize, pascalCase } from "./names.ts";
@@ -30,7 +44,11 @@ export interface NForeignKey extends Required<Omit<ForeignKey, "relationship">> 
   /** True when it came from a field's `references`. */
   fromField: boolean;
 }
-export interface NEntity extends Omit<Entity, "fields" | "primaryKey" | "uniques" | "indexes" | "checks" | "foreignKeys" | "timestamps" | "sync"> {
+export interface NEntity
+  extends Omit<
+    Entity,
+    "fields" | "primaryKey" | "uniques" | "indexes" | "checks" | "foreignKeys" | "timestamps" | "sync"
+  > {
   table: string;
   fields: NField[];
   primaryKey: string[];
@@ -72,18 +90,55 @@ export interface NDesign {
   schemas: NPayload[];
   errors: ErrorDef[];
   rateLimits: RateLimit[];
-  auth: { schemes: AuthScheme[]; scopes: NonNullable<NonNullable<Design["auth"]>["scopes"]>; roles: NonNullable<NonNullable<Design["auth"]>["roles"]>; mobileStorage?: string };
+  auth: {
+    schemes: AuthScheme[];
+    scopes: NonNullable<NonNullable<Design["auth"]>["scopes"]>;
+    roles: NonNullable<NonNullable<Design["auth"]>["roles"]>;
+    mobileStorage?: string;
+  };
   architecture?: Architecture;
 }
 
 /** Error codes every design gets, so automatic responses (401, 403, 412, 422, 429, 500) have a catalog entry. */
 export const BUILTIN_ERRORS: readonly ErrorDef[] = [
-  { code: "unauthenticated", status: 401, title: "Authentication required", description: "The request carries no valid credentials, or the access token expired. Refresh the token or sign in again." },
-  { code: "forbidden", status: 403, title: "Not allowed", description: "The credentials are valid but lack a required scope or role." },
-  { code: "precondition-failed", status: 412, title: "Resource changed", description: "The If-Match ETag no longer matches: someone else changed the resource. Fetch it again and retry." },
-  { code: "validation-failed", status: 422, title: "Invalid request", description: "The request body or parameters break the contract; `errors` lists each problem with its JSON pointer." },
-  { code: "rate-limited", status: 429, title: "Too many requests", description: "The rate-limit tier is exhausted. Wait for Retry-After seconds before retrying." },
-  { code: "internal-error", status: 500, title: "Internal error", description: "An unexpected server error. Safe to retry idempotent requests with backoff." },
+  {
+    code: "unauthenticated",
+    status: 401,
+    title: "Authentication required",
+    description:
+      "The request carries no valid credentials, or the access token expired. Refresh the token or sign in again.",
+  },
+  {
+    code: "forbidden",
+    status: 403,
+    title: "Not allowed",
+    description: "The credentials are valid but lack a required scope or role.",
+  },
+  {
+    code: "precondition-failed",
+    status: 412,
+    title: "Resource changed",
+    description: "The If-Match ETag no longer matches: someone else changed the resource. Fetch it again and retry.",
+  },
+  {
+    code: "validation-failed",
+    status: 422,
+    title: "Invalid request",
+    description:
+      "The request body or parameters break the contract; `errors` lists each problem with its JSON pointer.",
+  },
+  {
+    code: "rate-limited",
+    status: 429,
+    title: "Too many requests",
+    description: "The rate-limit tier is exhausted. Wait for Retry-After seconds before retrying.",
+  },
+  {
+    code: "internal-error",
+    status: 500,
+    title: "Internal error",
+    description: "An unexpected server error. Safe to retry idempotent requests with backoff.",
+  },
 ];
 
 export const SYNC_FEED_SCHEMA = "SyncChanges";
@@ -99,7 +154,15 @@ export function defaultShape(method: Endpoint["method"]): Shape {
 }
 
 function generatedField(name: string, column: string, partial: Partial<Field>): NField {
-  return { name, type: "timestamp", column, nullable: false, visibility: ["read"], generated: true, ...partial } as NField;
+  return {
+    name,
+    type: "timestamp",
+    column,
+    nullable: false,
+    visibility: ["read"],
+    generated: true,
+    ...partial,
+  } as NField;
 }
 
 function normalizeEntity(entity: Entity): NEntity {
@@ -114,14 +177,33 @@ function normalizeEntity(entity: Entity): NEntity {
   const timestamps = entity.timestamps ?? true;
   const sync = entity.sync ?? false;
   const now = { kind: "now" as const };
-  if (timestamps && !has("createdAt")) fields.push(generatedField("createdAt", "created_at", { default: now, description: "When the row was created." }));
-  if ((timestamps || sync) && !has("updatedAt")) fields.push(generatedField("updatedAt", "updated_at", { default: now, description: "When the row last changed." }));
+  if (timestamps && !has("createdAt"))
+    fields.push(generatedField("createdAt", "created_at", { default: now, description: "When the row was created." }));
+  if ((timestamps || sync) && !has("updatedAt"))
+    fields.push(generatedField("updatedAt", "updated_at", { default: now, description: "When the row last changed." }));
   const indexes = [...(entity.indexes ?? [])];
   if (sync) {
-    if (!has("deletedAt")) fields.push(generatedField("deletedAt", "deleted_at", { nullable: true, description: "Tombstone: when the row was deleted. Deleted rows stay visible to the changes feed." }));
-    if (!has("version")) fields.push(generatedField("version", "version", { type: "bigint", default: { kind: "literal", value: 1 }, description: "Row version, incremented on every change; the ETag of the resource." }));
+    if (!has("deletedAt"))
+      fields.push(
+        generatedField("deletedAt", "deleted_at", {
+          nullable: true,
+          description: "Tombstone: when the row was deleted. Deleted rows stay visible to the changes feed.",
+        }),
+      );
+    if (!has("version"))
+      fields.push(
+        generatedField("version", "version", {
+          type: "bigint",
+          default: { kind: "literal", value: 1 },
+          description: "Row version, incremented on every change; the ETag of the resource.",
+        }),
+      );
     if (!indexes.some((i) => i.name === "sync_updated_at")) {
-      indexes.push({ name: "sync_updated_at", fields: ["updatedAt"], description: "Delta queries of the changes feed (updated since a cursor)." });
+      indexes.push({
+        name: "sync_updated_at",
+        fields: ["updatedAt"],
+        description: "Delta queries of the changes feed (updated since a cursor).",
+      });
     }
   }
   const primaryKey = entity.primaryKey ?? fields.filter((f) => f.primaryKey).map((f) => f.name);
@@ -141,7 +223,13 @@ function normalizeEntity(entity: Entity): NEntity {
     });
   }
   for (const fk of entity.foreignKeys ?? []) {
-    foreignKeys.push({ ...fk, onDelete: fk.onDelete ?? "no-action", onUpdate: fk.onUpdate ?? "no-action", index: fk.index ?? true, fromField: false });
+    foreignKeys.push({
+      ...fk,
+      onDelete: fk.onDelete ?? "no-action",
+      onUpdate: fk.onUpdate ?? "no-action",
+      index: fk.index ?? true,
+      fromField: false,
+    });
   }
   return {
     ...entity,
@@ -187,7 +275,12 @@ function automaticErrors(e: Endpoint, isPublic: boolean, rateLimit: string | und
   return codes;
 }
 
-function normalizeEndpoint(e: Endpoint, design: Design, entityNames: ReadonlySet<string>, generated: boolean): NEndpoint {
+function normalizeEndpoint(
+  e: Endpoint,
+  design: Design,
+  entityNames: ReadonlySet<string>,
+  generated: boolean,
+): NEndpoint {
   const isPublic = e.auth?.public ?? false;
   const schemes = isPublic ? [] : (e.auth?.schemes ?? design.api.defaultAuth ?? []);
   const scopes = e.auth?.scopes ?? [];
@@ -195,20 +288,24 @@ function normalizeEndpoint(e: Endpoint, design: Design, entityNames: ReadonlySet
   const explicit = e.errors ?? [];
   const auto = automaticErrors(e, isPublic, rateLimit, scopes.length > 0);
   const errors = [...explicit, ...auto.filter((c) => !explicit.includes(c))];
-  const params: NParameter[] = (e.params ?? []).map((p) => ({ ...resolveType(p), required: p.in === "path" ? true : (p.required ?? false) }));
+  const params: NParameter[] = (e.params ?? []).map((p) => ({
+    ...resolveType(p),
+    required: p.in === "path" ? true : (p.required ?? false),
+  }));
   const { tags: _t, auth: _a, params: _p, errors: _e, rateLimit: _r, body, ...rest } = e;
   return {
     ...rest,
     tags: e.tags ?? [defaultTag(e.path)],
     auth: { public: isPublic, schemes, scopes },
     params,
-    ...(body ? { body: entityNames.has(body.schema) ? { ...body, shape: body.shape ?? defaultShape(e.method) } : body } : {}),
+    ...(body
+      ? { body: entityNames.has(body.schema) ? { ...body, shape: body.shape ?? defaultShape(e.method) } : body }
+      : {}),
     errors,
     ...(rateLimit ? { rateLimit } : {}),
     generated,
   };
 }
-
 
 /** The changes feed of offline sync, as an ordinary endpoint plus its payload schema. */
 function syncFeed(design: Design, syncEntities: NEntity[]): { endpoint: Endpoint; payload: Payload } {
@@ -223,7 +320,13 @@ function syncFeed(design: Design, syncEntities: NEntity[]): { endpoint: Endpoint
         items: { type: "ref" as const, ref: e.name },
         description: `${e.name} rows created, updated or deleted since the cursor, oldest first.`,
       })),
-      { name: "nextCursor", type: "string" as const, maxLength: 512, description: "Pass as `since` to fetch the next page; store it once the page is applied.", example: "eyJ0IjoiMjAyNi0xMS0yMlQxMDowMDowMFoifQ" },
+      {
+        name: "nextCursor",
+        type: "string" as const,
+        maxLength: 512,
+        description: "Pass as `since` to fetch the next page; store it once the page is applied.",
+        example: "eyJ0IjoiMjAyNi0xMS0yMlQxMDowMDowMFoifQ",
+      },
       { name: "hasMore", type: "boolean" as const, description: "More changes are waiting: fetch again immediately." },
     ],
   };
@@ -232,11 +335,26 @@ function syncFeed(design: Design, syncEntities: NEntity[]): { endpoint: Endpoint
     method: "GET",
     path: cfg.path ?? "/sync/changes",
     summary: "Changes since a cursor (offline sync)",
-    description: cfg.description ?? `Delta feed for offline clients: every change to ${syncEntities.map((e) => e.name).join(", ")} since \`since\`, tombstones included.`,
+    description:
+      cfg.description ??
+      `Delta feed for offline clients: every change to ${syncEntities.map((e) => e.name).join(", ")} since \`since\`, tombstones included.`,
     tags: ["Sync"],
     params: [
-      { name: "since", in: "query", type: "string", maxLength: 512, description: "Cursor from the previous page; omit for a full sync." },
-      { name: "limit", in: "query", type: "integer", minimum: 1, maximum: design.api.pagination?.maxLimit ?? 100, description: "Maximum rows per entity in this page." },
+      {
+        name: "since",
+        in: "query",
+        type: "string",
+        maxLength: 512,
+        description: "Cursor from the previous page; omit for a full sync.",
+      },
+      {
+        name: "limit",
+        in: "query",
+        type: "integer",
+        minimum: 1,
+        maximum: design.api.pagination?.maxLimit ?? 100,
+        description: "Maximum rows per entity in this page.",
+      },
     ],
     response: { status: 200, schema: SYNC_FEED_SCHEMA, description: "The changes." },
     ...(cfg.rateLimit ? { rateLimit: cfg.rateLimit } : {}),
@@ -271,8 +389,18 @@ export function resolveDefaults(design: NDesign): NDesign {
   if (complete) return design;
   return deepFreeze({
     ...design,
-    api: { ...design.api, endpoints: design.api.endpoints.map((e) => (e.params.every(isResolved) ? e : { ...e, params: e.params.map(resolveType) })) },
-    data: { ...design.data, entities: design.data.entities.map((e) => (e.fields.every(isResolved) ? e : { ...e, fields: e.fields.map(resolveType) })) },
+    api: {
+      ...design.api,
+      endpoints: design.api.endpoints.map((e) =>
+        e.params.every(isResolved) ? e : { ...e, params: e.params.map(resolveType) },
+      ),
+    },
+    data: {
+      ...design.data,
+      entities: design.data.entities.map((e) =>
+        e.fields.every(isResolved) ? e : { ...e, fields: e.fields.map(resolveType) },
+      ),
+    },
     schemas: design.schemas.map(resolvePayload),
   });
 }
@@ -290,7 +418,8 @@ export function normalizeDesign(design: Design): NDesign {
     const feed = syncFeed(design, syncEntities);
     schemas.push(resolvePayload(feed.payload));
     endpoints.push(normalizeEndpoint(feed.endpoint, design, entityNames, true));
-    if (!tags.some((t) => t.name === "Sync")) tags.push({ name: "Sync", description: "Offline sync: the delta changes feed." });
+    if (!tags.some((t) => t.name === "Sync"))
+      tags.push({ name: "Sync", description: "Offline sync: the delta changes feed." });
   }
   const tagNames = new Set(tags.map((t) => t.name));
   for (const t of endpoints.flatMap((e) => e.tags)) {

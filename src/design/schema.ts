@@ -12,10 +12,8 @@ import { Type, type Static, type TSchema, type TProperties } from "@sinclair/typ
 
 const closed = <P extends TProperties>(description: string, properties: P) =>
   Type.Object(properties, { additionalProperties: false, description });
-const str = (description: string, extra: Record<string, unknown> = {}) =>
-  Type.String({ description, ...extra });
-const optStr = (description: string, extra: Record<string, unknown> = {}) =>
-  Type.Optional(str(description, extra));
+const str = (description: string, extra: Record<string, unknown> = {}) => Type.String({ description, ...extra });
+const optStr = (description: string, extra: Record<string, unknown> = {}) => Type.Optional(str(description, extra));
 const optBool = (description: string) => Type.Optional(Type.Boolean({ description }));
 const optInt = (description: string, extra: Record<string, unknown> = {}) =>
   Type.Optional(Type.Integer({ description, ...extra }));
@@ -60,21 +58,49 @@ const description = (what: string) => optStr(`What ${what} is for, in plain word
 // ---- types shared by entity fields, payload properties and parameters ----
 
 export const SCALAR_TYPES = [
-  "string", "text", "integer", "bigint", "decimal", "boolean", "uuid", "email", "url", "date", "timestamp", "json",
+  "string",
+  "text",
+  "integer",
+  "bigint",
+  "decimal",
+  "boolean",
+  "uuid",
+  "email",
+  "url",
+  "date",
+  "timestamp",
+  "json",
 ] as const;
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 export const FIELD_TYPES = [...SCALAR_TYPES, "enum", "array"] as const;
 export const PROPERTY_TYPES = [...FIELD_TYPES, "ref"] as const;
 
 const constraints = {
-  maxLength: optInt("Maximum length in characters (string, email, url). `string` defaults to 255.", { minimum: 1, maximum: MAX_VARCHAR_LENGTH }),
+  maxLength: optInt("Maximum length in characters (string, email, url). `string` defaults to 255.", {
+    minimum: 1,
+    maximum: MAX_VARCHAR_LENGTH,
+  }),
   minLength: optInt("Minimum length in characters.", { minimum: 0, maximum: MAX_VARCHAR_LENGTH }),
-  minimum: Type.Optional(Type.Number({ description: "Smallest allowed value (integer, bigint, decimal).", minimum: -MAX_BOUND, maximum: MAX_BOUND })),
-  maximum: Type.Optional(Type.Number({ description: "Largest allowed value (integer, bigint, decimal).", minimum: -MAX_BOUND, maximum: MAX_BOUND })),
+  minimum: Type.Optional(
+    Type.Number({
+      description: "Smallest allowed value (integer, bigint, decimal).",
+      minimum: -MAX_BOUND,
+      maximum: MAX_BOUND,
+    }),
+  ),
+  maximum: Type.Optional(
+    Type.Number({
+      description: "Largest allowed value (integer, bigint, decimal).",
+      minimum: -MAX_BOUND,
+      maximum: MAX_BOUND,
+    }),
+  ),
   pattern: optStr("ECMAScript regular expression the value must match (API validation only, not a database check)."),
   precision: optInt("Total digits of a decimal (1–1000). Defaults to 12.", { minimum: 1, maximum: 1000 }),
   scale: optInt("Digits after the decimal point of a decimal. Defaults to 2.", { minimum: 0, maximum: 1000 }),
-  enum: optStr("For type `enum` (or array items of type `enum`): the name of an enum in `data.enums`.", { pattern: PATTERNS.pascal }),
+  enum: optStr("For type `enum` (or array items of type `enum`): the name of an enum in `data.enums`.", {
+    pattern: PATTERNS.pascal,
+  }),
 };
 
 export const ArrayItemsSchema = closed("The element type of an array.", {
@@ -109,35 +135,53 @@ export const REFERENTIAL_ACTIONS = ["cascade", "restrict", "set-null", "set-defa
 
 export const ReferenceSchema = closed("A foreign key from this field to a field of another (or the same) entity.", {
   entity: str("The referenced entity.", { pattern: PATTERNS.pascal }),
-  field: optStr("The referenced field. Defaults to the entity's single-column primary key.", { pattern: PATTERNS.camel }),
-  onDelete: Type.Optional(oneOf("What happens to this row when the referenced row is deleted. Defaults to `no-action`.", REFERENTIAL_ACTIONS)),
-  onUpdate: Type.Optional(oneOf("What happens when the referenced key changes. Defaults to `no-action`.", REFERENTIAL_ACTIONS)),
+  field: optStr("The referenced field. Defaults to the entity's single-column primary key.", {
+    pattern: PATTERNS.camel,
+  }),
+  onDelete: Type.Optional(
+    oneOf("What happens to this row when the referenced row is deleted. Defaults to `no-action`.", REFERENTIAL_ACTIONS),
+  ),
+  onUpdate: Type.Optional(
+    oneOf("What happens when the referenced key changes. Defaults to `no-action`.", REFERENTIAL_ACTIONS),
+  ),
   index: optBool("Create an index on this column (default true: every foreign key is an access path)."),
   relationship: optStr("Label of the relationship in the ERD, read from this entity (e.g. `belongs to`)."),
 });
 
-export const FieldSchema = closed("A field of an entity: one definition drives the column, the API property and the TypeScript property.", {
-  name: camelName("Field"),
-  type: oneOf("Portable type. `string` is varchar(maxLength), `text` unbounded, `json` is jsonb, `timestamp` is timestamptz.", FIELD_TYPES),
-  ...constraints,
-  items: Type.Optional(ArrayItemsSchema),
-  column: optStr("Column name override. Defaults to the snake_case of the field name.", { pattern: PATTERNS.sqlName }),
-  description: description("the field"),
-  nullable: optBool("The value may be null (NULL column, `nullable: true` property). Defaults to false."),
-  primaryKey: optBool("This field is (part of) the primary key. For composite keys prefer the entity's `primaryKey`."),
-  unique: optBool("Values are unique across rows (a UNIQUE constraint)."),
-  default: Type.Optional(DefaultSchema),
-  references: Type.Optional(ReferenceSchema),
-  visibility: Type.Optional(
-    list(
-      "Where the field appears in the API: `read` (responses), `create` (create payloads), `update` (update payloads). Defaults to all three; `[]` keeps the field internal (never in the API).",
-      oneOf("A lifecycle phase.", VISIBILITIES),
-      { uniqueItems: true },
+export const FieldSchema = closed(
+  "A field of an entity: one definition drives the column, the API property and the TypeScript property.",
+  {
+    name: camelName("Field"),
+    type: oneOf(
+      "Portable type. `string` is varchar(maxLength), `text` unbounded, `json` is jsonb, `timestamp` is timestamptz.",
+      FIELD_TYPES,
     ),
-  ),
-  example: exampleValue,
-  renamedFrom: optStr("The field's previous name, so the next migration renames the column instead of dropping it.", { pattern: PATTERNS.camel }),
-});
+    ...constraints,
+    items: Type.Optional(ArrayItemsSchema),
+    column: optStr("Column name override. Defaults to the snake_case of the field name.", {
+      pattern: PATTERNS.sqlName,
+    }),
+    description: description("the field"),
+    nullable: optBool("The value may be null (NULL column, `nullable: true` property). Defaults to false."),
+    primaryKey: optBool(
+      "This field is (part of) the primary key. For composite keys prefer the entity's `primaryKey`.",
+    ),
+    unique: optBool("Values are unique across rows (a UNIQUE constraint)."),
+    default: Type.Optional(DefaultSchema),
+    references: Type.Optional(ReferenceSchema),
+    visibility: Type.Optional(
+      list(
+        "Where the field appears in the API: `read` (responses), `create` (create payloads), `update` (update payloads). Defaults to all three; `[]` keeps the field internal (never in the API).",
+        oneOf("A lifecycle phase.", VISIBILITIES),
+        { uniqueItems: true },
+      ),
+    ),
+    example: exampleValue,
+    renamedFrom: optStr("The field's previous name, so the next migration renames the column instead of dropping it.", {
+      pattern: PATTERNS.camel,
+    }),
+  },
+);
 
 export const PREDICATE_OPERATORS = ["is-null", "is-not-null", "=", "<>", "<", "<=", ">", ">="] as const;
 
@@ -146,25 +190,39 @@ export const PredicateSchema = closed("A comparison on one field; used by partia
   operator: oneOf("Comparison operator.", PREDICATE_OPERATORS),
   value: Type.Optional(
     Type.Unsafe<string | number | boolean>({
-      description: "The literal compared against (for operators other than is-null / is-not-null, unless `otherField` is given).",
+      description:
+        "The literal compared against (for operators other than is-null / is-not-null, unless `otherField` is given).",
       anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }],
     }),
   ),
-  otherField: optStr("Compare with another field of the same entity instead of a literal.", { pattern: PATTERNS.camel }),
+  otherField: optStr("Compare with another field of the same entity instead of a literal.", {
+    pattern: PATTERNS.camel,
+  }),
 });
 
 export const IndexSchema = closed("A secondary index: one per access path the API needs.", {
   name: str("Index name, snake_case; the database name is derived from it and the table.", { pattern: PATTERNS.snake }),
   fields: list("Indexed fields, in order.", str("A field name.", { pattern: PATTERNS.camel }), { minItems: 1 }),
   unique: optBool("Enforce uniqueness over the indexed fields (within the `where` subset for partial indexes)."),
-  where: Type.Optional(list("Partial index: only rows matching all of these predicates are indexed.", PredicateSchema, { minItems: 1 })),
-  method: Type.Optional(oneOf("Index access method. Defaults to `btree`; `gin` suits json and arrays.", ["btree", "gin", "hash", "brin"] as const)),
+  where: Type.Optional(
+    list("Partial index: only rows matching all of these predicates are indexed.", PredicateSchema, { minItems: 1 }),
+  ),
+  method: Type.Optional(
+    oneOf("Index access method. Defaults to `btree`; `gin` suits json and arrays.", [
+      "btree",
+      "gin",
+      "hash",
+      "brin",
+    ] as const),
+  ),
   description: description("the index (which query it serves)"),
 });
 
 export const UniqueSchema = closed("A multi-column uniqueness constraint.", {
   name: str("Constraint name, snake_case.", { pattern: PATTERNS.snake }),
-  fields: list("The fields that are unique together.", str("A field name.", { pattern: PATTERNS.camel }), { minItems: 1 }),
+  fields: list("The fields that are unique together.", str("A field name.", { pattern: PATTERNS.camel }), {
+    minItems: 1,
+  }),
   description: description("the constraint"),
 });
 
@@ -176,9 +234,15 @@ export const CheckSchema = closed("A row-level check constraint, expressed struc
 
 export const ForeignKeySchema = closed("A composite foreign key (for single columns, use the field's `references`).", {
   name: str("Constraint name, snake_case.", { pattern: PATTERNS.snake }),
-  fields: list("The referencing fields of this entity.", str("A field name.", { pattern: PATTERNS.camel }), { minItems: 1 }),
+  fields: list("The referencing fields of this entity.", str("A field name.", { pattern: PATTERNS.camel }), {
+    minItems: 1,
+  }),
   entity: str("The referenced entity.", { pattern: PATTERNS.pascal }),
-  references: list("The referenced fields, in the same order (a primary key or unique set).", str("A field name.", { pattern: PATTERNS.camel }), { minItems: 1 }),
+  references: list(
+    "The referenced fields, in the same order (a primary key or unique set).",
+    str("A field name.", { pattern: PATTERNS.camel }),
+    { minItems: 1 },
+  ),
   onDelete: Type.Optional(oneOf("Action on delete. Defaults to `no-action`.", REFERENTIAL_ACTIONS)),
   onUpdate: Type.Optional(oneOf("Action on update. Defaults to `no-action`.", REFERENTIAL_ACTIONS)),
   index: optBool("Index the referencing columns (default true)."),
@@ -187,25 +251,47 @@ export const ForeignKeySchema = closed("A composite foreign key (for single colu
 
 export const EntitySchema = closed("A persisted entity: a table, and the API schemas X, XCreate and XUpdate.", {
   name: pascalName("Entity"),
-  table: optStr("Table name override. Defaults to the snake_case plural of the name (ShoppingList → shopping_lists).", { pattern: PATTERNS.sqlName }),
+  table: optStr("Table name override. Defaults to the snake_case plural of the name (ShoppingList → shopping_lists).", {
+    pattern: PATTERNS.sqlName,
+  }),
   description: description("the entity"),
   fields: list("The fields, in column order.", FieldSchema, { minItems: 1 }),
-  primaryKey: Type.Optional(list("Composite primary key (field names, in order). Alternative to `primaryKey: true` on a field.", str("A field name.", { pattern: PATTERNS.camel }), { minItems: 1 })),
+  primaryKey: Type.Optional(
+    list(
+      "Composite primary key (field names, in order). Alternative to `primaryKey: true` on a field.",
+      str("A field name.", { pattern: PATTERNS.camel }),
+      { minItems: 1 },
+    ),
+  ),
   uniques: Type.Optional(list("Multi-column unique constraints.", UniqueSchema)),
   indexes: Type.Optional(list("Secondary indexes (multi-column, unique, partial).", IndexSchema)),
   checks: Type.Optional(list("Check constraints.", CheckSchema)),
   foreignKeys: Type.Optional(list("Composite foreign keys.", ForeignKeySchema)),
   timestamps: optBool("Add `createdAt` and `updatedAt` (read-only, default now). Defaults to true."),
-  sync: optBool("Offline sync: adds `updatedAt`, a `deletedAt` tombstone and a `version` counter, an index for delta queries, and includes the entity in the changes feed."),
-  renamedFrom: optStr("The entity's previous name, so the next migration renames the table.", { pattern: PATTERNS.pascal }),
+  sync: optBool(
+    "Offline sync: adds `updatedAt`, a `deletedAt` tombstone and a `version` counter, an index for delta queries, and includes the entity in the changes feed.",
+  ),
+  renamedFrom: optStr("The entity's previous name, so the next migration renames the table.", {
+    pattern: PATTERNS.pascal,
+  }),
 });
 
-export const EnumSchema = closed("A named enumeration: a Postgres enum type, an OpenAPI enum schema, a TypeScript union.", {
-  name: pascalName("Enum"),
-  values: list("The values, snake_case or kebab-case, in order.", str("An enum value.", { pattern: "^[a-z][a-z0-9_-]{0,62}$" }), { minItems: 1, uniqueItems: true }),
-  description: description("the enum"),
-  renamedFrom: optStr("The enum's previous name, so the next migration renames the Postgres type instead of recreating it and converting every column.", { pattern: PATTERNS.pascal }),
-});
+export const EnumSchema = closed(
+  "A named enumeration: a Postgres enum type, an OpenAPI enum schema, a TypeScript union.",
+  {
+    name: pascalName("Enum"),
+    values: list(
+      "The values, snake_case or kebab-case, in order.",
+      str("An enum value.", { pattern: "^[a-z][a-z0-9_-]{0,62}$" }),
+      { minItems: 1, uniqueItems: true },
+    ),
+    description: description("the enum"),
+    renamedFrom: optStr(
+      "The enum's previous name, so the next migration renames the Postgres type instead of recreating it and converting every column.",
+      { pattern: PATTERNS.pascal },
+    ),
+  },
+);
 
 export const PropertySchema = closed("A property of an API-only payload.", {
   name: camelName("Property"),
@@ -231,7 +317,9 @@ export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const SHAPES = ["read", "create", "update"] as const;
 
 export const ParameterSchema = closed("A path, query or header parameter.", {
-  name: str("Parameter name: camelCase for path and query, Header-Case for headers.", { pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$" }),
+  name: str("Parameter name: camelCase for path and query, Header-Case for headers.", {
+    pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$",
+  }),
   in: oneOf("Where the parameter travels.", ["path", "query", "header"] as const),
   type: oneOf("Parameter type (scalars, enums and arrays of them).", FIELD_TYPES),
   ...constraints,
@@ -243,49 +331,86 @@ export const ParameterSchema = closed("A path, query or header parameter.", {
 
 export const BodySchema = closed("The request body.", {
   schema: str("An entity or payload schema name.", { pattern: PATTERNS.pascal }),
-  shape: Type.Optional(oneOf("For entities: which visibility shape. Defaults to `create` for POST/PUT, `update` for PATCH.", SHAPES)),
+  shape: Type.Optional(
+    oneOf("For entities: which visibility shape. Defaults to `create` for POST/PUT, `update` for PATCH.", SHAPES),
+  ),
   description: description("the body"),
 });
 
 export const ResponseSchema = closed("The success response.", {
-  status: Type.Unsafe<200 | 201 | 202 | 204>({ type: "integer", enum: [200, 201, 202, 204], description: "Success status code." }),
+  status: Type.Unsafe<200 | 201 | 202 | 204>({
+    type: "integer",
+    enum: [200, 201, 202, 204],
+    description: "Success status code.",
+  }),
   schema: optStr("An entity (read shape) or payload schema. Omit for 204.", { pattern: PATTERNS.pascal }),
-  paginated: optBool("A cursor-paginated list of `schema`: adds `cursor` and `limit` query parameters and the `<Schema>Page` envelope."),
+  paginated: optBool(
+    "A cursor-paginated list of `schema`: adds `cursor` and `limit` query parameters and the `<Schema>Page` envelope.",
+  ),
   description: description("the response"),
 });
 
 export const CachingSchema = closed("HTTP caching of a GET response.", {
-  maxAgeSeconds: optInt("Cache-Control max-age in seconds (0 means revalidate every time).", { minimum: 0, maximum: MAX_TTL_SECONDS }),
-  scope: Type.Optional(oneOf("`private` (per user, the default) or `public` (shared caches and CDNs).", ["private", "public"] as const)),
+  maxAgeSeconds: optInt("Cache-Control max-age in seconds (0 means revalidate every time).", {
+    minimum: 0,
+    maximum: MAX_TTL_SECONDS,
+  }),
+  scope: Type.Optional(
+    oneOf("`private` (per user, the default) or `public` (shared caches and CDNs).", ["private", "public"] as const),
+  ),
   etag: optBool("Send an ETag and honour If-None-Match with 304 Not Modified."),
   noStore: optBool("Cache-Control: no-store (sensitive data)."),
 });
 
 export const DeprecationSchema = closed("Deprecation of an endpoint.", {
   since: str("The version or date it was deprecated.", { minLength: 1 }),
-  sunset: optStr("The date (YYYY-MM-DD) after which it may be removed; sent as the Sunset header.", { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }),
+  sunset: optStr("The date (YYYY-MM-DD) after which it may be removed; sent as the Sunset header.", {
+    pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+  }),
   replacement: optStr("The operationId that replaces it.", { pattern: PATTERNS.camel }),
   reason: optStr("Why it is deprecated."),
 });
 
 export const EndpointAuthSchema = closed("Who may call the endpoint.", {
   public: optBool("No authentication (sign-in, health, public catalogues). Defaults to false."),
-  schemes: Type.Optional(list("Accepted auth schemes (any one suffices). Defaults to `api.defaultAuth`.", str("A scheme name.", { pattern: PATTERNS.camel }), { minItems: 1 })),
+  schemes: Type.Optional(
+    list(
+      "Accepted auth schemes (any one suffices). Defaults to `api.defaultAuth`.",
+      str("A scheme name.", { pattern: PATTERNS.camel }),
+      { minItems: 1 },
+    ),
+  ),
   scopes: Type.Optional(list("Scopes the token must carry.", str("A scope name.", { pattern: PATTERNS.scope }))),
 });
 
 export const EndpointSchema = closed("An API operation.", {
-  operationId: str("Stable camelCase operation id (e.g. listItems): the client method name.", { pattern: PATTERNS.camel }),
+  operationId: str("Stable camelCase operation id (e.g. listItems): the client method name.", {
+    pattern: PATTERNS.camel,
+  }),
   method: oneOf("HTTP method.", HTTP_METHODS),
-  path: str("Path below the versioned base path, with {camelCase} parameters (e.g. /lists/{listId}/items).", { pattern: PATTERNS.path }),
+  path: str("Path below the versioned base path, with {camelCase} parameters (e.g. /lists/{listId}/items).", {
+    pattern: PATTERNS.path,
+  }),
   summary: str("One line shown in endpoint tables.", { minLength: 1, maxLength: 200 }),
   description: description("the operation"),
-  tags: Type.Optional(list("Grouping tags (declared in `api.tags`). Defaults to the tag of the first path segment.", str("A tag.", { pattern: PATTERNS.pascal }))),
+  tags: Type.Optional(
+    list(
+      "Grouping tags (declared in `api.tags`). Defaults to the tag of the first path segment.",
+      str("A tag.", { pattern: PATTERNS.pascal }),
+    ),
+  ),
   auth: Type.Optional(EndpointAuthSchema),
-  params: Type.Optional(list("Path, query and header parameters. Every {param} in the path must be declared here.", ParameterSchema)),
+  params: Type.Optional(
+    list("Path, query and header parameters. Every {param} in the path must be declared here.", ParameterSchema),
+  ),
   body: Type.Optional(BodySchema),
   response: ResponseSchema,
-  errors: Type.Optional(list("Error codes from `errors` this operation can return (auth, validation and rate-limit errors are added automatically).", str("An error code.", { pattern: PATTERNS.kebab }))),
+  errors: Type.Optional(
+    list(
+      "Error codes from `errors` this operation can return (auth, validation and rate-limit errors are added automatically).",
+      str("An error code.", { pattern: PATTERNS.kebab }),
+    ),
+  ),
   rateLimit: optStr("Rate-limit tier. Defaults to `api.defaultRateLimit`.", { pattern: PATTERNS.camel }),
   idempotencyKey: optBool("Accept an Idempotency-Key header so retries from flaky mobile networks are safe (POST)."),
   caching: Type.Optional(CachingSchema),
@@ -301,7 +426,9 @@ export const TagSchema = closed("An API tag.", {
 
 export const ServerSchema = closed("A server the API is deployed to.", {
   name: str("Environment name (production, staging…).", { pattern: PATTERNS.slug }),
-  url: str("Origin URL without the base path, e.g. https://api.example.com.", { pattern: "^https?://[^\\s/$.?#][^\\s]*$" }),
+  url: str("Origin URL without the base path, e.g. https://api.example.com.", {
+    pattern: "^https?://[^\\s/$.?#][^\\s]*$",
+  }),
   description: description("the server"),
 });
 
@@ -321,12 +448,19 @@ export const ApiSchema = closed("The HTTP API.", {
     policy: optStr("How long old versions live and how clients are told (Deprecation / Sunset headers)."),
   }),
   servers: Type.Optional(list("Deployments.", ServerSchema)),
-  defaultAuth: Type.Optional(list("Auth schemes applied to every non-public endpoint that names none.", str("A scheme name.", { pattern: PATTERNS.camel }))),
+  defaultAuth: Type.Optional(
+    list(
+      "Auth schemes applied to every non-public endpoint that names none.",
+      str("A scheme name.", { pattern: PATTERNS.camel }),
+    ),
+  ),
   defaultRateLimit: optStr("Tier applied to endpoints that name none.", { pattern: PATTERNS.camel }),
-  pagination: Type.Optional(closed("Cursor pagination defaults.", {
-    defaultLimit: optInt("Page size when the client sends none. Defaults to 20.", { minimum: 1, maximum: 1000 }),
-    maxLimit: optInt("Largest page size accepted. Defaults to 100.", { minimum: 1, maximum: 1000 }),
-  })),
+  pagination: Type.Optional(
+    closed("Cursor pagination defaults.", {
+      defaultLimit: optInt("Page size when the client sends none. Defaults to 20.", { minimum: 1, maximum: 1000 }),
+      maxLimit: optInt("Largest page size accepted. Defaults to 100.", { minimum: 1, maximum: 1000 }),
+    }),
+  ),
   tags: Type.Optional(list("Tags grouping the endpoints.", TagSchema)),
   sync: Type.Optional(SyncSchema),
   endpoints: list("The operations.", EndpointSchema, { minItems: 1 }),
@@ -341,14 +475,21 @@ export const ErrorSchema = closed("An entry of the error catalog: the `code` of 
   description: description("the error (when it happens, what the client should do)"),
 });
 
-export const RateLimitSchema = closed("A rate-limit tier: exceeding it yields 429 with RateLimit and Retry-After headers.", {
-  name: camelName("Tier"),
-  requests: Type.Integer({ minimum: 1, maximum: MAX_RATE, description: "Requests allowed per window." }),
-  windowSeconds: Type.Integer({ minimum: 1, maximum: 365 * DAY, description: "Window length in seconds (at most a year)." }),
-  scope: oneOf("What the budget is counted per.", ["user", "ip", "api-key", "client"] as const),
-  burst: optInt("Extra requests allowed in a short burst.", { minimum: 0, maximum: MAX_RATE }),
-  description: description("the tier"),
-});
+export const RateLimitSchema = closed(
+  "A rate-limit tier: exceeding it yields 429 with RateLimit and Retry-After headers.",
+  {
+    name: camelName("Tier"),
+    requests: Type.Integer({ minimum: 1, maximum: MAX_RATE, description: "Requests allowed per window." }),
+    windowSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 365 * DAY,
+      description: "Window length in seconds (at most a year).",
+    }),
+    scope: oneOf("What the budget is counted per.", ["user", "ip", "api-key", "client"] as const),
+    burst: optInt("Extra requests allowed in a short burst.", { minimum: 0, maximum: MAX_RATE }),
+    description: description("the tier"),
+  },
+);
 
 export const AUTH_TYPES = ["jwt", "oauth2", "api-key", "session"] as const;
 
@@ -356,37 +497,51 @@ export const AuthSchemeSchema = closed("An authentication scheme; fill the block
   name: camelName("Scheme"),
   type: oneOf("`jwt` bearer tokens, `oauth2` authorization code (+PKCE), `api-key`, or cookie `session`.", AUTH_TYPES),
   description: description("the scheme"),
-  jwt: Type.Optional(closed("JWT bearer access tokens with refresh tokens.", {
-    accessTokenTtlSeconds: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, description: "Access token lifetime." }),
-    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
-    refreshRotation: optBool("Each refresh returns a new refresh token and invalidates the old one."),
-    reuseDetection: optBool("Reuse of a rotated refresh token revokes the whole token family."),
-    algorithm: optStr("Signing algorithm, e.g. ES256 or RS256.", { pattern: "^[A-Z]{2}[0-9]{3}$" }),
-    issuer: optStr("Token issuer (iss)."),
-  })),
-  oauth2: Type.Optional(closed("OAuth2 authorization code flow.", {
-    authorizationUrl: str("Authorization endpoint URL.", { pattern: "^https://" }),
-    tokenUrl: str("Token endpoint URL.", { pattern: "^https://" }),
-    refreshUrl: optStr("Refresh endpoint URL.", { pattern: "^https://" }),
-    pkce: optBool("Require PKCE (S256). Mandatory for mobile and single-page clients."),
-    accessTokenTtlSeconds: optInt("Access token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
-    refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
-    refreshRotation: optBool("Refresh tokens are rotated on use."),
-  })),
-  apiKey: Type.Optional(closed("An API key for server-to-server partners.", {
-    in: oneOf("Where the key travels.", ["header", "query"] as const),
-    name: str("Header or query parameter name.", { pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$" }),
-    rotationDays: optInt("How often keys must be rotated.", { minimum: 1, maximum: 3650 }),
-  })),
-  session: Type.Optional(closed("A server-side session referenced by a cookie.", {
-    cookieName: str("Cookie name.", { pattern: "^[A-Za-z0-9_-]{1,64}$" }),
-    ttlSeconds: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, description: "Idle lifetime." }),
-  })),
-  operations: Type.Optional(closed("The endpoints that implement the flow (used by the auth sequence diagram and the design document).", {
-    signIn: optStr("operationId that signs in and issues tokens.", { pattern: PATTERNS.camel }),
-    refresh: optStr("operationId that refreshes tokens.", { pattern: PATTERNS.camel }),
-    signOut: optStr("operationId that signs out / revokes.", { pattern: PATTERNS.camel }),
-  })),
+  jwt: Type.Optional(
+    closed("JWT bearer access tokens with refresh tokens.", {
+      accessTokenTtlSeconds: Type.Integer({
+        minimum: 1,
+        maximum: MAX_TTL_SECONDS,
+        description: "Access token lifetime.",
+      }),
+      refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
+      refreshRotation: optBool("Each refresh returns a new refresh token and invalidates the old one."),
+      reuseDetection: optBool("Reuse of a rotated refresh token revokes the whole token family."),
+      algorithm: optStr("Signing algorithm, e.g. ES256 or RS256.", { pattern: "^[A-Z]{2}[0-9]{3}$" }),
+      issuer: optStr("Token issuer (iss)."),
+    }),
+  ),
+  oauth2: Type.Optional(
+    closed("OAuth2 authorization code flow.", {
+      authorizationUrl: str("Authorization endpoint URL.", { pattern: "^https://" }),
+      tokenUrl: str("Token endpoint URL.", { pattern: "^https://" }),
+      refreshUrl: optStr("Refresh endpoint URL.", { pattern: "^https://" }),
+      pkce: optBool("Require PKCE (S256). Mandatory for mobile and single-page clients."),
+      accessTokenTtlSeconds: optInt("Access token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
+      refreshTokenTtlSeconds: optInt("Refresh token lifetime.", { minimum: 1, maximum: MAX_TTL_SECONDS }),
+      refreshRotation: optBool("Refresh tokens are rotated on use."),
+    }),
+  ),
+  apiKey: Type.Optional(
+    closed("An API key for server-to-server partners.", {
+      in: oneOf("Where the key travels.", ["header", "query"] as const),
+      name: str("Header or query parameter name.", { pattern: "^[A-Za-z][A-Za-z0-9-]{0,62}$" }),
+      rotationDays: optInt("How often keys must be rotated.", { minimum: 1, maximum: 3650 }),
+    }),
+  ),
+  session: Type.Optional(
+    closed("A server-side session referenced by a cookie.", {
+      cookieName: str("Cookie name.", { pattern: "^[A-Za-z0-9_-]{1,64}$" }),
+      ttlSeconds: Type.Integer({ minimum: 1, maximum: MAX_TTL_SECONDS, description: "Idle lifetime." }),
+    }),
+  ),
+  operations: Type.Optional(
+    closed("The endpoints that implement the flow (used by the auth sequence diagram and the design document).", {
+      signIn: optStr("operationId that signs in and issues tokens.", { pattern: PATTERNS.camel }),
+      refresh: optStr("operationId that refreshes tokens.", { pattern: PATTERNS.camel }),
+      signOut: optStr("operationId that signs out / revokes.", { pattern: PATTERNS.camel }),
+    }),
+  ),
 });
 
 export const ScopeSchema = closed("An OAuth-style permission.", {
@@ -410,48 +565,103 @@ export const AuthSchema = closed("Authentication and authorisation.", {
 // ---- architecture ----
 
 export const COMPONENT_KINDS = [
-  "database", "cache", "queue", "object-storage", "search", "cdn", "gateway", "load-balancer", "email", "push", "external",
+  "database",
+  "cache",
+  "queue",
+  "object-storage",
+  "search",
+  "cdn",
+  "gateway",
+  "load-balancer",
+  "email",
+  "push",
+  "external",
 ] as const;
 
 export const ArchitectureSchema = closed("Architecture: pattern, services, infrastructure, decisions, performance.", {
   pattern: oneOf("Service architecture.", ["monolith", "modular-monolith", "microservices"] as const),
   summary: optStr("The architecture in a paragraph."),
-  clients: Type.Optional(list("Who calls the API.", closed("A client application.", {
-    name: camelName("Client"),
-    kind: oneOf("Client kind.", ["ios", "android", "web", "desktop", "partner", "internal"] as const),
-    description: description("the client"),
-  }))),
-  services: Type.Optional(list("Services (modules of a modular monolith, or deployables).", closed("A service.", {
-    name: camelName("Service"),
-    description: description("the service"),
-    responsibilities: Type.Optional(list("What it owns, one line each.", str("A responsibility.", { minLength: 1 }))),
-    entities: Type.Optional(list("Entities whose tables it owns.", str("An entity name.", { pattern: PATTERNS.pascal }))),
-    tags: Type.Optional(list("API tags it serves.", str("A tag.", { pattern: PATTERNS.pascal }))),
-    uses: Type.Optional(list("Services and components it calls.", str("A service or component name.", { pattern: PATTERNS.camel }))),
-  }))),
-  components: Type.Optional(list("Infrastructure.", closed("An infrastructure component.", {
-    name: camelName("Component"),
-    kind: oneOf("Component kind.", COMPONENT_KINDS),
-    technology: optStr("Product, e.g. PostgreSQL 16, Redis 7."),
-    description: description("the component"),
-  }))),
-  decisions: Type.Optional(list("Architecture decisions.", closed("A decision record.", {
-    name: str("Short slug, e.g. adr-postgres.", { pattern: PATTERNS.slug }),
-    title: str("Title.", { minLength: 1 }),
-    status: Type.Optional(oneOf("Status. Defaults to accepted.", ["proposed", "accepted", "superseded"] as const)),
-    decision: str("What was decided.", { minLength: 1 }),
-    rationale: str("Why.", { minLength: 1 }),
-    alternatives: Type.Optional(list("Options considered and rejected, with the reason.", str("An alternative.", { minLength: 1 }))),
-  }))),
-  performance: Type.Optional(list("Latency and throughput targets.", closed("A performance target.", {
-    name: camelName("Target"),
-    operations: Type.Optional(list("operationIds covered; all when omitted.", str("An operationId.", { pattern: PATTERNS.camel }))),
-    p95Ms: Type.Integer({ minimum: 1, maximum: MAX_LATENCY_MS, description: "95th percentile latency budget, ms." }),
-    p99Ms: Type.Integer({ minimum: 1, maximum: MAX_LATENCY_MS, description: "99th percentile latency budget, ms." }),
-    throughputRps: optInt("Sustained requests per second.", { minimum: 1, maximum: MAX_RATE }),
-    description: description("the target"),
-  }))),
-  scaling: Type.Optional(list("Scaling notes (statelessness, read replicas, partitioning…).", str("A note.", { minLength: 1 }))),
+  clients: Type.Optional(
+    list(
+      "Who calls the API.",
+      closed("A client application.", {
+        name: camelName("Client"),
+        kind: oneOf("Client kind.", ["ios", "android", "web", "desktop", "partner", "internal"] as const),
+        description: description("the client"),
+      }),
+    ),
+  ),
+  services: Type.Optional(
+    list(
+      "Services (modules of a modular monolith, or deployables).",
+      closed("A service.", {
+        name: camelName("Service"),
+        description: description("the service"),
+        responsibilities: Type.Optional(
+          list("What it owns, one line each.", str("A responsibility.", { minLength: 1 })),
+        ),
+        entities: Type.Optional(
+          list("Entities whose tables it owns.", str("An entity name.", { pattern: PATTERNS.pascal })),
+        ),
+        tags: Type.Optional(list("API tags it serves.", str("A tag.", { pattern: PATTERNS.pascal }))),
+        uses: Type.Optional(
+          list("Services and components it calls.", str("A service or component name.", { pattern: PATTERNS.camel })),
+        ),
+      }),
+    ),
+  ),
+  components: Type.Optional(
+    list(
+      "Infrastructure.",
+      closed("An infrastructure component.", {
+        name: camelName("Component"),
+        kind: oneOf("Component kind.", COMPONENT_KINDS),
+        technology: optStr("Product, e.g. PostgreSQL 16, Redis 7."),
+        description: description("the component"),
+      }),
+    ),
+  ),
+  decisions: Type.Optional(
+    list(
+      "Architecture decisions.",
+      closed("A decision record.", {
+        name: str("Short slug, e.g. adr-postgres.", { pattern: PATTERNS.slug }),
+        title: str("Title.", { minLength: 1 }),
+        status: Type.Optional(oneOf("Status. Defaults to accepted.", ["proposed", "accepted", "superseded"] as const)),
+        decision: str("What was decided.", { minLength: 1 }),
+        rationale: str("Why.", { minLength: 1 }),
+        alternatives: Type.Optional(
+          list("Options considered and rejected, with the reason.", str("An alternative.", { minLength: 1 })),
+        ),
+      }),
+    ),
+  ),
+  performance: Type.Optional(
+    list(
+      "Latency and throughput targets.",
+      closed("A performance target.", {
+        name: camelName("Target"),
+        operations: Type.Optional(
+          list("operationIds covered; all when omitted.", str("An operationId.", { pattern: PATTERNS.camel })),
+        ),
+        p95Ms: Type.Integer({
+          minimum: 1,
+          maximum: MAX_LATENCY_MS,
+          description: "95th percentile latency budget, ms.",
+        }),
+        p99Ms: Type.Integer({
+          minimum: 1,
+          maximum: MAX_LATENCY_MS,
+          description: "99th percentile latency budget, ms.",
+        }),
+        throughputRps: optInt("Sustained requests per second.", { minimum: 1, maximum: MAX_RATE }),
+        description: description("the target"),
+      }),
+    ),
+  ),
+  scaling: Type.Optional(
+    list("Scaling notes (statelessness, read replicas, partitioning…).", str("A note.", { minLength: 1 })),
+  ),
 });
 
 // ---- the design ----
@@ -465,11 +675,13 @@ export const DesignSchema = Type.Object(
       title: str("Human title.", { minLength: 1, maxLength: 120 }),
       version: str("Design version (semver); becomes info.version of the API.", { pattern: PATTERNS.semver }),
       description: description("the system"),
-      contact: Type.Optional(closed("Who owns the API.", {
-        name: optStr("Team or person."),
-        email: optStr("Contact email.", { format: "email" }),
-        url: optStr("Contact page.", { format: "uri" }),
-      })),
+      contact: Type.Optional(
+        closed("Who owns the API.", {
+          name: optStr("Team or person."),
+          email: optStr("Contact email.", { format: "email" }),
+          url: optStr("Contact page.", { format: "uri" }),
+        }),
+      ),
     }),
     api: ApiSchema,
     data: closed("The data model.", {

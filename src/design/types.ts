@@ -12,7 +12,9 @@ import { assert } from "./diagnostics.ts";
 export type DesignType = Property["type"];
 
 /** Length of a varchar-backed type when the design states none. */
-export const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<Record<DesignType, number>>;
+export const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<
+  Record<DesignType, number>
+>;
 /** `decimal` without precision/scale: numeric(12,2). */
 export const DEFAULT_DECIMAL = { precision: 12, scale: 2 } as const;
 
@@ -55,7 +57,9 @@ export type Resolved =
  */
 export function resolveType<T extends Omit<TypeSpec, "items"> & { items?: ArrayItems }>(t: T): T & Resolved {
   let out = t;
-  const set = (patch: Partial<TypeSpec>) => { out = { ...out, ...patch }; };
+  const set = (patch: Partial<TypeSpec>) => {
+    out = { ...out, ...patch };
+  };
   if (isSized(t.type) && t.maxLength === undefined) set({ maxLength: DEFAULT_MAX_LENGTH[t.type] });
   if (t.type === "decimal" && t.precision === undefined) set({ precision: DEFAULT_DECIMAL.precision });
   if (t.type === "decimal" && t.scale === undefined) set({ scale: DEFAULT_DECIMAL.scale });
@@ -141,12 +145,20 @@ const named = (t: TypeSpec, key: "enum" | "ref"): string => {
 
 const sized = (sqlLabel: string, format?: string): PortableType => ({
   sql: (t) => `varchar(${len(t)})`,
-  openapi: (t) => ({ type: "string", ...(format ? { format } : {}), ...lengths({ ...t, maxLength: len(t) }), ...pattern(t) }),
+  openapi: (t) => ({
+    type: "string",
+    ...(format ? { format } : {}),
+    ...lengths({ ...t, maxLength: len(t) }),
+    ...pattern(t),
+  }),
   ts: () => "string",
   label: (t) => `${sqlLabel}(${len(t)})`,
 });
 const fixed = (sql: string, schema: ValueSchema | undefined, ts: string, label: string): PortableType => ({
-  sql: () => sql, openapi: () => schema && { ...schema }, ts: () => ts, label: () => label,
+  sql: () => sql,
+  openapi: () => schema && { ...schema },
+  ts: () => ts,
+  label: () => label,
 });
 
 /**
@@ -157,14 +169,31 @@ export const PORTABLE_TYPES = {
   string: sized("string"),
   email: sized("email", "email"),
   url: sized("url", "uri"),
-  text: { sql: () => "text", openapi: (t) => ({ type: "string", ...lengths(t), ...pattern(t) }), ts: () => "string", label: () => "text" },
-  integer: { sql: () => "integer", openapi: (t) => ({ type: "integer", format: "int32", ...bounds(t) }), ts: () => "number", label: () => "integer" },
-  bigint: { sql: () => "bigint", openapi: (t) => ({ type: "integer", format: "int64", ...bounds(t) }), ts: () => "number", label: () => "bigint" },
+  text: {
+    sql: () => "text",
+    openapi: (t) => ({ type: "string", ...lengths(t), ...pattern(t) }),
+    ts: () => "string",
+    label: () => "text",
+  },
+  integer: {
+    sql: () => "integer",
+    openapi: (t) => ({ type: "integer", format: "int32", ...bounds(t) }),
+    ts: () => "number",
+    label: () => "integer",
+  },
+  bigint: {
+    sql: () => "bigint",
+    openapi: (t) => ({ type: "integer", format: "int64", ...bounds(t) }),
+    ts: () => "number",
+    label: () => "bigint",
+  },
   decimal: {
     // Exact decimals travel as strings so money never passes through a binary float; bounds as x-minimum/x-maximum.
     sql: (t) => `numeric(${precision(t)},${scale(t)})`,
     openapi: (t) => ({
-      type: "string", format: "decimal", pattern: decimalPattern(precision(t), scale(t)),
+      type: "string",
+      format: "decimal",
+      pattern: decimalPattern(precision(t), scale(t)),
       ...(t.minimum !== undefined ? { "x-minimum": t.minimum } : {}),
       ...(t.maximum !== undefined ? { "x-maximum": t.maximum } : {}),
     }),
@@ -176,9 +205,19 @@ export const PORTABLE_TYPES = {
   date: fixed("date", { type: "string", format: "date" }, "string", "date"),
   timestamp: fixed("timestamptz", { type: "string", format: "date-time" }, "string", "timestamp"),
   json: fixed("jsonb", { description: "Any JSON value (null included)." }, "unknown", "json"),
-  enum: { sql: (t, n) => n.enumType(named(t, "enum")), openapi: () => undefined, ts: (t, q) => q(named(t, "enum")), label: (t) => named(t, "enum") },
+  enum: {
+    sql: (t, n) => n.enumType(named(t, "enum")),
+    openapi: () => undefined,
+    ts: (t, q) => q(named(t, "enum")),
+    label: (t) => named(t, "enum"),
+  },
   // A stored reference (an array item of type ref) is kept as jsonb.
-  ref: { sql: () => "jsonb", openapi: () => undefined, ts: (t, q) => q(named(t, "ref")), label: (t) => named(t, "ref") },
+  ref: {
+    sql: () => "jsonb",
+    openapi: () => undefined,
+    ts: (t, q) => q(named(t, "ref")),
+    label: (t) => named(t, "ref"),
+  },
   array: {
     sql: (t, n) => `${sqlType(item(t), n)}[]`,
     openapi: () => undefined,

@@ -35,7 +35,15 @@ export function validateDesign(value: unknown): ValidationResult {
   const version = (value as Record<string, unknown>).contractor;
   if (version !== 1) {
     return {
-      diagnostics: [diag("unsupported-version", version === undefined ? "missing `contractor: 1` (the format version)" : `unsupported format version ${JSON.stringify(version)}; this tool reads version 1`, "/contractor")],
+      diagnostics: [
+        diag(
+          "unsupported-version",
+          version === undefined
+            ? "missing `contractor: 1` (the format version)"
+            : `unsupported format version ${JSON.stringify(version)}; this tool reads version 1`,
+          "/contractor",
+        ),
+      ],
     };
   }
   const validate = validator();
@@ -65,11 +73,17 @@ function describe(e: ErrorObject): { path: string; message: string } {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties":
-      return { path: `${at}/${escape(String(p.additionalProperty))}`, message: `unknown property "${String(p.additionalProperty)}"` };
+      return {
+        path: `${at}/${escape(String(p.additionalProperty))}`,
+        message: `unknown property "${String(p.additionalProperty)}"`,
+      };
     case "required":
       return { path: at, message: `missing required property "${String(p.missingProperty)}"` };
     case "enum":
-      return { path: at, message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+      return {
+        path: at,
+        message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     case "pattern":
       return { path: at, message: `${show(e.data)} does not match the pattern ${String(p.pattern)}` };
     case "anyOf":

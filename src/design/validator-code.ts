@@ -11,7 +11,10 @@ import addFormatsModule from "ajv-formats";
 import { DesignSchema } from "./schema.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, validate: unknown) => string;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (
+  ajv: Ajv,
+  validate: unknown,
+) => string;
 
 /** Every error, strict schema, the failing schema and data kept on each error (validate.ts reads them). */
 export const DESIGN_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };

@@ -30,5 +30,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(
-  Object.entries(codeTables).flatMap(([table, codes]) => Object.entries(codes).map(([code, doc]) => [code, { ...doc, table }])),
+  Object.entries(codeTables).flatMap(([table, codes]) =>
+    Object.entries(codes).map(([code, doc]) => [code, { ...doc, table }]),
+  ),
 );

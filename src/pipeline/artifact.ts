@@ -86,7 +86,10 @@ export interface Artifact {
    * Only with `options.render`, after every check passed: derived files that need a tool with
    * I/O (diagram SVGs drawn in a headless browser). Not pure, so kept apart from `generate`.
    */
-  render?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<{ files: GeneratedFile[]; diagnostics: Diagnostic[] }>;
+  render?(
+    own: readonly GeneratedFile[],
+    ctx: CheckContext,
+  ): Promise<{ files: GeneratedFile[]; diagnostics: Diagnostic[] }>;
 }
 
 /** A fixed header for generated text files; `comment` is the line-comment prefix. */

@@ -9,7 +9,14 @@ import { normalizeDesign, type NDesign } from "../design/normalize.ts";
 import type { Design } from "../design/schema.ts";
 import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
 import { artifacts as defaultArtifacts } from "../../generators/index.ts";
-import { resolveOptions, type Artifact, type GeneratedFile, type ResolvedOptions, type PreviousBuild, type MigrationFormat } from "./artifact.ts";
+import {
+  resolveOptions,
+  type Artifact,
+  type GeneratedFile,
+  type ResolvedOptions,
+  type PreviousBuild,
+  type MigrationFormat,
+} from "./artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
 import { openOutDir, type OpenOutDir } from "./out-dir.ts";
 import { fsDiagnostic } from "./fs-errors.ts";
@@ -94,7 +101,9 @@ class Timer {
 export async function validate(input: DesignInput, options: Pick<BuildOptions, "maxBytes" | "onStep"> = {}) {
   const timer = new Timer(options.onStep);
   const loaded = await timer.run("load", () =>
-    "file" in input ? loadDesignFile(input.file, { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }) : parseDesignText(input.text, "auto", options.maxBytes ?? DEFAULT_MAX_BYTES),
+    "file" in input
+      ? loadDesignFile(input.file, { maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES })
+      : parseDesignText(input.text, "auto", options.maxBytes ?? DEFAULT_MAX_BYTES),
   );
   if (hasErrors(loaded.diagnostics)) return { ok: false, diagnostics: loaded.diagnostics, timings: timer.timings };
   const result = await timer.run("validate", () => validateDesign(loaded.value));
@@ -102,7 +111,12 @@ export async function validate(input: DesignInput, options: Pick<BuildOptions, "
   const design = written ? normalizeDesign(written) : undefined;
   // Load warnings (bidi controls in the text) ride along with the validation diagnostics.
   const diagnostics = [...loaded.diagnostics, ...result.diagnostics];
-  return { ok: !hasErrors(diagnostics), diagnostics, timings: timer.timings, ...(design && written ? { design, input: written } : {}) };
+  return {
+    ok: !hasErrors(diagnostics),
+    diagnostics,
+    timings: timer.timings,
+    ...(design && written ? { design, input: written } : {}),
+  };
 }
 
 export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
@@ -117,12 +131,18 @@ export async function build(input: DesignInput, options: BuildOptions = {}): Pro
   }
 }
 
-async function buildWith(input: DesignInput, options: BuildOptions, resolved: ResolvedOptions, session: CheckSession | undefined): Promise<BuildResult> {
+async function buildWith(
+  input: DesignInput,
+  options: BuildOptions,
+  resolved: ResolvedOptions,
+  session: CheckSession | undefined,
+): Promise<BuildResult> {
   const timer = new Timer(options.onStep);
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
   const validated = await validate(input, { ...options, onStep: (s) => options.onStep?.(s) });
   timer.timings.push(...validated.timings);
-  if (!validated.design || !validated.input) return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
+  if (!validated.design || !validated.input)
+    return { ...base, ok: false, diagnostics: validated.diagnostics, timings: timer.timings };
   const diagnostics: Diagnostic[] = [...validated.diagnostics];
 
   // A writing build holds the out dir's lock from before the previous build is read (an
@@ -137,12 +157,27 @@ async function buildWith(input: DesignInput, options: BuildOptions, resolved: Re
       });
       diagnostics.push(...out.diagnostics);
     }
-    return await buildIn(out?.dir ?? options.out, validated.design, validated.input, diagnostics, options, resolved, session, timer);
+    return await buildIn(
+      out?.dir ?? options.out,
+      validated.design,
+      validated.input,
+      diagnostics,
+      options,
+      resolved,
+      session,
+      timer,
+    );
   } catch (error) {
     // The file system said no (or the out dir is not one contractor may write): a diagnostic.
     const found = fsDiagnostic(error);
     if (!found) throw error;
-    return { ...base, ok: false, diagnostics: [...diagnostics, found], timings: timer.timings, design: validated.design };
+    return {
+      ...base,
+      ok: false,
+      diagnostics: [...diagnostics, found],
+      timings: timer.timings,
+      design: validated.design,
+    };
   } finally {
     await out?.release();
   }
@@ -171,8 +206,14 @@ async function buildIn(
     const files = Array.isArray(out) ? out : out.files;
     generated.set(artifact, Array.isArray(out) ? [] : out.diagnostics);
     for (const f of files) {
-      assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !f.path.split("/").includes(".."), `artifact ${artifact.name} produced an unsafe path ${f.path}`);
-      assert(f.contents.endsWith("\n") && !f.contents.includes("\r"), `artifact ${artifact.name}: ${f.path} must be LF with one trailing newline`);
+      assert(
+        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !f.path.split("/").includes(".."),
+        `artifact ${artifact.name} produced an unsafe path ${f.path}`,
+      );
+      assert(
+        f.contents.endsWith("\n") && !f.contents.includes("\r"),
+        `artifact ${artifact.name}: ${f.path} must be LF with one trailing newline`,
+      );
       assert(!paths.has(f.path), `two artifacts produced ${f.path}`);
       paths.add(f.path);
     }
@@ -188,7 +229,13 @@ async function buildIn(
   const early = artifacts.filter((a) => earlyNames.includes(a.name));
   const found = new Map<Artifact, Promise<Diagnostic[]>>();
   const checkRemote = (artifact: Artifact) => {
-    const checking = timer.run(`check ${artifact.name}`, () => session!.check(artifact.name, owned.get(artifact)!), (r) => r.notes.join("; ") || undefined).then((r) => r.diagnostics);
+    const checking = timer
+      .run(
+        `check ${artifact.name}`,
+        () => session!.check(artifact.name, owned.get(artifact)!),
+        (r) => r.notes.join("; ") || undefined,
+      )
+      .then((r) => r.diagnostics);
     checking.catch(() => undefined); // awaited below (allSettled); not an unhandled rejection meanwhile
     found.set(artifact, checking);
   };
@@ -209,11 +256,14 @@ async function buildIn(
     for (const artifact of checked) {
       if (found.has(artifact)) continue;
       const notes: string[] = [];
-      found.set(artifact, timer.run(
-        `check ${artifact.name}`,
-        () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
-        () => notes.join("; ") || undefined,
-      ));
+      found.set(
+        artifact,
+        timer.run(
+          `check ${artifact.name}`,
+          () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
+          () => notes.join("; ") || undefined,
+        ),
+      );
     }
     const settled = await Promise.allSettled(checked.map((a) => found.get(a)!));
     for (const r of settled) {
@@ -236,7 +286,10 @@ async function buildIn(
       );
       diagnostics.push(...rendered.diagnostics);
       for (const f of rendered.files) {
-        assert(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !paths.has(f.path), `artifact ${artifact.name} rendered an unsafe or duplicate path ${f.path}`);
+        assert(
+          /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(f.path) && !paths.has(f.path),
+          `artifact ${artifact.name} rendered an unsafe or duplicate path ${f.path}`,
+        );
         paths.add(f.path);
         files.push(f);
       }
@@ -248,9 +301,19 @@ async function buildIn(
   if (!ok || !outDir) return { ...base, ok, diagnostics, files, timings: timer.timings, design };
   if (options.check) {
     const stale = await timer.run("compare", () => compareOutDir(outDir, files));
-    for (const s of stale) diagnostics.push({ code: "out-of-date", severity: "error", message: `${s.path} is ${s.reason}; run contractor build`, path: `${s.path}` });
+    for (const s of stale)
+      diagnostics.push({
+        code: "out-of-date",
+        severity: "error",
+        message: `${s.path} is ${s.reason}; run contractor build`,
+        path: `${s.path}`,
+      });
     return { ...base, ok: stale.length === 0, diagnostics, files, timings: timer.timings, stale, design };
   }
-  await timer.run("write", () => writeOutDir(outDir, files), () => `${files.length} files`);
+  await timer.run(
+    "write",
+    () => writeOutDir(outDir, files),
+    () => `${files.length} files`,
+  );
   return { ...base, ok, diagnostics, files, timings: timer.timings, written: true, design };
 }

@@ -44,7 +44,14 @@ export function workerGroups(oneShot: boolean): readonly (readonly string[])[] {
 
 export type WorkerRequest =
   | { type: "warm"; names: readonly string[]; options: ResolvedOptions }
-  | { type: "build"; build: number; files: GeneratedFile[]; design: NDesign; options: ResolvedOptions; previous?: PreviousBuild }
+  | {
+      type: "build";
+      build: number;
+      files: GeneratedFile[];
+      design: NDesign;
+      options: ResolvedOptions;
+      previous?: PreviousBuild;
+    }
   | { type: "check"; id: number; build: number; name: string; own: string[] }
   | { type: "end"; build: number };
 
@@ -68,7 +75,9 @@ class CheckWorker {
   constructor(names: readonly string[]) {
     this.names = names;
     // A worker uses the on-disk compile cache when its process does (bin/contractor.js turns it on).
-    this.worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { compileCache: getCompileCacheDir() } });
+    this.worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), {
+      workerData: { compileCache: getCompileCacheDir() },
+    });
     this.worker.unref();
     this.worker.on("message", (reply: WorkerReply) => {
       const p = this.pending.get(reply.id);
@@ -111,7 +120,11 @@ class CheckWorker {
     return this.worker.terminate();
   }
 
-  check(build: number, name: string, own: readonly GeneratedFile[]): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
+  check(
+    build: number,
+    name: string,
+    own: readonly GeneratedFile[],
+  ): Promise<{ diagnostics: Diagnostic[]; notes: string[] }> {
     if (this.failed) return Promise.reject(this.failed);
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
@@ -166,7 +179,8 @@ export function startCheckWorkers(options: ResolvedOptions, { oneShot = false }:
   for (const w of pool) w.warm(w.names, options);
   // A one-shot build checks types.ts and client.ts in a process started from a compiler snapshot
   // (generators/typescript/check-process.ts), started now so that it is ready with the files.
-  if (oneShot && !pool.some((w) => w.names.includes("typescript"))) void import("../../generators/typescript/check-process.ts").then((m) => m.prestartCheckProcess());
+  if (oneShot && !pool.some((w) => w.names.includes("typescript")))
+    void import("../../generators/typescript/check-process.ts").then((m) => m.prestartCheckProcess());
 }
 
 /** One build's use of the pool: `warm` at its start, `begin` once files exist, `check`, `end`. */
@@ -187,7 +201,11 @@ export class CheckSession {
     // Names without a worker in this process's pool (see `workerGroups`) are checked in process.
     this.names = new Set([...names].filter((n) => running.some((w) => w.names.includes(n))));
     this.workers = pool.filter((w) => w.names.some((n) => this.names.has(n)));
-    for (const w of this.workers) w.warm(w.names.filter((n) => this.names.has(n)), options);
+    for (const w of this.workers)
+      w.warm(
+        w.names.filter((n) => this.names.has(n)),
+        options,
+      );
     // The workers' checks create throw-away databases there; signals reach only this thread.
     this.release = options.databaseUrl && this.workers.length ? guardServer(options.databaseUrl) : undefined;
   }
@@ -215,9 +233,16 @@ export class CheckSession {
    * Hands the build's files and context to the workers not yet begun that check only `names`
    * (all of them when `names` is undefined); once per worker and build.
    */
-  begin(files: GeneratedFile[], design: NDesign, options: ResolvedOptions, previous?: PreviousBuild, names?: readonly string[]): void {
+  begin(
+    files: GeneratedFile[],
+    design: NDesign,
+    options: ResolvedOptions,
+    previous?: PreviousBuild,
+    names?: readonly string[],
+  ): void {
     for (const w of this.workers) {
-      if (this.begun.has(w) || (names && !w.names.filter((n) => this.names.has(n)).every((n) => names.includes(n)))) continue;
+      if (this.begun.has(w) || (names && !w.names.filter((n) => this.names.has(n)).every((n) => names.includes(n))))
+        continue;
       w.post({ type: "build", build: this.build, files, design, options, ...(previous ? { previous } : {}) });
       this.begun.add(w);
     }

@@ -37,7 +37,10 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply | undefined> {
       }
       return undefined;
     case "build":
-      builds.set(msg.build, { ctx: { design: msg.design, options: msg.options, ...(msg.previous ? { previous: msg.previous } : {}) }, files: msg.files });
+      builds.set(msg.build, {
+        ctx: { design: msg.design, options: msg.options, ...(msg.previous ? { previous: msg.previous } : {}) },
+        files: msg.files,
+      });
       return undefined;
     case "end":
       builds.delete(msg.build);
@@ -48,7 +51,10 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply | undefined> {
       const a = await artifact(msg.name);
       const own = new Set(msg.own);
       const notes: string[] = [];
-      const diagnostics: Diagnostic[] = await a.check!(b.files.filter((f) => own.has(f.path)), { ...b.ctx, files: b.files, note: (m) => notes.push(m) });
+      const diagnostics: Diagnostic[] = await a.check!(
+        b.files.filter((f) => own.has(f.path)),
+        { ...b.ctx, files: b.files, note: (m) => notes.push(m) },
+      );
       return { id: msg.id, diagnostics, notes };
     }
   }
@@ -59,7 +65,11 @@ port.on("message", (msg: WorkerRequest) => {
     (reply) => reply && port.postMessage(reply),
     (error: unknown) => {
       // A failing warm-up is retried by the check itself; a failing check is a contractor bug the main thread rethrows.
-      if (msg.type === "check") port.postMessage({ id: msg.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply);
+      if (msg.type === "check")
+        port.postMessage({
+          id: msg.id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies WorkerReply);
     },
   );
 });

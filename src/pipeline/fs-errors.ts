@@ -21,7 +21,12 @@ export interface SystemError extends Error {
 
 export function isSystemError(error: unknown): error is SystemError {
   const e = error as Partial<SystemError> | null;
-  return error instanceof Error && typeof e?.code === "string" && /^E[A-Z0-9]+$/.test(e.code) && (typeof e.syscall === "string" || typeof e.path === "string");
+  return (
+    error instanceof Error &&
+    typeof e?.code === "string" &&
+    /^E[A-Z0-9]+$/.test(e.code) &&
+    (typeof e.syscall === "string" || typeof e.path === "string")
+  );
 }
 
 /**
@@ -64,7 +69,10 @@ const errnoTable: Record<string, { code: PipelineCode; reason: string }> = {
 export function fsDiagnostic(error: unknown): Diagnostic | undefined {
   if (error instanceof OutDirProblem) return error.diagnostic;
   if (!isSystemError(error)) return undefined;
-  const entry = errnoTable[error.code] ?? { code: "fs-error" as const, reason: error.message.replace(/^E[A-Z0-9]+: /, "").replace(/, .*$/, "") };
+  const entry = errnoTable[error.code] ?? {
+    code: "fs-error" as const,
+    reason: error.message.replace(/^E[A-Z0-9]+: /, "").replace(/, .*$/, ""),
+  };
   const where = [error.syscall, error.path, error.dest ? `-> ${error.dest}` : undefined].filter(Boolean).join(" ");
   return diag(entry.code, `file-system error: ${where}: ${entry.reason} (${error.code})`, shownPath(error.path ?? ""));
 }

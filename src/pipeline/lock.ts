@@ -92,7 +92,10 @@ async function takeOver(work: string, file: string, stale: Holder | "unreadable"
   }
   try {
     const now = await readHolder(file);
-    const same = now === "unreadable" ? stale === "unreadable" : now !== "gone" && stale !== "unreadable" && now.token === stale.token;
+    const same =
+      now === "unreadable"
+        ? stale === "unreadable"
+        : now !== "gone" && stale !== "unreadable" && now.token === stale.token;
     if (same) await unlink(file).catch(() => undefined);
   } finally {
     await rmdir(guard).catch(() => undefined);
@@ -103,7 +106,13 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
   const work = join(dir, WORK_DIR);
   const file = join(work, "lock");
   const boot = await bootId();
-  const me: Holder = { pid: process.pid, host: hostname(), ...(boot ? { boot } : {}), started: new Date().toISOString(), token: randomBytes(8).toString("hex") };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    ...(boot ? { boot } : {}),
+    started: new Date().toISOString(),
+    token: randomBytes(8).toString("hex"),
+  };
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   let announced = false;
   for (;;) {
@@ -123,14 +132,23 @@ export async function acquireLock(dir: string, options: LockOptions = {}): Promi
     const holder = await readHolder(file);
     if (holder === "gone") continue;
     const stale =
-      holder === "unreadable" ? await olderThan(file, UNREADABLE_STALE_MS) : holder.host === me.host && ((holder.boot !== undefined && holder.boot !== me.boot) || !alive(holder.pid));
+      holder === "unreadable"
+        ? await olderThan(file, UNREADABLE_STALE_MS)
+        : holder.host === me.host && ((holder.boot !== undefined && holder.boot !== me.boot) || !alive(holder.pid));
     if (stale) {
       await takeOver(work, file, holder);
       continue;
     }
-    const who = holder === "unreadable" ? "another contractor build" : `contractor process ${holder.pid} on ${holder.host} (started ${holder.started})`;
+    const who =
+      holder === "unreadable"
+        ? "another contractor build"
+        : `contractor process ${holder.pid} on ${holder.host} (started ${holder.started})`;
     if (Date.now() > deadline) {
-      throw new OutDirProblem("out-locked", `${dir} is locked by ${who}; wait for it to finish, or remove ${file} if no contractor build is running`, file);
+      throw new OutDirProblem(
+        "out-locked",
+        `${dir} is locked by ${who}; wait for it to finish, or remove ${file} if no contractor build is running`,
+        file,
+      );
     }
     if (!announced) options.onWait?.(`waiting for ${who} to finish with ${dir}`);
     announced = true;

@@ -77,7 +77,8 @@ export async function outDirRefusal(out: string, designFile?: string): Promise<s
   if (await lstatOrUndefined(join(real, ".git"))) {
     const from = designFile ? dirname(await realOrNearest(resolve(designFile))) : await realOrNearest(process.cwd());
     const project = await projectRoot(from);
-    if (real !== project && !real.startsWith(project + sep)) return `another repository (it holds .git and is outside the project ${project})`;
+    if (real !== project && !real.startsWith(project + sep))
+      return `another repository (it holds .git and is outside the project ${project})`;
   }
   return undefined;
 }
@@ -157,7 +158,14 @@ async function cleanLegacy(abs: string, dir: string): Promise<Diagnostic[]> {
         const kept = [];
         for (const f of users) if (!(await sameBytes(join(p, f), join(dir, f)))) kept.push(f);
         if (kept.length === 0) await rm(p, { recursive: true, force: true });
-        else found.push(diag("out-retired-kept", `${p} (left by an older contractor) holds ${kept.length} file(s) the out dir lacks, e.g. ${kept[0]}; it is kept: copy what you need, then remove it`, shownPath(p)));
+        else
+          found.push(
+            diag(
+              "out-retired-kept",
+              `${p} (left by an older contractor) holds ${kept.length} file(s) the out dir lacks, e.g. ${kept[0]}; it is kept: copy what you need, then remove it`,
+              shownPath(p),
+            ),
+          );
       }
     } catch {
       // best effort
@@ -170,7 +178,12 @@ async function cleanLegacy(abs: string, dir: string): Promise<Diagnostic[]> {
 export async function openOutDir(out: string, options: OpenOptions = {}): Promise<OpenOutDir> {
   const abs = resolve(out);
   const refused = await outDirRefusal(abs, options.designFile);
-  if (refused) throw new OutDirProblem("out-dir-refused", `refusing to write into ${abs}: it is ${refused}; choose a dedicated output directory`, abs);
+  if (refused)
+    throw new OutDirProblem(
+      "out-dir-refused",
+      `refusing to write into ${abs}: it is ${refused}; choose a dedicated output directory`,
+      abs,
+    );
   await restoreRetired(abs);
   const st = await lstatOrUndefined(abs);
   let created: string | undefined;
@@ -179,7 +192,12 @@ export async function openOutDir(out: string, options: OpenOptions = {}): Promis
     if (first) created = await realpath(first);
   } else if (st.isSymbolicLink()) {
     const target = await stat(abs).catch(() => undefined);
-    if (!target?.isDirectory()) throw new OutDirProblem("out-not-a-directory", `${abs} is a symbolic link to ${target ? "something that is not a directory" : "nothing"}; point it at a directory or choose another --out`, abs);
+    if (!target?.isDirectory())
+      throw new OutDirProblem(
+        "out-not-a-directory",
+        `${abs} is a symbolic link to ${target ? "something that is not a directory" : "nothing"}; point it at a directory or choose another --out`,
+        abs,
+      );
   } else if (!st.isDirectory()) {
     throw new OutDirProblem("out-not-a-directory", `${abs} exists and is not a directory; choose another --out`, abs);
   }

@@ -111,12 +111,18 @@ async function readOwned(outDir: string, path: string): Promise<Buffer | undefin
     handle = await open(join(outDir, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (isSystemError(error) && error.code === "ENOENT") return undefined;
-    if (isSystemError(error) && (error.code === "ELOOP" || error.code === "EMLINK")) throw notRegular(outDir, path, "a symbolic link");
+    if (isSystemError(error) && (error.code === "ELOOP" || error.code === "EMLINK"))
+      throw notRegular(outDir, path, "a symbolic link");
     throw error;
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw notRegular(outDir, path, st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device");
+    if (!st.isFile())
+      throw notRegular(
+        outDir,
+        path,
+        st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device",
+      );
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -124,7 +130,11 @@ async function readOwned(outDir: string, path: string): Promise<Buffer | undefin
 }
 
 function notRegular(outDir: string, path: string, what: string): OutDirProblem {
-  return new OutDirProblem("out-file-not-regular", `${join(outDir, path)} is ${what}, not a regular file; contractor owns this path and never opens anything else there: remove it`, join(outDir, path));
+  return new OutDirProblem(
+    "out-file-not-regular",
+    `${join(outDir, path)} is ${what}, not a regular file; contractor owns this path and never opens anything else there: remove it`,
+    join(outDir, path),
+  );
 }
 
 async function readManifest(outDir: string): Promise<string[]> {
@@ -132,7 +142,9 @@ async function readManifest(outDir: string): Promise<string[]> {
   if (raw === undefined) return [];
   try {
     const m = JSON.parse(raw.toString("utf8")) as Manifest;
-    return Array.isArray(m.files) ? m.files.filter((f) => typeof f === "string" && isSafeRelative(f) && !f.startsWith(`${WORK_DIR}/`)) : [];
+    return Array.isArray(m.files)
+      ? m.files.filter((f) => typeof f === "string" && isSafeRelative(f) && !f.startsWith(`${WORK_DIR}/`))
+      : [];
   } catch {
     return [];
   }
@@ -208,7 +220,11 @@ function parents(path: string): string[] {
 export async function writeOutDir(outDir: string, files: readonly GeneratedFile[]): Promise<void> {
   const reached = faultCounter();
   const wanted = [...files, manifestFile(files)];
-  for (const f of wanted) assert(isSafeRelative(f.path) && !f.path.startsWith(`${WORK_DIR}/`) && f.path !== WORK_DIR, `unsafe output path ${f.path}`);
+  for (const f of wanted)
+    assert(
+      isSafeRelative(f.path) && !f.path.startsWith(`${WORK_DIR}/`) && f.path !== WORK_DIR,
+      `unsafe output path ${f.path}`,
+    );
   const previous = await readManifest(outDir);
   const owned = new Set([...previous, MANIFEST]);
   const id = `${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -235,7 +251,12 @@ export async function writeOutDir(outDir: string, files: readonly GeneratedFile[
       }
       // A directory the user made a link to another directory is written through.
       if (st.isSymbolicLink()) st = await stat(join(outDir, dir)).catch(() => st!);
-      if (!st.isDirectory()) throw new OutDirProblem("out-not-a-directory", `${join(outDir, dir)} is not a directory, but generated files go into it: remove it`, join(outDir, dir));
+      if (!st.isDirectory())
+        throw new OutDirProblem(
+          "out-not-a-directory",
+          `${join(outDir, dir)} is not a directory, but generated files go into it: remove it`,
+          join(outDir, dir),
+        );
     }
   };
   for (const f of wanted) {
@@ -243,10 +264,18 @@ export async function writeOutDir(outDir: string, files: readonly GeneratedFile[
     const old = dirs.some((d) => f.path.startsWith(d + "/")) ? undefined : await readOwned(outDir, f.path);
     if (old !== undefined && old.equals(Buffer.from(f.contents, "utf8"))) continue;
     if (old !== undefined && !owned.has(f.path)) {
-      throw new OutDirProblem("out-file-not-owned", `${join(outDir, f.path)} exists and was not written by contractor (it is not in ${MANIFEST}); move it away or choose another --out`, join(outDir, f.path));
+      throw new OutDirProblem(
+        "out-file-not-owned",
+        `${join(outDir, f.path)} exists and was not written by contractor (it is not in ${MANIFEST}); move it away or choose another --out`,
+        join(outDir, f.path),
+      );
     }
     if (old !== undefined) modes.set(f.path, (await lstat(join(outDir, f.path))).mode & 0o777);
-    entries.push({ path: f.path, sha256: sha256(f.contents), backup: old !== undefined ? `${backups}/${f.path}` : "absent" });
+    entries.push({
+      path: f.path,
+      sha256: sha256(f.contents),
+      backup: old !== undefined ? `${backups}/${f.path}` : "absent",
+    });
   }
   const generated = new Set(wanted.map((f) => f.path));
   for (const path of previous) {
@@ -301,7 +330,8 @@ export async function writeOutDir(outDir: string, files: readonly GeneratedFile[
         try {
           await link(target, backup);
         } catch (error) {
-          if (!(isSystemError(error) && ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"].includes(error.code))) throw error;
+          if (!(isSystemError(error) && ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"].includes(error.code)))
+            throw error;
           await rename(target, backup);
           backedUp.add(dirname(target));
         }
@@ -350,12 +380,23 @@ async function readJournal(work: string, name: string): Promise<Journal> {
       Array.isArray(j.dirs) &&
       j.dirs.every((d) => typeof d === "string" && isSafeRelative(d)) &&
       Array.isArray(j.entries) &&
-      j.entries.every((e) => typeof e.path === "string" && isSafeRelative(e.path) && (e.sha256 === null || typeof e.sha256 === "string") && typeof e.backup === "string" && (e.backup === "absent" || isSafeRelative(e.backup)));
+      j.entries.every(
+        (e) =>
+          typeof e.path === "string" &&
+          isSafeRelative(e.path) &&
+          (e.sha256 === null || typeof e.sha256 === "string") &&
+          typeof e.backup === "string" &&
+          (e.backup === "absent" || isSafeRelative(e.backup)),
+      );
     if (ok) return j;
   } catch {
     // reported below
   }
-  throw new OutDirProblem("out-journal-unreadable", `${join(work, name)} cannot be read, so the interrupted build it describes cannot be rolled back; restore the out dir from version control and remove ${work}`, join(work, name));
+  throw new OutDirProblem(
+    "out-journal-unreadable",
+    `${join(work, name)} cannot be read, so the interrupted build it describes cannot be rolled back; restore the out dir from version control and remove ${work}`,
+    join(work, name),
+  );
 }
 
 /**
@@ -413,7 +454,8 @@ export async function recoverOutDir(outDir: string): Promise<boolean> {
   }
   // Committed (roll forward) or rolled back: what is left of the scratch space goes.
   for (const name of names) {
-    if (/^(staging|backup)-/.test(name) || /^journal-.*\.tmp$/.test(name)) await rm(join(work, name), { recursive: true, force: true });
+    if (/^(staging|backup)-/.test(name) || /^journal-.*\.tmp$/.test(name))
+      await rm(join(work, name), { recursive: true, force: true });
   }
   if (names.includes(COMMITTED)) await unlink(join(work, COMMITTED));
   return recovered;
@@ -432,7 +474,8 @@ export interface StaleFile {
 /** Compares the in-memory build with the out dir (what `--check` reports). */
 export async function compareOutDir(outDir: string, files: readonly GeneratedFile[]): Promise<StaleFile[]> {
   const stale: StaleFile[] = [];
-  if (await hasInterruptedWrite(outDir)) stale.push({ path: `${WORK_DIR}/${JOURNAL}`, reason: "left by an interrupted build" });
+  if (await hasInterruptedWrite(outDir))
+    stale.push({ path: `${WORK_DIR}/${JOURNAL}`, reason: "left by an interrupted build" });
   const wanted = [...files, manifestFile(files)];
   for (const f of wanted) {
     let onDisk: Buffer | undefined;

@@ -12,7 +12,9 @@ const lastMessage = (body: Record<string, any>) => body.messages[body.messages.l
 
 describe("draft through the SDK", { timeout: 60_000 }, () => {
   it("a valid first answer is accepted after one request, and the request carries model, schema and cache breakpoints", async () => {
-    const { fetch, requests } = scriptedFetch([reply([{ type: "thinking", signature: "sig" }, designCall(listlyDesign())])]);
+    const { fetch, requests } = scriptedFetch([
+      reply([{ type: "thinking", signature: "sig" }, designCall(listlyDesign())]),
+    ]);
     const r = await draft({ brief: "Shared lists for households.", client: fakeClient(fetch) });
     expect(r.outcome).toBe("ok");
     expect(r.rounds).toHaveLength(1);
@@ -33,12 +35,20 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
     expect(user.role).toBe("user");
     expect(user.content.at(-1).cache_control).toStrictEqual({ type: "ephemeral" });
     expect(user.content[0].text).toContain("Shared lists for households.");
-    expect(r.usage).toStrictEqual({ inputTokens: 12, outputTokens: 900, cacheCreationInputTokens: 14_000, cacheReadInputTokens: expect.any(Number), requests: 1 });
+    expect(r.usage).toStrictEqual({
+      inputTokens: 12,
+      outputTokens: 900,
+      cacheCreationInputTokens: 14_000,
+      cacheReadInputTokens: expect.any(Number),
+      requests: 1,
+    });
     expect(r.cost).toBeGreaterThan(0);
   });
 
   it("--model reaches the request; an unpriced model gives cost unknown", async () => {
-    const { fetch, requests } = scriptedFetch([reply([designCall(listlyDesign())], "tool_use", "claude-experimental-x")]);
+    const { fetch, requests } = scriptedFetch([
+      reply([designCall(listlyDesign())], "tool_use", "claude-experimental-x"),
+    ]);
     const r = await draft({ brief: "b", client: fakeClient(fetch), model: "claude-experimental-x", engine: false });
     expect(requests[0]!.body.model).toBe("claude-experimental-x");
     expect(r.cost).toBe("unknown");
@@ -63,10 +73,22 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
     expect(second.content[0].content).toMatch(/schema-violation at \/api\/endpoints\/0\/method/);
     const third = lastMessage(requests[2]!.body);
     expect(third.content[0]).toMatchObject({ type: "tool_result", tool_use_id: "toolu_b", is_error: true });
-    expect(third.content[0].content).toMatch(/dangling-reference at \/data\/entities\/7\/indexes\/0\/fields\/1: entity Item has no field "sortPosition"/);
+    expect(third.content[0].content).toMatch(
+      /dangling-reference at \/data\/entities\/7\/indexes\/0\/fields\/1: entity Item has no field "sortPosition"/,
+    );
     // The conversation keeps every answer, so the model repairs in context.
-    expect(requests[2]!.body.messages.map((m: any) => m.role)).toStrictEqual(["user", "assistant", "user", "assistant", "user"]);
-    expect(r.rounds.map((x) => x.fixed.map((d) => d.code))).toStrictEqual([[], ["schema-violation"], ["dangling-reference"]]);
+    expect(requests[2]!.body.messages.map((m: any) => m.role)).toStrictEqual([
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+    ]);
+    expect(r.rounds.map((x) => x.fixed.map((d) => d.code))).toStrictEqual([
+      [],
+      ["schema-violation"],
+      ["dangling-reference"],
+    ]);
   });
 
   const hasSql = artifacts.some((a) => a.name === "sql");
@@ -74,21 +96,32 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
     const bad = listlyDesign();
     const item = bad.data.entities.find((e: any) => e.name === "Item");
     item.fields.find((f: any) => f.name === "dueOn").default = { kind: "literal", value: "2024-02-30" };
-    const { fetch, requests } = scriptedFetch([reply([designCall(bad, "toolu_e")]), reply([designCall(listlyDesign())])]);
+    const { fetch, requests } = scriptedFetch([
+      reply([designCall(bad, "toolu_e")]),
+      reply([designCall(listlyDesign())]),
+    ]);
     const r = await draft({ brief: "b", client: fakeClient(fetch) });
     expect(r.outcome).toBe("ok");
     expect(lastMessage(requests[1]!.body).content[0].content).toMatch(/migrations\//);
   });
 
   it("an answer without the tool call is asked again in plain text (no-design)", async () => {
-    const { fetch, requests } = scriptedFetch([reply([{ type: "text", text: "Here is my plan…" }], "end_turn"), reply([designCall(listlyDesign())])]);
+    const { fetch, requests } = scriptedFetch([
+      reply([{ type: "text", text: "Here is my plan…" }], "end_turn"),
+      reply([designCall(listlyDesign())]),
+    ]);
     const r = await draft({ brief: "b", client: fakeClient(fetch), engine: false });
     expect(r.outcome).toBe("ok");
-    expect(lastMessage(requests[1]!.body).content[0].text).toMatch(/no-design at \/: the answer did not call submit_design/);
+    expect(lastMessage(requests[1]!.body).content[0].text).toMatch(
+      /no-design at \/: the answer did not call submit_design/,
+    );
   });
 
   it("529 overloaded, then success: the SDK retries", async () => {
-    const { fetch, requests } = scriptedFetch([errorStep(529, "overloaded_error", "Overloaded"), reply([designCall(listlyDesign())])]);
+    const { fetch, requests } = scriptedFetch([
+      errorStep(529, "overloaded_error", "Overloaded"),
+      reply([designCall(listlyDesign())]),
+    ]);
     const r = await draft({ brief: "b", client: fakeClient(fetch, { maxRetries: 2 }), engine: false });
     expect(r.outcome).toBe("ok");
     expect(requests).toHaveLength(2);
@@ -105,24 +138,40 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
 
   it("an overloaded_error inside an open stream is retried with backoff", async () => {
     const midStream: Step = () =>
-      new Response(sseBody({ id: "m", model: DEFAULT_MODEL, content: [], stopReason: "end_turn", usage: { input: 1, output: 1 } }, { errorAfterBlocks: { type: "overloaded_error", message: "Overloaded" } }), { status: 200, headers: sseHeaders("r") });
+      new Response(
+        sseBody(
+          { id: "m", model: DEFAULT_MODEL, content: [], stopReason: "end_turn", usage: { input: 1, output: 1 } },
+          { errorAfterBlocks: { type: "overloaded_error", message: "Overloaded" } },
+        ),
+        { status: 200, headers: sseHeaders("r") },
+      );
     const { fetch, requests } = scriptedFetch([midStream, reply([designCall(listlyDesign())])]);
     const slept: number[] = [];
-    const r = await draft({ brief: "b", client: fakeClient(fetch), engine: false, sleep: async (ms) => void slept.push(ms) });
+    const r = await draft({
+      brief: "b",
+      client: fakeClient(fetch),
+      engine: false,
+      sleep: async (ms) => void slept.push(ms),
+    });
     expect(r.outcome).toBe("ok");
     expect(requests).toHaveLength(2);
     expect(slept).toStrictEqual([1000]);
   });
 
   it("a 429 after retries is an API failure naming the status", async () => {
-    const { fetch } = scriptedFetch([errorStep(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit")]);
+    const { fetch } = scriptedFetch([
+      errorStep(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+    ]);
     const r = await draft({ brief: "b", client: fakeClient(fetch), engine: false, sleep: instant });
     expect(r.outcome).toBe("api-error");
     expect(r.failure!.message).toMatch(/429 rate_limit_error/);
   });
 
   it("a request that never answers times out (exit 4)", async () => {
-    const hang: Step = (_req, signal) => new Promise<Response>((_resolve, reject) => signal?.addEventListener("abort", () => reject(signal.reason ?? new Error("aborted"))));
+    const hang: Step = (_req, signal) =>
+      new Promise<Response>((_resolve, reject) =>
+        signal?.addEventListener("abort", () => reject(signal.reason ?? new Error("aborted"))),
+      );
     const { fetch } = scriptedFetch([hang]);
     const r = await draft({ brief: "b", client: fakeClient(fetch, { timeout: 50 }), engine: false });
     expect(r.outcome).toBe("timeout");
@@ -131,7 +180,13 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
 
   it("a stream that goes silent is aborted by the idle timeout", async () => {
     // Like a real fetch, the body errors when the request's signal aborts.
-    const partial = sseBody({ id: "m", model: DEFAULT_MODEL, content: [], stopReason: "end_turn", usage: { input: 1, output: 1 } }).split("event: message_delta")[0]!;
+    const partial = sseBody({
+      id: "m",
+      model: DEFAULT_MODEL,
+      content: [],
+      stopReason: "end_turn",
+      usage: { input: 1, output: 1 },
+    }).split("event: message_delta")[0]!;
     const silent: Step = (_req, signal) =>
       new Response(
         new ReadableStream({
@@ -152,7 +207,10 @@ describe("draft through the SDK", { timeout: 60_000 }, () => {
     ["max_tokens", "truncated", /cut off \(stop_reason max_tokens\)/],
     ["refusal", "refusal", /declined to answer \(stop_reason refusal\): I can't help with that/],
   ] as const)("stop_reason %s ends as %s (exit 3)", async (stop, outcome, message) => {
-    const content = stop === "refusal" ? [{ type: "text" as const, text: "I can't help with that." }] : [designCall({ contractor: 1, info: { name: "half" } })];
+    const content =
+      stop === "refusal"
+        ? [{ type: "text" as const, text: "I can't help with that." }]
+        : [designCall({ contractor: 1, info: { name: "half" } })];
     const { fetch, requests } = scriptedFetch([reply(content, stop)]);
     const r = await draft({ brief: "b", client: fakeClient(fetch), engine: false });
     expect(r.outcome).toBe(outcome);

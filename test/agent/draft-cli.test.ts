@@ -51,10 +51,25 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     vi.stubGlobal("fetch", () => Promise.reject(new Error("no network in this test")));
     const dir = await tmp();
     const { io, out } = capture();
-    const code = await main(["draft", brief, "--replay", cassette, "--out", join(dir, "listly.yaml"), "--build", "--build-out", join(dir, "out")], io);
+    const code = await main(
+      [
+        "draft",
+        brief,
+        "--replay",
+        cassette,
+        "--out",
+        join(dir, "listly.yaml"),
+        "--build",
+        "--build-out",
+        join(dir, "out"),
+      ],
+      io,
+    );
     expect(out.stderr).toMatch(/first answer: 2 error\(s\) left/);
     expect(out.stderr).toMatch(/repair 1: fixed 2; no errors — accepted/);
-    expect(out.stderr).toMatch(/usage: 6 input, 19,772 output, 15,628 cache read, 25,318 cache write tokens over 2 request\(s\); est\. cost \$0\.\d{4}/);
+    expect(out.stderr).toMatch(
+      /usage: 6 input, 19,772 output, 15,628 cache read, 25,318 cache write tokens over 2 request\(s\); est\. cost \$0\.\d{4}/,
+    );
     expect(code).toBe(0);
     expect(parse(await readFile(join(dir, "listly.yaml"), "utf8"))).toStrictEqual(listlyDesign());
     expect(await readdir(join(dir, "out"))).toContain("openapi.yaml");
@@ -64,8 +79,15 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     vi.stubEnv("ANTHROPIC_API_KEY", "");
     const dir = await tmp();
     const { io, out } = capture();
-    expect(await main(["draft", brief, "--replay", cassette, "--model", "claude-opus-5-5", "--out", join(dir, "d.yaml")], io)).toBe(4);
-    expect(out.stderr).toMatch(/exchange 1 does not match this request: recorded \/v1\/messages model claude-sonnet-5-5 with 1 message\(s\), now \/v1\/messages model claude-opus-5-5/);
+    expect(
+      await main(
+        ["draft", brief, "--replay", cassette, "--model", "claude-opus-5-5", "--out", join(dir, "d.yaml")],
+        io,
+      ),
+    ).toBe(4);
+    expect(out.stderr).toMatch(
+      /exchange 1 does not match this request: recorded \/v1\/messages model claude-sonnet-5-5 with 1 message\(s\), now \/v1\/messages model claude-opus-5-5/,
+    );
     expect(existsSync(join(dir, "d.yaml"))).toBe(false);
   });
 
@@ -79,8 +101,12 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     const { io, out } = capture();
     expect(await main(["draft", brief, "--max-repairs", "1", "--no-engine", "--out", join(dir, "d.yaml")], io)).toBe(1);
     expect(requests).toHaveLength(2);
-    expect(out.stdout).toMatch(/draft#\/data\/entities\/7\/indexes\/0\/fields\/1 {2}error {2}dangling-reference {2}entity Item has no field "sortPosition"/);
-    expect(out.stderr).toMatch(/repairs exhausted after 2 round\(s\): 1 error\(s\), 0 warning\(s\) remain; no design written/);
+    expect(out.stdout).toMatch(
+      /draft#\/data\/entities\/7\/indexes\/0\/fields\/1 {2}error {2}dangling-reference {2}entity Item has no field "sortPosition"/,
+    );
+    expect(out.stderr).toMatch(
+      /repairs exhausted after 2 round\(s\): 1 error\(s\), 0 warning\(s\) remain; no design written/,
+    );
     expect(existsSync(join(dir, "d.yaml"))).toBe(false);
   });
 
@@ -88,11 +114,22 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     vi.stubEnv("ANTHROPIC_API_KEY", "");
     const dir = await tmp();
     const { io, out } = capture();
-    expect(await main(["draft", brief, "--replay", cassette, "--out", join(dir, "d.yaml"), "--no-engine", "--json"], io)).toBe(0);
+    expect(
+      await main(["draft", brief, "--replay", cassette, "--out", join(dir, "d.yaml"), "--no-engine", "--json"], io),
+    ).toBe(0);
     expect(out.stderr).toBe("");
     const result = JSON.parse(out.stdout);
-    expect(result).toMatchObject({ ok: true, outcome: "ok", exitCode: 0, model: "claude-sonnet-5-5", out: join(dir, "d.yaml") });
-    expect(result.rounds.map((r: any) => [r.errors.length, r.fixed.length])).toStrictEqual([[2, 0], [0, 2]]);
+    expect(result).toMatchObject({
+      ok: true,
+      outcome: "ok",
+      exitCode: 0,
+      model: "claude-sonnet-5-5",
+      out: join(dir, "d.yaml"),
+    });
+    expect(result.rounds.map((r: any) => [r.errors.length, r.fixed.length])).toStrictEqual([
+      [2, 0],
+      [0, 2],
+    ]);
   });
 
   it("the API key never appears in output, errors or a recorded cassette", async () => {
@@ -101,7 +138,9 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     vi.stubGlobal("fetch", fetch);
     const dir = await tmp();
     const { io, out } = capture();
-    expect(await main(["draft", brief, "--no-engine", "--out", join(dir, "d.yaml"), "--record", join(dir, "c.json")], io)).toBe(0);
+    expect(
+      await main(["draft", brief, "--no-engine", "--out", join(dir, "d.yaml"), "--record", join(dir, "c.json")], io),
+    ).toBe(0);
     // It did travel to the API (SDK 1.12 sends it as a bearer credential)…
     expect(requests[0]!.headers.get("authorization") ?? requests[0]!.headers.get("x-api-key")).toContain(TEST_KEY);
     const recorded = await readFile(join(dir, "c.json"), "utf8");
@@ -124,10 +163,20 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     vi.stubEnv("ANTHROPIC_API_KEY", TEST_KEY);
     vi.stubGlobal("fetch", scriptedFetch([reply([designCall(listlyDesign())])]).fetch);
     const dir = await tmp();
-    expect(await main(["draft", brief, "--no-engine", "--out", join(dir, "a.yaml"), "--record", join(dir, "c.json")], capture().io)).toBe(0);
+    expect(
+      await main(
+        ["draft", brief, "--no-engine", "--out", join(dir, "a.yaml"), "--record", join(dir, "c.json")],
+        capture().io,
+      ),
+    ).toBe(0);
     vi.stubEnv("ANTHROPIC_API_KEY", "");
     vi.stubGlobal("fetch", () => Promise.reject(new Error("offline")));
-    expect(await main(["draft", brief, "--no-engine", "--out", join(dir, "b.yaml"), "--replay", join(dir, "c.json")], capture().io)).toBe(0);
+    expect(
+      await main(
+        ["draft", brief, "--no-engine", "--out", join(dir, "b.yaml"), "--replay", join(dir, "c.json")],
+        capture().io,
+      ),
+    ).toBe(0);
     expect(await readFile(join(dir, "b.yaml"), "utf8")).toBe(await readFile(join(dir, "a.yaml"), "utf8"));
   });
 
@@ -136,7 +185,20 @@ describe("contractor draft", { timeout: 120_000 }, () => {
     const { fetch, requests } = scriptedFetch([reply([designCall(listlyDesign())])]);
     vi.stubGlobal("fetch", fetch);
     const dir = await tmp();
-    expect(await main(["draft", brief, "--no-engine", "--from", join(repoRoot, "fixtures/designs/listly.yaml"), "--out", join(dir, "d.yaml")], capture().io)).toBe(0);
+    expect(
+      await main(
+        [
+          "draft",
+          brief,
+          "--no-engine",
+          "--from",
+          join(repoRoot, "fixtures/designs/listly.yaml"),
+          "--out",
+          join(dir, "d.yaml"),
+        ],
+        capture().io,
+      ),
+    ).toBe(0);
     const text = requests[0]!.body.messages[0].content[0].text as string;
     expect(text).toMatch(/^Revise this existing design/);
     expect(text).toContain("<existing-design>\n# yaml-language-server");

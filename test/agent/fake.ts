@@ -19,7 +19,11 @@ export type Step = (req: SeenRequest, signal: AbortSignal | undefined) => Respon
 export function scriptedFetch(steps: Step[]) {
   const requests: SeenRequest[] = [];
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const req: SeenRequest = { body: JSON.parse(String(init?.body)), headers: new Headers(init?.headers), url: String(input) };
+    const req: SeenRequest = {
+      body: JSON.parse(String(init?.body)),
+      headers: new Headers(init?.headers),
+      url: String(input),
+    };
     requests.push(req);
     const step = steps[requests.length - 1];
     if (!step) throw new Error(`unexpected request ${requests.length}`);
@@ -30,22 +34,46 @@ export function scriptedFetch(steps: Step[]) {
 
 /** The real SDK client over a fake fetch; no SDK retries unless asked. */
 export function fakeClient(fetch: typeof globalThis.fetch, options: { maxRetries?: number; timeout?: number } = {}) {
-  return new Anthropic({ apiKey: TEST_KEY, fetch, maxRetries: options.maxRetries ?? 0, timeout: options.timeout ?? 5_000 });
+  return new Anthropic({
+    apiKey: TEST_KEY,
+    fetch,
+    maxRetries: options.maxRetries ?? 0,
+    timeout: options.timeout ?? 5_000,
+  });
 }
 
 let counter = 0;
-export function reply(content: FakeBlock[], stopReason: FakeMessage["stopReason"] = "tool_use", model = "claude-sonnet-5-5"): Step {
+export function reply(
+  content: FakeBlock[],
+  stopReason: FakeMessage["stopReason"] = "tool_use",
+  model = "claude-sonnet-5-5",
+): Step {
   return () => {
     counter++;
-    const body = sseBody({ id: `msg_test${counter}`, model, content, stopReason, usage: { input: 12, output: 900, cacheWrite: 14_000, cacheRead: counter > 1 ? 14_000 : 0 } });
+    const body = sseBody({
+      id: `msg_test${counter}`,
+      model,
+      content,
+      stopReason,
+      usage: { input: 12, output: 900, cacheWrite: 14_000, cacheRead: counter > 1 ? 14_000 : 0 },
+    });
     return new Response(body, { status: 200, headers: sseHeaders(`req_test${counter}`) });
   };
 }
 
-export const designCall = (design: unknown, id = `toolu_${++counter}`): FakeBlock => ({ type: "tool_use", id, name: DESIGN_TOOL_NAME, input: design });
+export const designCall = (design: unknown, id = `toolu_${++counter}`): FakeBlock => ({
+  type: "tool_use",
+  id,
+  name: DESIGN_TOOL_NAME,
+  input: design,
+});
 
 export function errorStep(status: number, type: string, message: string, headers: Record<string, string> = {}): Step {
-  return () => new Response(errorBody(type, message), { status, headers: { "content-type": "application/json", "retry-after-ms": "1", ...headers } });
+  return () =>
+    new Response(errorBody(type, message), {
+      status,
+      headers: { "content-type": "application/json", "retry-after-ms": "1", ...headers },
+    });
 }
 
 export function listlyDesign(): Record<string, any> {

@@ -3,7 +3,12 @@ import { repairLoop, type DesignModel, type ModelReply } from "../../src/agent/r
 import { pipelineCheck } from "../../src/agent/draft.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 
-const err = (code: string, path: string): Diagnostic => ({ code, severity: "error", message: `${code} at ${path}`, path });
+const err = (code: string, path: string): Diagnostic => ({
+  code,
+  severity: "error",
+  message: `${code} at ${path}`,
+  path,
+});
 const warn = (code: string, path: string): Diagnostic => ({ code, severity: "warning", message: code, path });
 
 /** A fake model: replies in order; records what each repair was told. */
@@ -42,7 +47,14 @@ describe("repairLoop", () => {
     const r = await repairLoop(model, check, { maxRepairs: 3 });
     expect(r.outcome).toBe("ok");
     expect(told).toStrictEqual([[a, b], [c]]);
-    expect(r.rounds.map((x) => ({ round: x.round, errors: x.errors.length, fixed: x.fixed.map((d) => d.code), introduced: x.introduced.map((d) => d.code) }))).toStrictEqual([
+    expect(
+      r.rounds.map((x) => ({
+        round: x.round,
+        errors: x.errors.length,
+        fixed: x.fixed.map((d) => d.code),
+        introduced: x.introduced.map((d) => d.code),
+      })),
+    ).toStrictEqual([
       { round: 0, errors: 2, fixed: [], introduced: [] },
       { round: 1, errors: 1, fixed: ["dangling-reference", "schema-violation"], introduced: ["invalid-default"] },
       { round: 2, errors: 0, fixed: ["invalid-default"], introduced: [] },
@@ -65,17 +77,27 @@ describe("repairLoop", () => {
     expect(told).toHaveLength(0);
   });
 
-  it.each(["refusal", "truncated", "timeout", "overloaded", "api-error", "replay-mismatch"] as const)("a %s failure ends the loop as that outcome", async (kind) => {
-    const { model } = scripted([answer(err("a-b", "/")), { kind: "failed", failure: { kind, message: "m" } }]);
-    const r = await repairLoop(model, check);
-    expect(r.outcome).toBe(kind);
-    expect(r.failure).toStrictEqual({ kind, message: "m" });
-    expect(r.rounds).toHaveLength(1);
-  });
+  it.each(["refusal", "truncated", "timeout", "overloaded", "api-error", "replay-mismatch"] as const)(
+    "a %s failure ends the loop as that outcome",
+    async (kind) => {
+      const { model } = scripted([answer(err("a-b", "/")), { kind: "failed", failure: { kind, message: "m" } }]);
+      const r = await repairLoop(model, check);
+      expect(r.outcome).toBe(kind);
+      expect(r.failure).toStrictEqual({ kind, message: "m" });
+      expect(r.rounds).toHaveLength(1);
+    },
+  );
 
   it("pipelineCheck reports no-design for an answer without a design, and build diagnostics otherwise", async () => {
     const c = pipelineCheck({ engine: false });
-    expect(await c(undefined)).toStrictEqual([{ code: "no-design", severity: "error", message: "the answer did not call submit_design, so there is no design to check", path: "" }]);
+    expect(await c(undefined)).toStrictEqual([
+      {
+        code: "no-design",
+        severity: "error",
+        message: "the answer did not call submit_design, so there is no design to check",
+        path: "",
+      },
+    ]);
     const found = await c({ contractor: 1 });
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((d) => d.code === "schema-violation")).toBe(true);

@@ -8,7 +8,14 @@ function capture(): Io & { err: string } {
   return io;
 }
 
-const throwing = (error: unknown): Command => defineCommand({ name: "boom", summary: "throws", positionals: [], options: {}, run: async () => Promise.reject(error) });
+const throwing = (error: unknown): Command =>
+  defineCommand({
+    name: "boom",
+    summary: "throws",
+    positionals: [],
+    options: {},
+    run: async () => Promise.reject(error),
+  });
 
 describe("main: errors that escape a command", () => {
   afterEach(() => {
@@ -17,17 +24,37 @@ describe("main: errors that escape a command", () => {
   });
 
   it("a file-system error is a diagnostic line and exit 1", async () => {
-    commands.push(throwing(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/data/out/openapi.yaml" })));
+    commands.push(
+      throwing(
+        Object.assign(new Error("ENOSPC: no space left on device, write"), {
+          code: "ENOSPC",
+          syscall: "write",
+          path: "/data/out/openapi.yaml",
+        }),
+      ),
+    );
     const io = capture();
     expect(await main(["boom"], io)).toBe(1);
-    expect(io.err).toBe("contractor boom: error  fs-no-space  file-system error: write /data/out/openapi.yaml: no space left on device (ENOSPC)\n");
+    expect(io.err).toBe(
+      "contractor boom: error  fs-no-space  file-system error: write /data/out/openapi.yaml: no space left on device (ENOSPC)\n",
+    );
   });
 
   it("an errno this table does not list keeps Node's wording under fs-error", async () => {
-    commands.push(throwing(Object.assign(new Error("ESTALE: stale file handle, open '/nfs/x'"), { code: "ESTALE", syscall: "open", path: "/nfs/x" })));
+    commands.push(
+      throwing(
+        Object.assign(new Error("ESTALE: stale file handle, open '/nfs/x'"), {
+          code: "ESTALE",
+          syscall: "open",
+          path: "/nfs/x",
+        }),
+      ),
+    );
     const io = capture();
     expect(await main(["boom"], io)).toBe(1);
-    expect(io.err).toBe("contractor boom: error  fs-error  file-system error: open /nfs/x: stale file handle (ESTALE)\n");
+    expect(io.err).toBe(
+      "contractor boom: error  fs-error  file-system error: open /nfs/x: stale file handle (ESTALE)\n",
+    );
   });
 
   it("a bug is still thrown (the entry point prints 'contractor crashed', exit 70)", async () => {

@@ -64,11 +64,15 @@ describe("watchDesign", () => {
     await writeFile(file, "{}");
     const stop = new AbortController();
     let finished = 0;
-    const watching = watchDesign(file, async () => {
-      stop.abort();
-      await tick(50);
-      finished++;
-    }, { maxBytes: 1 << 20, signal: stop.signal });
+    const watching = watchDesign(
+      file,
+      async () => {
+        stop.abort();
+        await tick(50);
+        finished++;
+      },
+      { maxBytes: 1 << 20, signal: stop.signal },
+    );
     await watching;
     expect(finished).toBe(1);
   });

@@ -13,11 +13,22 @@ export function baseDesign(): Loose {
       defaultAuth: ["bearer"],
       endpoints: [
         {
-          operationId: "getWidget", method: "GET", path: "/widgets/{widgetId}", summary: "One widget",
+          operationId: "getWidget",
+          method: "GET",
+          path: "/widgets/{widgetId}",
+          summary: "One widget",
           params: [{ name: "widgetId", in: "path", type: "uuid" }],
-          response: { status: 200, schema: "Widget" }, errors: ["widget-not-found"],
+          response: { status: 200, schema: "Widget" },
+          errors: ["widget-not-found"],
         },
-        { operationId: "createWidget", method: "POST", path: "/widgets", summary: "Create a widget", body: { schema: "Widget" }, response: { status: 201, schema: "Widget" } },
+        {
+          operationId: "createWidget",
+          method: "POST",
+          path: "/widgets",
+          summary: "Create a widget",
+          body: { schema: "Widget" },
+          response: { status: 201, schema: "Widget" },
+        },
       ],
     },
     data: {

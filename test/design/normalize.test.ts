@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  BUILTIN_ERRORS, findEntity, findField, normalizeDesign, requiredOnCreate, shapeFields, shapeName, tableName,
+  BUILTIN_ERRORS,
+  findEntity,
+  findField,
+  normalizeDesign,
+  requiredOnCreate,
+  shapeFields,
+  shapeName,
+  tableName,
 } from "../../src/design/normalize.ts";
 import { normalizeOrThrow } from "../helpers.ts";
 import { baseDesign, designWith } from "./base.ts";
@@ -33,8 +40,17 @@ describe("normalizeDesign", () => {
   });
 
   it("fills entity defaults: table, primaryKey, empty constraint lists, timestamps", () => {
-    const w = norm((d) => d.data.entities.push({ name: "OrderStatus", timestamps: false, primaryKey: ["code"], fields: [{ name: "code", type: "string", maxLength: 20 }] })).data.entities;
-    expect(w.map((e) => [e.name, e.table, e.primaryKey, e.timestamps, e.sync, e.uniques, e.checks, e.indexes])).toStrictEqual([
+    const w = norm((d) =>
+      d.data.entities.push({
+        name: "OrderStatus",
+        timestamps: false,
+        primaryKey: ["code"],
+        fields: [{ name: "code", type: "string", maxLength: 20 }],
+      }),
+    ).data.entities;
+    expect(
+      w.map((e) => [e.name, e.table, e.primaryKey, e.timestamps, e.sync, e.uniques, e.checks, e.indexes]),
+    ).toStrictEqual([
       ["Widget", "widgets", ["id"], true, false, [], [], []],
       ["OrderStatus", "order_statuses", ["code"], false, false, [], [], []],
     ]);
@@ -55,14 +71,44 @@ describe("normalizeDesign", () => {
       ["deletedAt", "deleted_at", "timestamp", true],
       ["version", "version", "bigint", false],
     ]);
-    expect(w.indexes).toStrictEqual([{ name: "sync_updated_at", fields: ["updatedAt"], description: "Delta queries of the changes feed (updated since a cursor)." }]);
+    expect(w.indexes).toStrictEqual([
+      {
+        name: "sync_updated_at",
+        fields: ["updatedAt"],
+        description: "Delta queries of the changes feed (updated since a cursor).",
+      },
+    ]);
     const feed = d.api.endpoints.at(-1)!;
-    expect([feed.operationId, feed.method, feed.path, feed.generated, feed.tags, feed.rateLimit, feed.auth]).toStrictEqual([
-      "listChanges", "GET", "/sync/changes", true, ["Sync"], "sync", { public: false, schemes: ["bearer"], scopes: ["sync:read"] },
+    expect([
+      feed.operationId,
+      feed.method,
+      feed.path,
+      feed.generated,
+      feed.tags,
+      feed.rateLimit,
+      feed.auth,
+    ]).toStrictEqual([
+      "listChanges",
+      "GET",
+      "/sync/changes",
+      true,
+      ["Sync"],
+      "sync",
+      { public: false, schemes: ["bearer"], scopes: ["sync:read"] },
     ]);
     expect(feed.response).toStrictEqual({ status: 200, schema: "SyncChanges", description: "The changes." });
-    expect(feed.errors).toStrictEqual(["unauthenticated", "forbidden", "validation-failed", "rate-limited", "internal-error"]);
-    expect(d.schemas.find((s) => s.name === "SyncChanges")!.properties.map((p) => p.name)).toStrictEqual(["widgetChanges", "nextCursor", "hasMore"]);
+    expect(feed.errors).toStrictEqual([
+      "unauthenticated",
+      "forbidden",
+      "validation-failed",
+      "rate-limited",
+      "internal-error",
+    ]);
+    expect(d.schemas.find((s) => s.name === "SyncChanges")!.properties.map((p) => p.name)).toStrictEqual([
+      "widgetChanges",
+      "nextCursor",
+      "hasMore",
+    ]);
     expect(d.api.tags.map((t) => t.name)).toStrictEqual(["Sync", "Widgets"]);
   });
 
@@ -77,18 +123,55 @@ describe("normalizeDesign", () => {
     const d = norm((x) => {
       x.api.defaultRateLimit = "std";
       x.rateLimits = [{ name: "std", requests: 10, windowSeconds: 60, scope: "user" }];
-      x.api.endpoints.push({ operationId: "health", method: "GET", path: "/health", summary: "x", auth: { public: true }, response: { status: 204 } });
-      x.api.endpoints.push({ operationId: "patchWidget", method: "PATCH", path: "/widgets/{widgetId}", summary: "x", params: [{ name: "widgetId", in: "path", type: "uuid" }, { name: "dryRun", in: "query", type: "boolean" }], body: { schema: "Widget" }, response: { status: 200, schema: "Widget" }, ifMatch: true, errors: ["widget-not-found", "forbidden"] });
+      x.api.endpoints.push({
+        operationId: "health",
+        method: "GET",
+        path: "/health",
+        summary: "x",
+        auth: { public: true },
+        response: { status: 204 },
+      });
+      x.api.endpoints.push({
+        operationId: "patchWidget",
+        method: "PATCH",
+        path: "/widgets/{widgetId}",
+        summary: "x",
+        params: [
+          { name: "widgetId", in: "path", type: "uuid" },
+          { name: "dryRun", in: "query", type: "boolean" },
+        ],
+        body: { schema: "Widget" },
+        response: { status: 200, schema: "Widget" },
+        ifMatch: true,
+        errors: ["widget-not-found", "forbidden"],
+      });
     });
     const [get, create, health, patch] = d.api.endpoints;
-    expect(get!.errors).toStrictEqual(["widget-not-found", "unauthenticated", "validation-failed", "rate-limited", "internal-error"]);
+    expect(get!.errors).toStrictEqual([
+      "widget-not-found",
+      "unauthenticated",
+      "validation-failed",
+      "rate-limited",
+      "internal-error",
+    ]);
     expect(create!.body).toStrictEqual({ schema: "Widget", shape: "create" });
     expect(health!.auth).toStrictEqual({ public: true, schemes: [], scopes: [] });
     expect(health!.errors).toStrictEqual(["rate-limited", "internal-error"]);
     expect(health!.tags).toStrictEqual(["Health"]);
     expect(patch!.body).toStrictEqual({ schema: "Widget", shape: "update" });
-    expect(patch!.params.map((p) => [p.name, p.required])).toStrictEqual([["widgetId", true], ["dryRun", false]]);
-    expect(patch!.errors).toStrictEqual(["widget-not-found", "forbidden", "unauthenticated", "precondition-failed", "validation-failed", "rate-limited", "internal-error"]);
+    expect(patch!.params.map((p) => [p.name, p.required])).toStrictEqual([
+      ["widgetId", true],
+      ["dryRun", false],
+    ]);
+    expect(patch!.errors).toStrictEqual([
+      "widget-not-found",
+      "forbidden",
+      "unauthenticated",
+      "precondition-failed",
+      "validation-failed",
+      "rate-limited",
+      "internal-error",
+    ]);
     expect(patch!.rateLimit).toBe("std");
   });
 
@@ -96,32 +179,79 @@ describe("normalizeDesign", () => {
     const d = norm((x) => {
       x.data.entities.push({
         name: "Part",
-        fields: [{ name: "code", type: "string", primaryKey: true }, { name: "widgetId", type: "uuid", nullable: true, references: { entity: "Widget", onDelete: "set-null", relationship: "belongs to" } }],
+        fields: [
+          { name: "code", type: "string", primaryKey: true },
+          {
+            name: "widgetId",
+            type: "uuid",
+            nullable: true,
+            references: { entity: "Widget", onDelete: "set-null", relationship: "belongs to" },
+          },
+        ],
         foreignKeys: [{ name: "parts_self", fields: ["code"], entity: "Part", references: ["code"] }],
       });
     });
     expect(findEntity(d, "Part")!.foreignKeys).toStrictEqual([
-      { name: "widget_id_fkey", fields: ["widgetId"], entity: "Widget", references: ["id"], onDelete: "set-null", onUpdate: "no-action", index: true, relationship: "belongs to", fromField: true },
-      { name: "parts_self", fields: ["code"], entity: "Part", references: ["code"], onDelete: "no-action", onUpdate: "no-action", index: true, fromField: false },
+      {
+        name: "widget_id_fkey",
+        fields: ["widgetId"],
+        entity: "Widget",
+        references: ["id"],
+        onDelete: "set-null",
+        onUpdate: "no-action",
+        index: true,
+        relationship: "belongs to",
+        fromField: true,
+      },
+      {
+        name: "parts_self",
+        fields: ["code"],
+        entity: "Part",
+        references: ["code"],
+        onDelete: "no-action",
+        onUpdate: "no-action",
+        index: true,
+        fromField: false,
+      },
     ]);
   });
 
   it("merges the built-in errors into the catalog in code order, keeping a re-declared one", () => {
     const d = norm((x) => x.errors.push({ code: "forbidden", status: 403, title: "Custom title" }));
-    expect(d.errors.map((e) => e.code)).toStrictEqual(["forbidden", "internal-error", "precondition-failed", "rate-limited", "unauthenticated", "validation-failed", "widget-not-found"]);
+    expect(d.errors.map((e) => e.code)).toStrictEqual([
+      "forbidden",
+      "internal-error",
+      "precondition-failed",
+      "rate-limited",
+      "unauthenticated",
+      "validation-failed",
+      "widget-not-found",
+    ]);
     expect(d.errors[0]!.title).toBe("Custom title");
     expect(BUILTIN_ERRORS.map((e) => e.status)).toStrictEqual([401, 403, 412, 422, 429, 500]);
   });
 
   it("sorts catalog-like collections by name and keeps entities and endpoints in declaration order", () => {
     const d = norm((x) => {
-      x.data.enums = [{ name: "Zeta", values: ["a"] }, { name: "Alpha", values: ["a"] }];
-      x.data.entities[0].fields.push({ name: "z", type: "enum", enum: "Zeta" }, { name: "a", type: "enum", enum: "Alpha" });
-      x.rateLimits = [{ name: "zz", requests: 1, windowSeconds: 1, scope: "ip" }, { name: "aa", requests: 1, windowSeconds: 1, scope: "ip" }];
+      x.data.enums = [
+        { name: "Zeta", values: ["a"] },
+        { name: "Alpha", values: ["a"] },
+      ];
+      x.data.entities[0].fields.push(
+        { name: "z", type: "enum", enum: "Zeta" },
+        { name: "a", type: "enum", enum: "Alpha" },
+      );
+      x.rateLimits = [
+        { name: "zz", requests: 1, windowSeconds: 1, scope: "ip" },
+        { name: "aa", requests: 1, windowSeconds: 1, scope: "ip" },
+      ];
       x.api.endpoints[0].rateLimit = "zz";
       x.api.endpoints[1].rateLimit = "aa";
       x.auth.scopes = [{ name: "z:z" }, { name: "a:a" }];
-      x.auth.roles = [{ name: "zed", scopes: [] }, { name: "amy", scopes: [] }];
+      x.auth.roles = [
+        { name: "zed", scopes: [] },
+        { name: "amy", scopes: [] },
+      ];
       x.api.tags = [{ name: "Zoo" }, { name: "Ant" }];
       x.data.entities.unshift({ name: "Zebra", fields: [{ name: "id", type: "uuid", primaryKey: true }] });
     });
@@ -135,13 +265,18 @@ describe("normalizeDesign", () => {
 
   it("fills api defaults: base paths, pagination, servers, defaultAuth", () => {
     const d = norm();
-    expect([d.api.basePath, d.api.versionedBasePath, d.api.pagination, d.api.servers, d.api.defaultAuth]).toStrictEqual(["/api", "/api/v1", { defaultLimit: 20, maxLimit: 100 }, [], ["bearer"]]);
+    expect([d.api.basePath, d.api.versionedBasePath, d.api.pagination, d.api.servers, d.api.defaultAuth]).toStrictEqual(
+      ["/api", "/api/v1", { defaultLimit: 20, maxLimit: 100 }, [], ["bearer"]],
+    );
     const custom = norm((x) => {
       x.api.basePath = "";
       x.api.versioning.current = "v3";
       x.api.pagination = { maxLimit: 50 };
     });
-    expect([custom.api.versionedBasePath, custom.api.pagination]).toStrictEqual(["/v3", { defaultLimit: 20, maxLimit: 50 }]);
+    expect([custom.api.versionedBasePath, custom.api.pagination]).toStrictEqual([
+      "/v3",
+      { defaultLimit: 20, maxLimit: 50 },
+    ]);
   });
 
   it("returns a deeply frozen design and leaves its input untouched", () => {
@@ -174,7 +309,14 @@ describe("normalisation helpers", () => {
   });
 
   it("a create field is required unless nullable or defaulted", () => {
-    const w = norm((x) => x.data.entities[0].fields.push({ name: "note", type: "text", nullable: true })).data.entities[0]!;
-    expect(w.fields.map((f) => [f.name, requiredOnCreate(f)])).toStrictEqual([["id", false], ["title", true], ["note", false], ["createdAt", false], ["updatedAt", false]]);
+    const w = norm((x) => x.data.entities[0].fields.push({ name: "note", type: "text", nullable: true })).data
+      .entities[0]!;
+    expect(w.fields.map((f) => [f.name, requiredOnCreate(f)])).toStrictEqual([
+      ["id", false],
+      ["title", true],
+      ["note", false],
+      ["createdAt", false],
+      ["updatedAt", false],
+    ]);
   });
 });

@@ -19,9 +19,15 @@ import { mini, entity, field } from "../generators/evolution/mini.ts";
 import { checkSemantics } from "../../src/design/semantics.ts";
 import { designWith } from "./base.ts";
 
-const withContact = (extra: Partial<Design["data"]["entities"][0]["fields"][0]> = {}) => (d: Design) => {
-  entity(d).fields.push({ name: "contact", type: "email", ...extra }, { name: "site", type: "url", nullable: true }, { name: "price", type: "decimal" });
-};
+const withContact =
+  (extra: Partial<Design["data"]["entities"][0]["fields"][0]> = {}) =>
+  (d: Design) => {
+    entity(d).fields.push(
+      { name: "contact", type: "email", ...extra },
+      { name: "site", type: "url", nullable: true },
+      { name: "price", type: "decimal" },
+    );
+  };
 
 const columnSql = (design: NDesign, column: string): string | undefined => {
   for (const s of planInitialMigration(design).up) {
@@ -42,14 +48,19 @@ describe("defaults resolved once", () => {
   });
 
   it("the OpenAPI schema of an email bounds its length as the database does", () => {
-    const doc = buildDocument(mini(withContact())) as { components: { schemas: Record<string, { properties: Record<string, { maxLength?: number; format?: string }> }> } };
+    const doc = buildDocument(mini(withContact())) as {
+      components: { schemas: Record<string, { properties: Record<string, { maxLength?: number; format?: string }> }> };
+    };
     expect(doc.components.schemas.Note!.properties.contact).toMatchObject({ format: "email", maxLength: 320 });
     expect(doc.components.schemas.NoteCreate!.properties.site).toMatchObject({ format: "uri", maxLength: 2048 });
   });
 
   it("making an implicit default explicit is no change at all", () => {
     const before = mini(withContact());
-    const after = mini((d) => { withContact({ maxLength: 320 })(d); Object.assign(field(d, "price"), { precision: 12, scale: 2 }); });
+    const after = mini((d) => {
+      withContact({ maxLength: 320 })(d);
+      Object.assign(field(d, "price"), { precision: 12, scale: 2 });
+    });
     const diff = diffSchemas(before, after);
     expect(lintDestructive(diff, false)).toStrictEqual([]);
     expect(diff.entities.changed.flatMap((c) => c.fields.changed)).toStrictEqual([]);
@@ -81,7 +92,10 @@ describe("defaults resolved once", () => {
     const old = JSON.parse(JSON.stringify(now)) as NDesign;
     for (const f of old.data.entities[0]!.fields) {
       if (f.type === "email" || f.type === "url") delete (f as { maxLength?: number }).maxLength;
-      if (f.type === "decimal") { delete (f as { precision?: number }).precision; delete (f as { scale?: number }).scale; }
+      if (f.type === "decimal") {
+        delete (f as { precision?: number }).precision;
+        delete (f as { scale?: number }).scale;
+      }
     }
     const resolved = resolveDefaults(old);
     expect(resolved).toStrictEqual(now);
@@ -95,12 +109,22 @@ describe("defaults resolved once", () => {
   });
 
   it("a literal default must fit the email length the database enforces", () => {
-    const d = designWith((x) => x.data.entities[0].fields.push({ name: "contact", type: "email", default: { kind: "literal", value: `${"a".repeat(320)}@x.io` } }));
-    expect(checkSemantics(d).map((x) => [x.code, x.path])).toStrictEqual([["invalid-default", "/data/entities/0/fields/2/default"]]);
+    const d = designWith((x) =>
+      x.data.entities[0].fields.push({
+        name: "contact",
+        type: "email",
+        default: { kind: "literal", value: `${"a".repeat(320)}@x.io` },
+      }),
+    );
+    expect(checkSemantics(d).map((x) => [x.code, x.path])).toStrictEqual([
+      ["invalid-default", "/data/entities/0/fields/2/default"],
+    ]);
   });
 
   it("a minLength above the implicit email length is reported", () => {
     const d = designWith((x) => x.data.entities[0].fields.push({ name: "contact", type: "email", minLength: 400 }));
-    expect(checkSemantics(d).map((x) => [x.code, x.path])).toStrictEqual([["invalid-limits", "/data/entities/0/fields/2"]]);
+    expect(checkSemantics(d).map((x) => [x.code, x.path])).toStrictEqual([
+      ["invalid-limits", "/data/entities/0/fields/2"],
+    ]);
   });
 });

@@ -17,7 +17,9 @@ describe("semantic checks", () => {
     const d = designWith(mutate);
     const schema = validateDesign(d);
     // Each case must be schema-valid, so that exactly the semantic rule is under test.
-    expect(schema.diagnostics.filter((x) => x.code === "schema-violation" && !want.some(([c]) => c === "schema-violation"))).toStrictEqual([]);
+    expect(
+      schema.diagnostics.filter((x) => x.code === "schema-violation" && !want.some(([c]) => c === "schema-violation")),
+    ).toStrictEqual([]);
     const got = checkSemantics(d).map((x) => [x.code, x.path]);
     expect(got).toStrictEqual(want);
   });
@@ -30,7 +32,11 @@ describe("semantic checks", () => {
     });
     const got = checkSemantics(d).map((x) => [x.code, x.severity, x.message]);
     expect(got).toStrictEqual([
-      ["sync-without-feed", "info", "entities declare sync; the changes feed GET /sync/changes (listChanges) is added automatically — configure it under api.sync"],
+      [
+        "sync-without-feed",
+        "info",
+        "entities declare sync; the changes feed GET /sync/changes (listChanges) is added automatically — configure it under api.sync",
+      ],
       ["dangling-reference", "error", 'unknown error code "nope" (declare it in errors)'],
       ["unused-definition", "warning", "enum A is never used"],
       ["unused-definition", "warning", "error widget-not-found is not returned by any endpoint"],

@@ -16,7 +16,9 @@ describe("validateDesign", () => {
     ["a string", "contractor: 1"],
     ["null", null],
   ])("refuses %s at the top level", (_name, value) => {
-    expect(found(value)).toStrictEqual([["schema-violation", "", "the design must be a mapping (an object) at the top level"]]);
+    expect(found(value)).toStrictEqual([
+      ["schema-violation", "", "the design must be a mapping (an object) at the top level"],
+    ]);
   });
 
   it.each([
@@ -64,7 +66,9 @@ describe("validateDesign", () => {
     const d = designWith((x) => {
       x.data.entities[0].fields[1].example = { nested: true };
     });
-    expect(found(d)).toStrictEqual([["schema-violation", "/data/entities/0/fields/1/example", "must be a string, number or boolean"]]);
+    expect(found(d)).toStrictEqual([
+      ["schema-violation", "/data/entities/0/fields/1/example", "must be a string, number or boolean"],
+    ]);
   });
 
   it("shortens long offending values in messages", () => {

@@ -32,7 +32,10 @@ async function designCodesProduced(): Promise<Set<string>> {
 
 /** `--check` against an out dir whose file was edited by hand; the out-dir and file-system situations. */
 async function pipelineCodesProduced(): Promise<Set<string>> {
-  const echo: Artifact = { name: "echo", generate: ({ design }) => [{ path: "echo.txt", contents: `${design.info.title}\n` }] };
+  const echo: Artifact = {
+    name: "echo",
+    generate: ({ design }) => [{ path: "echo.txt", contents: `${design.info.title}\n` }],
+  };
   const out = join(await mkdtemp(join(tmpdir(), "contractor-registry-")), "out");
   await build({ file: fixturePath("listly") }, { out, artifacts: [echo] });
   await writeFile(join(out, "echo.txt"), "edited\n");
@@ -69,7 +72,9 @@ describe("diagnostic registry", () => {
 
   it("the invalid corpus covers every design error code that a file can produce", () => {
     const expected = new Set(invalidCases().flatMap((c) => c.diagnostics.map((d) => d.code)));
-    const errors = Object.entries(codeTables.design!).filter(([, d]) => d.severity === "error").map(([c]) => c);
+    const errors = Object.entries(codeTables.design!)
+      .filter(([, d]) => d.severity === "error")
+      .map(([c]) => c);
     expect(errors.filter((c) => !expected.has(c))).toStrictEqual([]);
   });
 });

@@ -18,7 +18,9 @@ const workflow = parse(readFileSync(join(repoRoot, "docs/github-actions.yml"), "
 const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
 const scripts = [
   ...steps.flatMap((s) => (s.run ? [s.run] : [])),
-  ...[...readFileSync(join(repoRoot, "docs/ci.md"), "utf8").matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map((m) => m[1]!),
+  ...[...readFileSync(join(repoRoot, "docs/ci.md"), "utf8").matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map(
+    (m) => m[1]!,
+  ),
 ];
 
 /** Every `contractor <command> …` invocation in the scripts, as its words (quotes and variables kept as written). */
@@ -31,7 +33,9 @@ function invocations(): string[][] {
 describe("the CI recipe", () => {
   it("the workflow checks out with history, installs, runs build --check and diff against the base", () => {
     expect(steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with).toMatchObject({ "fetch-depth": 0 });
-    expect(steps.some((s) => s.uses?.startsWith("actions/setup-node@") && Number(s.with?.["node-version"]) >= 22)).toBe(true);
+    expect(steps.some((s) => s.uses?.startsWith("actions/setup-node@") && Number(s.with?.["node-version"]) >= 22)).toBe(
+      true,
+    );
     const runs = steps.map((s) => s.run ?? "").join("\n");
     expect(runs).toContain("npm ci");
     expect(runs).toContain('npx --no-install contractor build "$DESIGN" --out "$OUT" --check');

@@ -7,7 +7,11 @@ import { fixturePath, repoRoot } from "../helpers.ts";
 
 /** Runs the real binary with this process's Node (24), as a user would through npx. */
 function contractor(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -18,11 +22,26 @@ describe("contractor CLI", () => {
     ["unknown command", ["frobnicate"], 2, /unknown command "frobnicate"/],
     ["unknown flag", ["build", fixturePath("listly"), "--frob"], 2, /Unknown option '--frob'/],
     ["missing design", ["build"], 2, /missing design/],
-    ["bad migrations format", ["build", fixturePath("listly"), "--migrations-format", "liquibase"], 2, /--migrations-format must be one of/],
-    ["bad database url", ["build", fixturePath("listly"), "--database-url", "mysql://x"], 2, /--database-url must start with postgres/],
+    [
+      "bad migrations format",
+      ["build", fixturePath("listly"), "--migrations-format", "liquibase"],
+      2,
+      /--migrations-format must be one of/,
+    ],
+    [
+      "bad database url",
+      ["build", fixturePath("listly"), "--database-url", "mysql://x"],
+      2,
+      /--database-url must start with postgres/,
+    ],
     ["bad size", ["validate", fixturePath("listly"), "--max-size", "lots"], 2, /--max-size: cannot read "lots"/],
     ["command help", ["build", "--help"], 0, /--migrations-format <format>/],
-    ["watch with check", ["build", fixturePath("listly"), "--watch", "--check"], 2, /--watch and --check do not go together/],
+    [
+      "watch with check",
+      ["build", fixturePath("listly"), "--watch", "--check"],
+      2,
+      /--watch and --check do not go together/,
+    ],
   ])("%s", (_name, args, code, pattern) => {
     const r = contractor(args);
     expect(r.code).toBe(code);

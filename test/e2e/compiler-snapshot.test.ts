@@ -9,11 +9,15 @@ import { fixturePath, repoRoot } from "../helpers.ts";
 
 /** `contractor build` of listly as a user runs it (the binary, its shebang's flag), in a given temp dir. */
 function build(tmp: string, out: string) {
-  const r = spawnSync(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), "build", fixturePath("listly"), "--out", out], {
-    encoding: "utf8",
-    env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--liftoff-only", join(repoRoot, "bin/contractor.js"), "build", fixturePath("listly"), "--out", out],
+    {
+      encoding: "utf8",
+      env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
+      timeout: 120_000,
+    },
+  );
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -33,8 +37,11 @@ describe("one-shot builds and the compiler snapshot", () => {
 
       const second = build(tmp, join(tmp, "out2"));
       expect(second.code, second.stderr).toBe(0);
-      expect(second.stderr).toMatch(/check typescript .*tsc strict: 2 files, 0 diagnostics \(compiler snapshot process\)/);
-      for (const f of ["types.ts", "client.ts", "openapi.yaml"]) expect(await readFile(join(tmp, "out2", f), "utf8")).toBe(await readFile(join(tmp, "out1", f), "utf8"));
+      expect(second.stderr).toMatch(
+        /check typescript .*tsc strict: 2 files, 0 diagnostics \(compiler snapshot process\)/,
+      );
+      for (const f of ["types.ts", "client.ts", "openapi.yaml"])
+        expect(await readFile(join(tmp, "out2", f), "utf8")).toBe(await readFile(join(tmp, "out1", f), "utf8"));
       expect(existsSync(join(tmp, blob!))).toBe(true);
       expect(readdirSync(tmp).filter((f) => f.includes(".blob."))).toStrictEqual([]);
     } finally {

@@ -8,7 +8,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { chmod, cp, link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  cp,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,21 +49,28 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
     child.on("exit", (code, signal) => done({ code, signal, stderr }));
   });
 }
-const contractor = (design: string, out: string, env: Record<string, string> = {}, flags: string[] = []) => run([join(repoRoot, "bin/contractor.js"), "build", design, "--out", out, "--no-engine", ...flags], env);
+const contractor = (design: string, out: string, env: Record<string, string> = {}, flags: string[] = []) =>
+  run([join(repoRoot, "bin/contractor.js"), "build", design, "--out", out, "--no-engine", ...flags], env);
 /** The recovery alone, in a fresh process: what the next build does first. */
 const recoverOnly = (out: string) =>
-  run(["--input-type=module", "-e", `const m = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "src/pipeline/write.ts")).href)}); await m.recoverOutDir(${JSON.stringify(out)});`]);
+  run([
+    "--input-type=module",
+    "-e",
+    `const m = await import(${JSON.stringify(pathToFileURL(join(repoRoot, "src/pipeline/write.ts")).href)}); await m.recoverOutDir(${JSON.stringify(out)});`,
+  ]);
 
 /** Runs `tasks` at most `width` at a time. */
 async function pool<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
   return results;
 }
 
@@ -65,11 +86,19 @@ async function owned(out: string, staleLock = false): Promise<Record<string, str
     const rel = join(e.parentPath, e.name).slice(out.length + 1);
     if (USER.includes(rel)) continue;
     if (rel === ".contractor" || (staleLock && rel === ".contractor/lock")) {
-      if (rel === ".contractor") expect((await readdir(join(out, rel))).filter((n) => !(staleLock && n === "lock")), "scratch space left with something in it").toStrictEqual([]);
+      if (rel === ".contractor")
+        expect(
+          (await readdir(join(out, rel))).filter((n) => !(staleLock && n === "lock")),
+          "scratch space left with something in it",
+        ).toStrictEqual([]);
       continue;
     }
     const st = await lstat(join(out, rel));
-    shot[rel] = e.isFile() ? `${(st.mode & 0o777).toString(8)} sha256:${createHash("sha256").update(await readFile(join(out, rel))).digest("hex")}` : `${e.isDirectory() ? "dir" : "other"}`;
+    shot[rel] = e.isFile()
+      ? `${(st.mode & 0o777).toString(8)} sha256:${createHash("sha256")
+          .update(await readFile(join(out, rel)))
+          .digest("hex")}`
+      : `${e.isDirectory() ? "dir" : "other"}`;
   }
   return shot;
 }
@@ -155,11 +184,17 @@ describe("SIGKILL during the write", () => {
         const rerun = await contractor(v2, out);
         expect(rerun.code, rerun.stderr).toBe(0);
         await userIntact();
-        return { point, state: isDeepStrictEqual(state, refOld) ? "old" : isDeepStrictEqual(state, refNew) ? "new" : "neither", final: await owned(out) };
+        return {
+          point,
+          state: isDeepStrictEqual(state, refOld) ? "old" : isDeepStrictEqual(state, refNew) ? "new" : "neither",
+          final: await owned(out),
+        };
       }),
       3,
     );
-    expect(outcomes.map((o) => `${o.point} → ${o.state}`)).toStrictEqual(points.map((p) => `${p} → ${p === "committed:1" ? "new" : "old"}`));
+    expect(outcomes.map((o) => `${o.point} → ${o.state}`)).toStrictEqual(
+      points.map((p) => `${p} → ${p === "committed:1" ? "new" : "old"}`),
+    );
     for (const o of outcomes) {
       expect(o.final, o.point).toStrictEqual(refNew);
       expect(o.final["migrations/0001_listly.up.sql"]).toBe(migration0001);
@@ -171,7 +206,10 @@ describe("concurrent builds", () => {
   it("five builds into one out dir all succeed (one at a time) and leave one complete build", async () => {
     const { out, userIntact } = await oldCopy("concurrent");
     const runs = await Promise.all(Array.from({ length: 5 }, () => contractor(v2, out)));
-    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join("\n")).toStrictEqual([0, 0, 0, 0, 0]);
+    expect(
+      runs.map((r) => r.code),
+      runs.map((r) => r.stderr).join("\n"),
+    ).toStrictEqual([0, 0, 0, 0, 0]);
     expect(runs.some((r) => /waiting for contractor process \d+ on .+ to finish with /.test(r.stderr))).toBe(true);
     expect(await owned(out)).toStrictEqual(refNew);
     await userIntact();

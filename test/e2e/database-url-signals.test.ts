@@ -54,21 +54,47 @@ afterAll(async () => {
 });
 
 const schemas = async () =>
-  (await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'contractor\\_check\\_%' ORDER BY 1")).rows.map((r) => r.name);
+  (
+    await client.query<{ name: string }>(
+      "SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'contractor\\_check\\_%' ORDER BY 1",
+    )
+  ).rows.map((r) => r.name);
 const leftovers = async () =>
-  (await client.query<{ name: string; comment: string | null }>("SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'contractor\\_check\\_%' ORDER BY 1")).rows;
+  (
+    await client.query<{ name: string; comment: string | null }>(
+      "SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname LIKE 'contractor\\_check\\_%' ORDER BY 1",
+    )
+  ).rows;
 
 /**
  * Starts `contractor build <design> --database-url` as the shebang does (`--liftoff-only`), in its
  * own process group, with the engine checks in a worker thread; once its throw-away database
  * exists and the main thread's last check (types) has reported, `interrupt` is called.
  */
-async function interruptBuild(design: string, interrupt: (pid: number) => void, url = (server as { url: string }).url, created = async () => (await leftovers())[0]?.name) {
-  const child = spawn(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), "build", design, "--out", join(dir, "out"), "--database-url", url], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", CONTRACTOR_WORKERS: "1" },
-  });
+async function interruptBuild(
+  design: string,
+  interrupt: (pid: number) => void,
+  url = (server as { url: string }).url,
+  created = async () => (await leftovers())[0]?.name,
+) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--liftoff-only",
+      join(repoRoot, "bin/contractor.js"),
+      "build",
+      design,
+      "--out",
+      join(dir, "out"),
+      "--database-url",
+      url,
+    ],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1", CONTRACTOR_WORKERS: "1" },
+    },
+  );
   running.add(child.pid!);
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -79,7 +105,8 @@ async function interruptBuild(design: string, interrupt: (pid: number) => void, 
       done = true;
       running.delete(child.pid!);
       resolve({ code, signal });
-    }));
+    }),
+  );
   let database: string | undefined;
   while (!done && !(database && /check typescript/.test(output))) {
     database = await created();
@@ -94,7 +121,8 @@ async function interruptBuild(design: string, interrupt: (pid: number) => void, 
       resolve(e);
     });
   });
-  const tree = () => spawnSync("ps", ["-o", "pid,ppid,stat,args", "-g", String(child.pid)], { encoding: "utf8" }).stdout;
+  const tree = () =>
+    spawnSync("ps", ["-o", "pid,ppid,stat,args", "-g", String(child.pid)], { encoding: "utf8" }).stdout;
   expect(exit, `no exit within 60 s of the signal:\n${tree()}\n${output}`).toBeDefined();
   return { ...exit!, output, database: database! };
 }
@@ -124,13 +152,27 @@ describe("--database-url runs interrupted", () => {
     expect(r.signal).toBe("SIGKILL");
     expect(await leftovers()).toStrictEqual([{ name: r.database, comment: THROWAWAY_MARKER }]);
 
-    const next = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", fixturePath("listly"), "--out", join(dir, "out-next"), "--database-url", server.url], {
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-      timeout: 120_000,
-    });
+    const next = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, "bin/contractor.js"),
+        "build",
+        fixturePath("listly"),
+        "--out",
+        join(dir, "out-next"),
+        "--database-url",
+        server.url,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 120_000,
+      },
+    );
     expect(next.status, next.stdout + next.stderr).toBe(0);
-    expect(next.stdout).toContain(`info  sql-stale-database-dropped  removed database ${r.database} from ${server.url}`);
+    expect(next.stdout).toContain(
+      `info  sql-stale-database-dropped  removed database ${r.database} from ${server.url}`,
+    );
     expect(await leftovers()).toStrictEqual([]);
   });
 });
@@ -138,7 +180,10 @@ describe("--database-url runs interrupted", () => {
 describe("a process that exits while a check is on the server", () => {
   it("leaves the drop to a detached process: the database goes soon after", async (t) => {
     if ("skip" in server) return t.skip(server.skip);
-    const r = spawnSync(process.execPath, [join(repoRoot, "test/e2e/exit-child.ts"), server.url], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(repoRoot, "test/e2e/exit-child.ts"), server.url], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const name = r.stdout.trim();
     expect(name.startsWith(THROWAWAY_PREFIX)).toBe(true);
@@ -153,7 +198,12 @@ describe("--database-url runs interrupted, without the CREATEDB privilege", () =
     await client.query("CREATE ROLE checker LOGIN NOCREATEDB; GRANT CREATE ON DATABASE postgres TO checker");
     try {
       const url = server.url.replace("postgres://postgres@", "postgres://checker@");
-      const r = await interruptBuild(join(dir, "design.json"), (pid) => process.kill(-pid, "SIGINT"), url, async () => (await schemas())[0]);
+      const r = await interruptBuild(
+        join(dir, "design.json"),
+        (pid) => process.kill(-pid, "SIGINT"),
+        url,
+        async () => (await schemas())[0],
+      );
       expect(r.database.startsWith(THROWAWAY_PREFIX)).toBe(true);
       expect([r.signal, r.code]).toStrictEqual(["SIGINT", null]);
       expect(r.output).not.toMatch(/check sql/);
@@ -172,7 +222,8 @@ describe("removing leftovers", () => {
     const alive = process.ppid;
     const now = Math.floor(Date.now() / 1000);
     const other = HOST_KEY === "00000000" ? "11111111" : "00000000";
-    const name = (pid: number, host: string, seconds: number, tag: string) => `${THROWAWAY_PREFIX}${pid}_${host}_${seconds.toString(36)}_${tag}`;
+    const name = (pid: number, host: string, seconds: number, tag: string) =>
+      `${THROWAWAY_PREFIX}${pid}_${host}_${seconds.toString(36)}_${tag}`;
     // Databases and schemas follow the same rules; schemas are cheaper to make.
     const database = name(dead, HOST_KEY, now, "00000001");
     const cases = {
@@ -190,9 +241,14 @@ describe("removing leftovers", () => {
       if (what !== "unmarked") await client.query(`COMMENT ON SCHEMA "${schema}" IS '${THROWAWAY_MARKER}'`);
     }
     try {
-      expect(await dropStale(client)).toStrictEqual([`database ${database}`, ...[cases.deadHere, cases.oldElsewhere].sort().map((s) => `schema ${s}`)]);
+      expect(await dropStale(client)).toStrictEqual([
+        `database ${database}`,
+        ...[cases.deadHere, cases.oldElsewhere].sort().map((s) => `schema ${s}`),
+      ]);
       expect(await leftovers()).toStrictEqual([]);
-      expect(await schemas()).toStrictEqual([cases.aliveHere, cases.unmarked, cases.newElsewhere, cases.notOurs].sort());
+      expect(await schemas()).toStrictEqual(
+        [cases.aliveHere, cases.unmarked, cases.newElsewhere, cases.notOurs].sort(),
+      );
     } finally {
       await client.query(`DROP DATABASE IF EXISTS "${database}"`);
       for (const schema of Object.values(cases)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { repoRoot } from "../helpers.ts";
 
 function contractor(args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -18,7 +22,14 @@ describe("hostile inputs at the door", () => {
     const r = contractor(["build", file, "--out", join(dir, "out"), "--json"]);
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
-    expect(result.diagnostics).toStrictEqual([{ code: "file-too-large", severity: "error", message: expect.stringMatching(/is 50\.0 MB; the limit is 5\.0 MB \(raise it with --max-size\)/), path: "" }]);
+    expect(result.diagnostics).toStrictEqual([
+      {
+        code: "file-too-large",
+        severity: "error",
+        message: expect.stringMatching(/is 50\.0 MB; the limit is 5\.0 MB \(raise it with --max-size\)/),
+        path: "",
+      },
+    ]);
     expect(await readdir(dir)).toStrictEqual(["huge.yaml"]);
   });
 
@@ -26,7 +37,10 @@ describe("hostile inputs at the door", () => {
     const dir = await mkdtemp(join(tmpdir(), "contractor-big-"));
     const file = join(dir, "huge.json");
     const filler = Array.from({ length: 500_000 }, (_, i) => `entry-${i}-${"y".repeat(80)}`);
-    await writeFile(file, JSON.stringify({ contractor: 1, info: { name: "big", title: "Big", version: "1.0.0" }, filler }));
+    await writeFile(
+      file,
+      JSON.stringify({ contractor: 1, info: { name: "big", title: "Big", version: "1.0.0" }, filler }),
+    );
     const r = contractor(["validate", file, "--max-size", "60MB", "--json"]);
     expect(r.code).toBe(1);
     const codes = JSON.parse(r.stdout).diagnostics.map((d: { code: string; path: string }) => `${d.code} ${d.path}`);

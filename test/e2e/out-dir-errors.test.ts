@@ -17,11 +17,15 @@ const NOBODY = 65534;
 
 function contractor(args: string[], as?: number): Promise<{ code: number | null; output: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", fixturePath("listly"), "--no-engine", ...args], {
-      env: { ...process.env, NO_COLOR: "1", NODE_DISABLE_COMPILE_CACHE: "1" },
-      ...(as !== undefined ? { uid: as, gid: as } : {}),
-      timeout: 60_000,
-    });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, "bin/contractor.js"), "build", fixturePath("listly"), "--no-engine", ...args],
+      {
+        env: { ...process.env, NO_COLOR: "1", NODE_DISABLE_COMPILE_CACHE: "1" },
+        ...(as !== undefined ? { uid: as, gid: as } : {}),
+        timeout: 60_000,
+      },
+    );
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -68,15 +72,22 @@ describe("file-system errors through the CLI", () => {
     if (!isRoot) await chmod(parent, 0o555);
     const r = await contractor(["--out", join(parent, "out")], isRoot ? NOBODY : undefined);
     expect(r.code, r.output).toBe(1);
-    expect(r.output).toMatch(/error {2}fs-permission-denied {2}file-system error: mkdir .*locked\/out: permission denied \(EACCES\)/);
+    expect(r.output).toMatch(
+      /error {2}fs-permission-denied {2}file-system error: mkdir .*locked\/out: permission denied \(EACCES\)/,
+    );
     expect(await readdir(parent)).toStrictEqual([]);
     noCrash(r.output);
   });
 
-  it.skipIf(!existsSync("/sys/kernel"))("a directory no one may create (under /sys): fs-permission-denied", async () => {
-    const r = await contractor(["--out", "/sys/contractor-out"]);
-    expect(r.code, r.output).toBe(1);
-    expect(r.output).toMatch(/error {2}fs-permission-denied {2}file-system error: mkdir \/sys\/contractor-out: (operation not permitted \(EPERM\)|permission denied \(EACCES\))/);
-    noCrash(r.output);
-  });
+  it.skipIf(!existsSync("/sys/kernel"))(
+    "a directory no one may create (under /sys): fs-permission-denied",
+    async () => {
+      const r = await contractor(["--out", "/sys/contractor-out"]);
+      expect(r.code, r.output).toBe(1);
+      expect(r.output).toMatch(
+        /error {2}fs-permission-denied {2}file-system error: mkdir \/sys\/contractor-out: (operation not permitted \(EPERM\)|permission denied \(EACCES\))/,
+      );
+      noCrash(r.output);
+    },
+  );
 });

@@ -8,7 +8,9 @@ import { fixturePath, repoRoot } from "../helpers.ts";
 
 /** The real binary in watch mode; `waitFor` resolves once stderr (or stdout) has matched `n` times. */
 function watchProcess(args: string[]) {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", ...args, "--watch"], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", ...args, "--watch"], {
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let stderr = "";
   let stdout = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d));
@@ -76,14 +78,20 @@ describe("contractor build --watch", () => {
     await w.waitFor(/\n/, 2, "stdout");
     w.child.kill("SIGTERM");
     expect(await w.exited).toBe(0);
-    const lines = w.output().stdout.trim().split("\n").map((l) => JSON.parse(l) as { ok: boolean; diagnostics: { code: string }[] });
+    const lines = w
+      .output()
+      .stdout.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { ok: boolean; diagnostics: { code: string }[] });
     expect(lines.map((l) => l.ok)).toEqual([true, false]);
     expect(lines[1]!.diagnostics[0]!.code).toBe("parse-error");
   });
 });
 
 describe("a large design through the binary's own flags", () => {
-  it("is run again without --liftoff-only (bin/liftoff.js), with the same output, exit codes and signals", { timeout: 180_000 }, async () => {
+  it("is run again without --liftoff-only (bin/liftoff.js), with the same output, exit codes and signals", {
+    timeout: 180_000,
+  }, async () => {
     const { largeDesign } = await import("../../fixtures/large.ts");
     const { LARGE_DESIGN_BYTES } = await import("../../bin/liftoff.js");
     const dir = await mkdtemp(join(tmpdir(), "contractor-large-"));
@@ -92,20 +100,24 @@ describe("a large design through the binary's own flags", () => {
     expect(text.length).toBeGreaterThan(LARGE_DESIGN_BYTES);
     await writeFile(design, text);
     // As the shebang runs it: node --liftoff-only bin/contractor.js …
-    const run = (args: string[]) => spawn(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), ...args], { env: { ...process.env, NO_COLOR: "1" } });
-    const finish = (child: ReturnType<typeof run>) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d));
-      child.stderr.on("data", (d: Buffer) => (out += d));
-      child.on("exit", (code) => resolve({ code, out }));
-    });
+    const run = (args: string[]) =>
+      spawn(process.execPath, ["--liftoff-only", join(repoRoot, "bin/contractor.js"), ...args], {
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+    const finish = (child: ReturnType<typeof run>) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d));
+        child.stderr.on("data", (d: Buffer) => (out += d));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
     const valid = await finish(run(["validate", design]));
     expect(valid.code).toBe(0);
     expect(valid.out).toMatch(/design is valid/);
     await writeFile(join(dir, "broken.json"), text.replace('"contractor":1', '"contractor":2'));
     const broken = await finish(run(["validate", join(dir, "broken.json")]));
     expect(broken.code).toBe(1);
-    expect(broken.out).toMatch(/broken.json#\/contractor  error  unsupported-version/);
+    expect(broken.out).toMatch(/broken.json#\/contractor {2}error {2}unsupported-version/);
 
     // SIGTERM to the outer process reaches the watching one, which stops cleanly: exit 0.
     const watcher = run(["build", design, "--out", join(dir, "out"), "--watch", "--no-engine"]);

@@ -10,7 +10,10 @@ import { fixturePath } from "../helpers.ts";
 const echo = (checkFinds: boolean): Artifact => ({
   name: "echo",
   generate: ({ design }) => [{ path: "echo/title.txt", contents: `${design.info.title}\n` }],
-  check: async (own) => (checkFinds ? [{ code: "echo-broken", severity: "error", message: "broken on purpose", path: `${own[0]!.path}:1` }] : []),
+  check: async (own) =>
+    checkFinds
+      ? [{ code: "echo-broken", severity: "error", message: "broken on purpose", path: `${own[0]!.path}:1` }]
+      : [],
 });
 
 const snapshot = async (dir: string) => {
@@ -25,7 +28,10 @@ describe("build", () => {
   it("writes the artifacts' files when every check passes, and reports step timings", async () => {
     const out = join(await mkdtemp(join(tmpdir(), "contractor-build-")), "out");
     const steps: string[] = [];
-    const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo(false)], onStep: (s) => steps.push(s.step) });
+    const r = await build(
+      { file: fixturePath("listly") },
+      { out, artifacts: [echo(false)], onStep: (s) => steps.push(s.step) },
+    );
     expect(r.ok).toBe(true);
     expect(r.written).toBe(true);
     expect(await readFile(join(out, "echo/title.txt"), "utf8")).toBe("Listly API\n");
@@ -36,10 +42,15 @@ describe("build", () => {
     const out = join(await mkdtemp(join(tmpdir(), "contractor-build-")), "out");
     await build({ file: fixturePath("listly") }, { out, artifacts: [echo(false)] });
     const before = await snapshot(out);
-    const r = await build({ text: (await readFile(fixturePath("listly"), "utf8")).replace("Listly API", "Changed") }, { out, artifacts: [echo(true)] });
+    const r = await build(
+      { text: (await readFile(fixturePath("listly"), "utf8")).replace("Listly API", "Changed") },
+      { out, artifacts: [echo(true)] },
+    );
     expect(r.ok).toBe(false);
     expect(r.written).toBe(false);
-    expect(r.diagnostics).toStrictEqual([{ code: "echo-broken", severity: "error", message: "broken on purpose", path: "echo/title.txt:1" }]);
+    expect(r.diagnostics).toStrictEqual([
+      { code: "echo-broken", severity: "error", message: "broken on purpose", path: "echo/title.txt:1" },
+    ]);
     expect(await snapshot(out)).toStrictEqual(before);
   });
 

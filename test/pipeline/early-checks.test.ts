@@ -13,8 +13,19 @@ describe("the engine's checks start before the other artifacts are generated", (
     expect(result.ok).toBe(true);
     const generated = result.timings.filter((t) => t.step.startsWith("generate ")).map((t) => t.step);
     expect(generated.slice(0, 2)).toStrictEqual(["generate sql", "generate evolution"]);
-    const checks = result.timings.filter((t) => t.step.startsWith("check ")).map((t) => t.step).sort();
-    expect(checks).toStrictEqual(["check evolution", "check html", "check markdown", "check mermaid", "check openapi", "check sql", "check typescript"]);
+    const checks = result.timings
+      .filter((t) => t.step.startsWith("check "))
+      .map((t) => t.step)
+      .sort();
+    expect(checks).toStrictEqual([
+      "check evolution",
+      "check html",
+      "check markdown",
+      "check mermaid",
+      "check openapi",
+      "check sql",
+      "check typescript",
+    ]);
     expect(result.timings.find((t) => t.step === "check sql")?.detail).toMatch(/round trip ok/);
   }, 120_000);
 
@@ -26,7 +37,9 @@ describe("the engine's checks start before the other artifacts are generated", (
       });
       const failed = await build({ text: stringify(broken) }, { out: join(dir, "out") });
       expect(failed.ok).toBe(false);
-      expect(failed.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toStrictEqual(["ts-input-name-reserved"]);
+      expect(failed.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toStrictEqual([
+        "ts-input-name-reserved",
+      ]);
       expect(await readdir(dir)).toStrictEqual([]);
 
       const fine = await build({ text: stringify(miniDesign()) }, { out: join(dir, "out") });

@@ -11,7 +11,13 @@ import type { Artifact } from "../../src/pipeline/artifact.ts";
 import { faults, WORK_DIR, type FaultPoint } from "../../src/pipeline/write.ts";
 import { fixturePath } from "../helpers.ts";
 
-export const echo: Artifact = { name: "echo", generate: () => [{ path: "a.txt", contents: "a\n" }, { path: "dir/b.txt", contents: "b\n" }] };
+export const echo: Artifact = {
+  name: "echo",
+  generate: () => [
+    { path: "a.txt", contents: "a\n" },
+    { path: "dir/b.txt", contents: "b\n" },
+  ],
+};
 
 /** A Node system error as the file system would raise it. */
 export function errno(code: string, syscall: string, path: string): NodeJS.ErrnoException {
@@ -30,16 +36,44 @@ export async function failingAt<T>(point: FaultPoint, n: number, error: Error, f
   }
 }
 
-type Case = [name: string, arrange: (root: string, out: string) => Promise<unknown>, options?: { point: FaultPoint; n: number; code: string }];
+type Case = [
+  name: string,
+  arrange: (root: string, out: string) => Promise<unknown>,
+  options?: { point: FaultPoint; n: number; code: string },
+];
 
 export const outDirCases: Case[] = [
   ["out dir is the file-system root", async () => undefined],
   ["out dir is a file", (_root, out) => writeFile(out, "x\n")],
   ["a directory where an owned file goes", (_root, out) => mkdir(join(out, "a.txt"), { recursive: true })],
-  ["a file contractor did not write", async (_root, out) => (await mkdir(out), writeFile(join(out, "a.txt"), "mine\n"))],
-  ["a live lock", async (_root, out) => (await mkdir(join(out, WORK_DIR), { recursive: true }), writeFile(join(out, WORK_DIR, "lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "x", token: "t" })))],
-  ["a corrupt journal", async (_root, out) => (await mkdir(join(out, WORK_DIR), { recursive: true }), writeFile(join(out, WORK_DIR, "journal.json"), "{"))],
-  ["an old version's retired dir with a user file", async (root, out) => (await mkdir(out), await mkdir(join(root, ".contractor-retired-out-1")), writeFile(join(root, ".contractor-retired-out-1", "lost.md"), "x\n"))],
+  [
+    "a file contractor did not write",
+    async (_root, out) => (await mkdir(out), writeFile(join(out, "a.txt"), "mine\n")),
+  ],
+  [
+    "a live lock",
+    async (_root, out) => (
+      await mkdir(join(out, WORK_DIR), { recursive: true }),
+      writeFile(
+        join(out, WORK_DIR, "lock"),
+        JSON.stringify({ pid: process.pid, host: hostname(), started: "x", token: "t" }),
+      )
+    ),
+  ],
+  [
+    "a corrupt journal",
+    async (_root, out) => (
+      await mkdir(join(out, WORK_DIR), { recursive: true }), writeFile(join(out, WORK_DIR, "journal.json"), "{")
+    ),
+  ],
+  [
+    "an old version's retired dir with a user file",
+    async (root, out) => (
+      await mkdir(out),
+      await mkdir(join(root, ".contractor-retired-out-1")),
+      writeFile(join(root, ".contractor-retired-out-1", "lost.md"), "x\n")
+    ),
+  ],
   ["permission denied while staging", (_root, out) => mkdir(out), { point: "staged", n: 1, code: "EACCES" }],
   ["read-only file system at the journal", (_root, out) => mkdir(out), { point: "journal", n: 1, code: "EROFS" }],
   ["disk full while renaming", (_root, out) => mkdir(out), { point: "rename", n: 1, code: "ENOSPC" }],
@@ -57,7 +91,9 @@ export async function outDirCodesProduced(): Promise<Set<string>> {
       const out = name.includes("root") ? "/" : join(root, "out");
       await arrange(root, out);
       const run = () => build({ file: fixturePath("listly") }, { out, artifacts: [echo], lockTimeoutMs: 100 });
-      const r = fault ? await failingAt(fault.point, fault.n, errno(fault.code, "rename", join(out, "a.txt")), run) : await run();
+      const r = fault
+        ? await failingAt(fault.point, fault.n, errno(fault.code, "rename", join(out, "a.txt")), run)
+        : await run();
       for (const d of r.diagnostics) seen.add(d.code);
     } finally {
       await rm(root, { recursive: true, force: true });

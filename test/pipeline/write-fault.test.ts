@@ -6,13 +6,33 @@
  * does the same with real SIGKILLs of the CLI at a few of these points.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chmod, link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { faults, recoverOutDir, SimulatedKill, writeOutDir, WORK_DIR, type FaultPoint } from "../../src/pipeline/write.ts";
+import {
+  faults,
+  recoverOutDir,
+  SimulatedKill,
+  writeOutDir,
+  WORK_DIR,
+  type FaultPoint,
+} from "../../src/pipeline/write.ts";
 import { errno, failingAt } from "./out-dir-cases.ts";
 
-const files = (entries: Record<string, string>) => Object.entries(entries).map(([path, contents]) => ({ path, contents }));
+const files = (entries: Record<string, string>) =>
+  Object.entries(entries).map(([path, contents]) => ({ path, contents }));
 
 const OLD = files({
   "design.json": '{"v":1}\n',
@@ -78,7 +98,8 @@ async function snapshot(out: string): Promise<Record<string, string>> {
     else if (e.isDirectory()) shot[rel] = `dir ${mode}`;
     else {
       const user = ["notes/mine.md", "hard.txt"].includes(rel);
-      shot[rel] = `file ${mode} ${JSON.stringify(await readFile(p, "utf8"))}${user ? ` ino ${st.ino} nlink ${st.nlink}` : ""}`;
+      shot[rel] =
+        `file ${mode} ${JSON.stringify(await readFile(p, "utf8"))}${user ? ` ino ${st.ino} nlink ${st.nlink}` : ""}`;
     }
   }
   return shot;
@@ -104,7 +125,8 @@ async function expected(out: string) {
   await writeOutDir(copy, NEW);
   const fresh = await snapshot(copy);
   // The user's inodes are those of this case's files; everything else comes from the clean run.
-  const userIno = (shot: Record<string, string>) => Object.fromEntries(Object.entries(shot).map(([k, v]) => [k, v.replace(/ ino \d+/, " ino ?")]));
+  const userIno = (shot: Record<string, string>) =>
+    Object.fromEntries(Object.entries(shot).map(([k, v]) => [k, v.replace(/ ino \d+/, " ino ?")]));
   return { old: userIno(old), new: userIno(fresh), userIno };
 }
 
@@ -118,19 +140,32 @@ describe("a write stopped at any point", () => {
     const names = all.map(([p, n]) => `${p}:${n}`);
     // 4 changed files (the manifest among them): a backup and a placement each; 1 removed: its
     // backup; 2 new: their placement. 11 renames.
-    expect(names).toStrictEqual(["staged:1", "journal:1", ...Array.from({ length: 11 }, (_, i) => `rename:${i + 1}`), "synced:1", "committed:1", "cleanup:1"]);
+    expect(names).toStrictEqual([
+      "staged:1",
+      "journal:1",
+      ...Array.from({ length: 11 }, (_, i) => `rename:${i + 1}`),
+      "synced:1",
+      "committed:1",
+      "cleanup:1",
+    ]);
   });
 
   it("killed at each point, the next run's recovery leaves the complete old (before the commit) or new build", async () => {
     for (const [point, n] of all) {
       const out = await oldOutDir();
       const want = await expected(out);
-      await expect(failingAt(point, n, new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+      await expect(failingAt(point, n, new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(
+        SimulatedKill,
+      );
       await recoverOutDir(out);
       const committed = point === "committed" || point === "cleanup";
-      expect(want.userIno(await snapshot(out)), `killed at ${point}:${n}`).toStrictEqual(committed ? want.new : want.old);
+      expect(want.userIno(await snapshot(out)), `killed at ${point}:${n}`).toStrictEqual(
+        committed ? want.new : want.old,
+      );
       // The user's files are the very same inodes, not copies.
-      expect((await lstat(join(out, "notes", "mine.md"))).ino).toBe(Number(/ino (\d+)/.exec((await snapshot(out))["notes/mine.md"]!)![1]));
+      expect((await lstat(join(out, "notes", "mine.md"))).ino).toBe(
+        Number(/ino (\d+)/.exec((await snapshot(out))["notes/mine.md"]!)![1]),
+      );
       // And the next build completes.
       await writeOutDir(out, NEW);
       expect(want.userIno(await snapshot(out)), `rebuilt after ${point}:${n}`).toStrictEqual(want.new);
@@ -140,7 +175,9 @@ describe("a write stopped at any point", () => {
   it("killed again during the recovery, at each of its steps, the run after that still recovers", async () => {
     const mid = all.filter(([p]) => p === "rename").at(-2)!;
     const probe = await oldOutDir();
-    await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(probe, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+    await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(probe, NEW))).rejects.toBeInstanceOf(
+      SimulatedKill,
+    );
     const steps: number[] = [];
     faults.hook = (p, n) => void (p === "recover" && steps.push(n));
     await recoverOutDir(probe).finally(() => delete faults.hook);
@@ -148,8 +185,12 @@ describe("a write stopped at any point", () => {
     for (const k of steps) {
       const out = await oldOutDir();
       const want = await expected(out);
-      await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
-      await expect(failingAt("recover", k, new SimulatedKill(), () => recoverOutDir(out))).rejects.toBeInstanceOf(SimulatedKill);
+      await expect(failingAt(mid[0], mid[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(
+        SimulatedKill,
+      );
+      await expect(failingAt("recover", k, new SimulatedKill(), () => recoverOutDir(out))).rejects.toBeInstanceOf(
+        SimulatedKill,
+      );
       expect(await recoverOutDir(out)).toBe(true);
       expect(want.userIno(await snapshot(out)), `recovery killed at recover:${k}`).toStrictEqual(want.old);
     }
@@ -163,14 +204,18 @@ describe("a write stopped at any point", () => {
       const committed = point === "committed" || point === "cleanup";
       await expect(failingAt(point, n, error, () => writeOutDir(out, NEW))).rejects.toBe(error);
       if (committed) await recoverOutDir(out);
-      expect(want.userIno(await snapshot(out)), `failed at ${point}:${n}`).toStrictEqual(committed ? want.new : want.old);
+      expect(want.userIno(await snapshot(out)), `failed at ${point}:${n}`).toStrictEqual(
+        committed ? want.new : want.old,
+      );
     }
   });
 
   it("a new file is removed by a rollback only when it is the one the write placed", async () => {
     const out = await oldOutDir();
     const placed = all.filter(([p]) => p === "rename").at(-1)!;
-    await expect(failingAt(placed[0], placed[1], new SimulatedKill(), () => writeOutDir(out, NEW))).rejects.toBeInstanceOf(SimulatedKill);
+    await expect(
+      failingAt(placed[0], placed[1], new SimulatedKill(), () => writeOutDir(out, NEW)),
+    ).rejects.toBeInstanceOf(SimulatedKill);
     // Someone replaced a new file before the recovery ran: it is left alone.
     await writeFile(join(out, "migrations", "0002_more.up.sql"), "edited by hand\n");
     await recoverOutDir(out);

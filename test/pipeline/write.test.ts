@@ -1,15 +1,36 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { chmod, link, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { writeOutDir, compareOutDir, readPrevious, recoverOutDir, MANIFEST, WORK_DIR } from "../../src/pipeline/write.ts";
+import {
+  writeOutDir,
+  compareOutDir,
+  readPrevious,
+  recoverOutDir,
+  MANIFEST,
+  WORK_DIR,
+} from "../../src/pipeline/write.ts";
 import { build } from "../../src/pipeline/build.ts";
 import type { Artifact } from "../../src/pipeline/artifact.ts";
 import { fixturePath } from "../helpers.ts";
 
-const files = (entries: Record<string, string>) => Object.entries(entries).map(([path, contents]) => ({ path, contents }));
+const files = (entries: Record<string, string>) =>
+  Object.entries(entries).map(([path, contents]) => ({ path, contents }));
 
 const roots: string[] = [];
 async function tempRoot(): Promise<string> {
@@ -24,7 +45,8 @@ afterAll(async () => {
 async function tree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), "utf8");
+    if (e.isFile())
+      out[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), "utf8");
   }
   return out;
 }
@@ -132,7 +154,10 @@ describe("build into an out dir", () => {
     await mkdir(join(root, "real"));
     await writeFile(join(root, "real", "mine.txt"), "mine\n");
     await symlink("real", join(root, "out"));
-    const r = await build({ file: fixturePath("listly") }, { out: join(root, "out"), artifacts: [fixed({ "a.txt": "a\n" })] });
+    const r = await build(
+      { file: fixturePath("listly") },
+      { out: join(root, "out"), artifacts: [fixed({ "a.txt": "a\n" })] },
+    );
     expect(r.diagnostics).toStrictEqual([]);
     expect(await readlink(join(root, "out"))).toBe("real");
     expect(await tree(join(root, "real"))).toMatchObject({ "a.txt": "a\n", "mine.txt": "mine\n" });
@@ -141,17 +166,32 @@ describe("build into an out dir", () => {
 
   it("a build with errors leaves no out dir it created", async () => {
     const root = await tempRoot();
-    const failing: Artifact = { name: "failing", generate: () => ({ files: [], diagnostics: [{ code: "x", severity: "error", message: "no", path: "" }] }) };
+    const failing: Artifact = {
+      name: "failing",
+      generate: () => ({ files: [], diagnostics: [{ code: "x", severity: "error", message: "no", path: "" }] }),
+    };
     const r = await build({ file: fixturePath("listly") }, { out: join(root, "a", "b", "out"), artifacts: [failing] });
     expect(r.ok).toBe(false);
     expect(await readdir(root)).toStrictEqual([]);
   });
 
   it.each([
-    ["a generated path holding a file contractor did not write", "out-file-not-owned", async (out: string) => writeFile(join(out, "a.txt"), "the user's\n")],
-    ["a FIFO where an owned file goes", "out-file-not-regular", async (out: string) => void spawnSync("mkfifo", [join(out, "a.txt")])],
+    [
+      "a generated path holding a file contractor did not write",
+      "out-file-not-owned",
+      async (out: string) => writeFile(join(out, "a.txt"), "the user's\n"),
+    ],
+    [
+      "a FIFO where an owned file goes",
+      "out-file-not-regular",
+      async (out: string) => void spawnSync("mkfifo", [join(out, "a.txt")]),
+    ],
     ["a directory where an owned file goes", "out-file-not-regular", async (out: string) => mkdir(join(out, "a.txt"))],
-    ["a file where a directory of owned files goes", "out-not-a-directory", async (out: string) => writeFile(join(out, "dir"), "x\n")],
+    [
+      "a file where a directory of owned files goes",
+      "out-not-a-directory",
+      async (out: string) => writeFile(join(out, "dir"), "x\n"),
+    ],
   ])("%s: a diagnostic, and the out dir is left as it was", async (_name, code, arrange) => {
     const root = await tempRoot();
     const out = join(root, "out");
@@ -159,7 +199,10 @@ describe("build into an out dir", () => {
     await arrange(out);
     const listing = async () => (await readdir(out, { recursive: true })).sort();
     const before = await listing();
-    const r = await build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "a.txt": "a\n", "dir/b.txt": "b\n" })] });
+    const r = await build(
+      { file: fixturePath("listly") },
+      { out, artifacts: [fixed({ "a.txt": "a\n", "dir/b.txt": "b\n" })] },
+    );
     expect(r.ok).toBe(false);
     expect(r.written).toBe(false);
     expect(r.diagnostics.map((d) => d.code)).toStrictEqual([code]);
@@ -169,20 +212,30 @@ describe("build into an out dir", () => {
   it("a FIFO at a path the previous build owned is reported, never opened", async () => {
     const root = await tempRoot();
     const out = join(root, "out");
-    expect((await build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "a.txt": "a\n" })] })).ok).toBe(true);
+    expect((await build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "a.txt": "a\n" })] })).ok).toBe(
+      true,
+    );
     await rm(join(out, "a.txt"));
     spawnSync("mkfifo", [join(out, "a.txt")]);
     const r = await build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "a.txt": "a\n" })] });
-    expect(r.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([["out-file-not-regular", relative(process.cwd(), join(out, "a.txt"))]]);
+    expect(r.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([
+      ["out-file-not-regular", relative(process.cwd(), join(out, "a.txt"))],
+    ]);
     expect((await lstat(join(out, "a.txt"))).isFIFO()).toBe(true);
   });
 
   it("an out dir that is a file is a diagnostic", async () => {
     const root = await tempRoot();
     await writeFile(join(root, "out"), "a file\n");
-    const r = await build({ file: fixturePath("listly") }, { out: join(root, "out"), artifacts: [fixed({ "a.txt": "a\n" })] });
+    const r = await build(
+      { file: fixturePath("listly") },
+      { out: join(root, "out"), artifacts: [fixed({ "a.txt": "a\n" })] },
+    );
     expect(r.diagnostics.map((d) => d.code)).toStrictEqual(["out-not-a-directory"]);
-    const nested = await build({ file: fixturePath("listly") }, { out: join(root, "out", "x"), artifacts: [fixed({ "a.txt": "a\n" })] });
+    const nested = await build(
+      { file: fixturePath("listly") },
+      { out: join(root, "out", "x"), artifacts: [fixed({ "a.txt": "a\n" })] },
+    );
     expect(nested.diagnostics.map((d) => d.code)).toStrictEqual(["out-not-a-directory"]);
     expect(await readFile(join(root, "out"), "utf8")).toBe("a file\n");
   });
@@ -200,7 +253,9 @@ describe("dangerous --out", () => {
     process.env.HOME = home;
     try {
       const r = await build({ file: fixturePath("listly") }, { out: home, artifacts: [echo] });
-      expect(r.diagnostics.map((d) => [d.code, d.message])).toStrictEqual([["out-dir-refused", expect.stringMatching(/your home directory/)]]);
+      expect(r.diagnostics.map((d) => [d.code, d.message])).toStrictEqual([
+        ["out-dir-refused", expect.stringMatching(/your home directory/)],
+      ]);
     } finally {
       process.env.HOME = saved;
     }
@@ -230,28 +285,45 @@ describe("the lock", () => {
   it("a build waits for a live holder, says so, and gives up with a diagnostic after its timeout", async () => {
     const out = join(await tempRoot(), "out");
     await mkdir(join(out, WORK_DIR), { recursive: true });
-    await writeFile(join(out, WORK_DIR, "lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-01-01T00:00:00.000Z", token: "held" }));
+    await writeFile(
+      join(out, WORK_DIR, "lock"),
+      JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-01-01T00:00:00.000Z", token: "held" }),
+    );
     const notices: string[] = [];
-    const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo], lockTimeoutMs: 300, onNotice: (m) => notices.push(m) });
+    const r = await build(
+      { file: fixturePath("listly") },
+      { out, artifacts: [echo], lockTimeoutMs: 300, onNotice: (m) => notices.push(m) },
+    );
     expect(r.diagnostics.map((d) => d.code)).toStrictEqual(["out-locked"]);
-    expect(notices).toStrictEqual([`waiting for contractor process ${process.pid} on ${hostname()} (started 2026-01-01T00:00:00.000Z) to finish with ${out}`]);
+    expect(notices).toStrictEqual([
+      `waiting for contractor process ${process.pid} on ${hostname()} (started 2026-01-01T00:00:00.000Z) to finish with ${out}`,
+    ]);
     expect(await readdir(out)).toStrictEqual([WORK_DIR]);
   });
 
-  it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))("takes over a lock from before the last reboot, even when its pid is alive again", async () => {
-    const out = join(await tempRoot(), "out");
-    await mkdir(join(out, WORK_DIR), { recursive: true });
-    await writeFile(join(out, WORK_DIR, "lock"), JSON.stringify({ pid: process.pid, host: hostname(), boot: "an-earlier-boot", started: "x", token: "old" }));
-    const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo], lockTimeoutMs: 300 });
-    expect(r.diagnostics).toStrictEqual([]);
-    expect(await readdir(out)).not.toContain(WORK_DIR);
-  });
+  it.skipIf(!existsSync("/proc/sys/kernel/random/boot_id"))(
+    "takes over a lock from before the last reboot, even when its pid is alive again",
+    async () => {
+      const out = join(await tempRoot(), "out");
+      await mkdir(join(out, WORK_DIR), { recursive: true });
+      await writeFile(
+        join(out, WORK_DIR, "lock"),
+        JSON.stringify({ pid: process.pid, host: hostname(), boot: "an-earlier-boot", started: "x", token: "old" }),
+      );
+      const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo], lockTimeoutMs: 300 });
+      expect(r.diagnostics).toStrictEqual([]);
+      expect(await readdir(out)).not.toContain(WORK_DIR);
+    },
+  );
 
   it("takes over a lock whose holder is gone, and two builds in one process run one after the other", async () => {
     const out = join(await tempRoot(), "out");
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
     await mkdir(join(out, WORK_DIR), { recursive: true });
-    await writeFile(join(out, WORK_DIR, "lock"), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: "x", token: "stale" }));
+    await writeFile(
+      join(out, WORK_DIR, "lock"),
+      JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: "x", token: "stale" }),
+    );
     const [a, b] = await Promise.all([
       build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "a.txt": "a\n" })] }),
       build({ file: fixturePath("listly") }, { out, artifacts: [fixed({ "b.txt": "b\n" })] }),
@@ -294,7 +366,10 @@ describe("leftovers", () => {
     const out = join(root, "out");
     expect((await build({ file: fixturePath("listly") }, { out, artifacts: [echo] })).ok).toBe(true);
     await writeFile(join(out, "same.md"), "same\n");
-    for (const [name, extra] of [["1", "lost.md"], ["2", undefined]] as const) {
+    for (const [name, extra] of [
+      ["1", "lost.md"],
+      ["2", undefined],
+    ] as const) {
       const dir = join(root, `.contractor-retired-out-${name}`);
       await mkdir(dir);
       await writeFile(join(dir, "same.md"), "same\n");
@@ -303,7 +378,9 @@ describe("leftovers", () => {
       if (extra) await writeFile(join(dir, extra), "only here\n");
     }
     const r = await build({ file: fixturePath("listly") }, { out, artifacts: [echo] });
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toStrictEqual([["out-retired-kept", "warning", relative(process.cwd(), join(root, ".contractor-retired-out-1"))]]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.path])).toStrictEqual([
+      ["out-retired-kept", "warning", relative(process.cwd(), join(root, ".contractor-retired-out-1"))],
+    ]);
     expect((await readdir(root)).sort()).toStrictEqual([".contractor-retired-out-1", "out"]);
   });
 
@@ -327,7 +404,9 @@ describe("compareOutDir and readPrevious", () => {
       { path: MANIFEST, reason: "different" },
       { path: "gone.txt", reason: "no longer generated" },
     ]);
-    expect(await compareOutDir(out, files({ "same.txt": "s\n", "changed.txt": "1\n", "gone.txt": "g\n" }))).toStrictEqual([]);
+    expect(
+      await compareOutDir(out, files({ "same.txt": "s\n", "changed.txt": "1\n", "gone.txt": "g\n" })),
+    ).toStrictEqual([]);
   });
 
   it("reports a FIFO as different without opening it, and an interrupted write", async () => {

@@ -26,16 +26,34 @@ const everyType = (enumName: string | undefined): Entity => ({
   timestamps: false,
   fields: [
     { name: "id", type: "uuid", primaryKey: true, default: { kind: "uuid" } },
-    { name: "plain", type: "string" }, { name: "short", type: "string", maxLength: 12 },
-    { name: "note", type: "text" }, { name: "bounded", type: "text", maxLength: 90 },
-    { name: "mail", type: "email", nullable: true }, { name: "workMail", type: "email", maxLength: 100 },
-    { name: "site", type: "url" }, { name: "docs", type: "url", maxLength: 300 },
-    { name: "count", type: "integer" }, { name: "total", type: "bigint" },
-    { name: "amount", type: "decimal" }, { name: "rate", type: "decimal", precision: 5, scale: 4 }, { name: "whole", type: "decimal", precision: 6, scale: 0 },
-    { name: "flag", type: "boolean" }, { name: "ref", type: "uuid" }, { name: "day", type: "date" }, { name: "at", type: "timestamp" }, { name: "data", type: "json" },
-    { name: "mails", type: "array", items: { type: "email" } }, { name: "words", type: "array", items: { type: "string", maxLength: 9 } },
-    { name: "amounts", type: "array", items: { type: "decimal" } }, { name: "days", type: "array", items: { type: "date" } },
-    ...(enumName ? [{ name: "kind", type: "enum", enum: enumName } as Field, { name: "kinds", type: "array", items: { type: "enum", enum: enumName } } as Field] : []),
+    { name: "plain", type: "string" },
+    { name: "short", type: "string", maxLength: 12 },
+    { name: "note", type: "text" },
+    { name: "bounded", type: "text", maxLength: 90 },
+    { name: "mail", type: "email", nullable: true },
+    { name: "workMail", type: "email", maxLength: 100 },
+    { name: "site", type: "url" },
+    { name: "docs", type: "url", maxLength: 300 },
+    { name: "count", type: "integer" },
+    { name: "total", type: "bigint" },
+    { name: "amount", type: "decimal" },
+    { name: "rate", type: "decimal", precision: 5, scale: 4 },
+    { name: "whole", type: "decimal", precision: 6, scale: 0 },
+    { name: "flag", type: "boolean" },
+    { name: "ref", type: "uuid" },
+    { name: "day", type: "date" },
+    { name: "at", type: "timestamp" },
+    { name: "data", type: "json" },
+    { name: "mails", type: "array", items: { type: "email" } },
+    { name: "words", type: "array", items: { type: "string", maxLength: 9 } },
+    { name: "amounts", type: "array", items: { type: "decimal" } },
+    { name: "days", type: "array", items: { type: "date" } },
+    ...(enumName
+      ? [
+          { name: "kind", type: "enum", enum: enumName } as Field,
+          { name: "kinds", type: "array", items: { type: "enum", enum: enumName } } as Field,
+        ]
+      : []),
   ],
 });
 
@@ -46,15 +64,32 @@ function variant(design: Design, implicit: boolean[]): Design {
     for (const f of e.fields) {
       if (!implicit[i++ % implicit.length]) continue;
       if (f.type === "string" || f.type === "email" || f.type === "url") delete f.maxLength;
-      if (f.type === "decimal") { delete f.precision; delete f.scale; }
+      if (f.type === "decimal") {
+        delete f.precision;
+        delete f.scale;
+      }
       if (f.items && f.items.type === "string") delete f.items.maxLength;
     }
   }
   design.data.entities.push(everyType(design.data.enums?.[0]?.name));
   // Only schemas an operation uses are components: read and create the sample.
   design.api.endpoints.push(
-    { operationId: "getSample", method: "GET", path: "/samples/{sampleId}", summary: "One sample", params: [{ name: "sampleId", in: "path", type: "uuid" }], response: { status: 200, schema: "Sample" } },
-    { operationId: "createSample", method: "POST", path: "/samples", summary: "Create a sample", body: { schema: "Sample" }, response: { status: 201, schema: "Sample" } },
+    {
+      operationId: "getSample",
+      method: "GET",
+      path: "/samples/{sampleId}",
+      summary: "One sample",
+      params: [{ name: "sampleId", in: "path", type: "uuid" }],
+      response: { status: 200, schema: "Sample" },
+    },
+    {
+      operationId: "createSample",
+      method: "POST",
+      path: "/samples",
+      summary: "Create a sample",
+      body: { schema: "Sample" },
+      response: { status: 201, schema: "Sample" },
+    },
   );
   return design;
 }
@@ -74,8 +109,15 @@ function erdTypes(design: NDesign): Map<string, string[]> {
   let current: string[] | undefined;
   for (const line of erdDiagram(design).split("\n")) {
     const open = /^ {2}(\S+?)(\[.*\])? \{$/.exec(line);
-    if (open) { current = []; out.set(open[1]!, current); continue; }
-    if (line === "  }") { current = undefined; continue; }
+    if (open) {
+      current = [];
+      out.set(open[1]!, current);
+      continue;
+    }
+    if (line === "  }") {
+      current = undefined;
+      continue;
+    }
     const attr = /^ {4}(\S+) /.exec(line);
     if (attr && current) current.push(attr[1]!);
   }
@@ -94,12 +136,23 @@ function expectedSchema(field: Pick<NField, "type" | "enum">, sql: string): Reco
   const varchar = /^varchar\((\d+)\)$/.exec(sql);
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(sql);
   const format: Record<string, string> = { email: "email", url: "uri" };
-  if (varchar) return { type: "string", maxLength: Number(varchar[1]), ...(format[field.type] ? { format: format[field.type] } : {}) };
-  if (numeric) return { type: "string", format: "decimal", pattern: decimalPattern(Number(numeric[1]), Number(numeric[2])) };
+  if (varchar)
+    return {
+      type: "string",
+      maxLength: Number(varchar[1]),
+      ...(format[field.type] ? { format: format[field.type] } : {}),
+    };
+  if (numeric)
+    return { type: "string", format: "decimal", pattern: decimalPattern(Number(numeric[1]), Number(numeric[2])) };
   const byBase: Record<string, Record<string, unknown>> = {
-    text: { type: "string" }, integer: { type: "integer", format: "int32" }, bigint: { type: "integer", format: "int64" },
-    boolean: { type: "boolean" }, uuid: { type: "string", format: "uuid" }, date: { type: "string", format: "date" },
-    timestamptz: { type: "string", format: "date-time" }, jsonb: {},
+    text: { type: "string" },
+    integer: { type: "integer", format: "int32" },
+    bigint: { type: "integer", format: "int64" },
+    boolean: { type: "boolean" },
+    uuid: { type: "string", format: "uuid" },
+    date: { type: "string", format: "date" },
+    timestamptz: { type: "string", format: "date-time" },
+    jsonb: {},
   };
   const want = byBase[sql];
   if (want) return want;
@@ -115,7 +168,11 @@ function valueSchema(s: OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject): Rec
   return Object.fromEntries(keep.filter((k) => s[k] !== undefined).map((k) => [k, s[k]]));
 }
 
-function fieldSchema(doc: OpenAPIV3.Document, entity: NEntity, field: NField): OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject | undefined {
+function fieldSchema(
+  doc: OpenAPIV3.Document,
+  entity: NEntity,
+  field: NField,
+): OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject | undefined {
   for (const name of [entity.name, `${entity.name}Create`, `${entity.name}Update`]) {
     const s = doc.components?.schemas?.[name] as OpenAPIV3.SchemaObject | undefined;
     const p = s?.properties?.[field.name];
@@ -139,14 +196,20 @@ function checkDesign(design: NDesign): number {
       // The ERD shows the column type; an enum shows its design name instead of the Postgres type name.
       const erdWord = words[i]!;
       if (field.type === "enum") expect(erdWord, at).toBe(field.enum);
-      else if (field.type === "array" && field.items?.type === "enum") expect(erdWord, at).toBe(`${field.items.enum}[]`);
+      else if (field.type === "array" && field.items?.type === "enum")
+        expect(erdWord, at).toBe(`${field.items.enum}[]`);
       else expect(erdWord, at).toBe(column);
       const schema = fieldSchema(doc, entity, field);
       if (!schema) return; // internal field: not in the API
       if (field.type === "array") {
         const items = (schema as OpenAPIV3.ArraySchemaObject).items;
         const element = column.replace(/\[\]$/, "");
-        expect(valueSchema(items), at).toStrictEqual(expectedSchema({ type: field.items!.type as NField["type"], ...(field.items!.enum ? { enum: field.items!.enum } : {}) }, element.startsWith('"') ? unquote(element) : element));
+        expect(valueSchema(items), at).toStrictEqual(
+          expectedSchema(
+            { type: field.items!.type as NField["type"], ...(field.items!.enum ? { enum: field.items!.enum } : {}) },
+            element.startsWith('"') ? unquote(element) : element,
+          ),
+        );
       } else {
         const got = valueSchema(schema);
         const want = expectedSchema(field, column);
@@ -155,7 +218,10 @@ function checkDesign(design: NDesign): number {
         expect(got, at).toStrictEqual(want);
         // The TypeScript type is the one the OpenAPI schema describes.
         const ts: Record<string, string> = { string: "string", integer: "number", boolean: "boolean" };
-        expect(tsType(field, (n) => n), at).toBe(typeof got.$ref === "string" ? field.enum : got.type === undefined ? "unknown" : ts[got.type as string]);
+        expect(
+          tsType(field, (n) => n),
+          at,
+        ).toBe(typeof got.$ref === "string" ? field.enum : got.type === undefined ? "unknown" : ts[got.type as string]);
       }
       checked++;
     });
@@ -167,13 +233,31 @@ describe("property: the artifacts agree on every column", () => {
   it(`${RUNS} generated designs: SQL type = ERD type, OpenAPI bounds = database bounds`, () => {
     let checked = 0;
     const types = new Set<string>();
-    fc.assert(fc.property(designSeed, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (seed, implicit) => {
-      const design = normalizeOrThrow(variant(designFromSeed(seed), implicit));
-      for (const e of design.data.entities) for (const f of e.fields) types.add(f.type);
-      checked += checkDesign(design);
-    }), { numRuns: RUNS, seed: 16 });
+    fc.assert(
+      fc.property(designSeed, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (seed, implicit) => {
+        const design = normalizeOrThrow(variant(designFromSeed(seed), implicit));
+        for (const e of design.data.entities) for (const f of e.fields) types.add(f.type);
+        checked += checkDesign(design);
+      }),
+      { numRuns: RUNS, seed: 16 },
+    );
     // At least the sample entity's columns, every run.
     expect(checked).toBeGreaterThanOrEqual(RUNS * everyType(undefined).fields.length);
-    expect([...types].sort()).toStrictEqual(["array", "bigint", "boolean", "date", "decimal", "email", "enum", "integer", "json", "string", "text", "timestamp", "url", "uuid"]);
+    expect([...types].sort()).toStrictEqual([
+      "array",
+      "bigint",
+      "boolean",
+      "date",
+      "decimal",
+      "email",
+      "enum",
+      "integer",
+      "json",
+      "string",
+      "text",
+      "timestamp",
+      "url",
+      "uuid",
+    ]);
   });
 });

@@ -21,18 +21,86 @@ const RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 14);
 
 /** Pieces that mean something to one of the targets. */
 const TOKENS = [
-  "|", "\\", "`", "``", "*/", "/*", "//", "<", ">", "&", "&amp;", "&#60;", "'", '"', "''", "$$", "${", "%%", "%%{init: {}}%%", "-->", "<!--", "]]>",
-  "<script>", "</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "click A call alert()", "#", "# ", "- ", "1. ", "> ", "=", "*", "_", "~",
-  "[", "]", "(", ")", "{", "}", ";", ":", "@", "\n", "\n\n", "\t", " ", "  ", "end", "graph TD", "--", "/**", "@throws", "\\u0041", "\u00a0", "\u2028", "😀", "𝔘", "é", "日本",
+  "|",
+  "\\",
+  "`",
+  "``",
+  "*/",
+  "/*",
+  "//",
+  "<",
+  ">",
+  "&",
+  "&amp;",
+  "&#60;",
+  "'",
+  '"',
+  "''",
+  "$$",
+  "${",
+  "%%",
+  "%%{init: {}}%%",
+  "-->",
+  "<!--",
+  "]]>",
+  "<script>",
+  "</script>",
+  "<img src=x onerror=alert(1)>",
+  "[x](javascript:alert(1))",
+  "click A call alert()",
+  "#",
+  "# ",
+  "- ",
+  "1. ",
+  "> ",
+  "=",
+  "*",
+  "_",
+  "~",
+  "[",
+  "]",
+  "(",
+  ")",
+  "{",
+  "}",
+  ";",
+  ":",
+  "@",
+  "\n",
+  "\n\n",
+  "\t",
+  " ",
+  "  ",
+  "end",
+  "graph TD",
+  "--",
+  "/**",
+  "@throws",
+  "\\u0041",
+  "\u00a0",
+  "\u2028",
+  "😀",
+  "𝔘",
+  "é",
+  "日本",
 ];
 
 /** Any code point a design may hold: not C0/C1 (but tab and newline), not DEL, not a surrogate, not a bidi control. */
 const codePoint = fc
-  .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }), fc.constantFrom(0x09, 0x0a))
+  .oneof(
+    fc.integer({ min: 0x20, max: 0x7e }),
+    fc.integer({ min: 0xa0, max: 0xd7ff }),
+    fc.integer({ min: 0xe000, max: 0x10ffff }),
+    fc.constantFrom(0x09, 0x0a),
+  )
   .filter((c) => !(c >= 0x202a && c <= 0x202e) && !(c >= 0x2066 && c <= 0x2069))
   .map((c) => String.fromCodePoint(c));
 
-const freeText = fc.string({ unit: fc.oneof({ arbitrary: fc.constantFrom(...TOKENS), weight: 2 }, { arbitrary: codePoint, weight: 3 }), minLength: 1, maxLength: 24 });
+const freeText = fc.string({
+  unit: fc.oneof({ arbitrary: fc.constantFrom(...TOKENS), weight: 2 }, { arbitrary: codePoint, weight: 3 }),
+  minLength: 1,
+  maxLength: 24,
+});
 
 describe("property: any text in any free-text field builds", () => {
   let base: Design;
@@ -49,7 +117,8 @@ describe("property: any text in any free-text field builds", () => {
       fc.asyncProperty(fc.array(freeText, { minLength: 7, maxLength: 7 }), fc.nat(), async (texts, offset) => {
         const design = withText(base, slots, (_s, i) => texts[(i + offset) % texts.length]!);
         const valid = validateDesign(design);
-        if (!valid.design || hasErrors(valid.diagnostics)) throw new Error(`the design is not valid: ${JSON.stringify(valid.diagnostics.slice(0, 5))}`);
+        if (!valid.design || hasErrors(valid.diagnostics))
+          throw new Error(`the design is not valid: ${JSON.stringify(valid.diagnostics.slice(0, 5))}`);
         const result = await build({ text: JSON.stringify(design) }, { engine: false });
         const errors = result.diagnostics.filter((d) => d.severity === "error");
         if (!result.ok) throw new Error(`build failed:\n${JSON.stringify(errors.slice(0, 8), null, 1)}`);

@@ -32,10 +32,16 @@ export interface Slot {
   kind: "prose" | "value";
 }
 
-const isProse = (s: SchemaNode) => s.type === "string" && s.pattern === undefined && s.enum === undefined && s.format === undefined;
+const isProse = (s: SchemaNode) =>
+  s.type === "string" && s.pattern === undefined && s.enum === undefined && s.format === undefined;
 const isValue = (s: SchemaNode) => Array.isArray(s.anyOf) && s.anyOf.some((b) => b.type === "string");
 
-function walk(schema: SchemaNode, value: Json, path: Array<string | number>, visit: (schema: SchemaNode, value: Json, path: Array<string | number>, parent?: Record<string, Json>) => void): void {
+function walk(
+  schema: SchemaNode,
+  value: Json,
+  path: Array<string | number>,
+  visit: (schema: SchemaNode, value: Json, path: Array<string | number>, parent?: Record<string, Json>) => void,
+): void {
   if (schema.type === "object" && value && typeof value === "object" && !Array.isArray(value)) {
     const o = value as Record<string, Json>;
     for (const [k, sub] of Object.entries(schema.properties ?? {})) {
@@ -56,7 +62,8 @@ export function saturate(design: Design, filler = "Filled."): Design {
   const absent: Array<{ parent: Record<string, Json>; key: string }> = [];
   walk(DesignSchema as unknown as SchemaNode, out, [], (schema, value, path, parent) => {
     const key = path[path.length - 1];
-    if (parent && typeof key === "string" && value === undefined && isProse(schema) && key !== "$schema") absent.push({ parent, key });
+    if (parent && typeof key === "string" && value === undefined && isProse(schema) && key !== "$schema")
+      absent.push({ parent, key });
   });
   for (const { parent, key } of absent) {
     parent[key] = filler;
@@ -81,7 +88,8 @@ export function freeTextSlots(design: Design, probe: string): Slot[] {
   const candidates: Slot[] = [];
   walk(DesignSchema as unknown as SchemaNode, design, [], (schema, value, path) => {
     if (typeof value !== "string" || path[0] === "$schema") return;
-    if (isProse(schema)) candidates.push({ path, kind: "prose", ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) });
+    if (isProse(schema))
+      candidates.push({ path, kind: "prose", ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) });
     else if (isValue(schema)) candidates.push({ path, kind: "value" });
   });
   return candidates.filter((slot) => valid(withText(design, [slot], () => probe)));
@@ -108,7 +116,11 @@ export function withText(design: Design, slots: readonly Slot[], text: (slot: Sl
   const out = structuredClone(design) as Design;
   slots.forEach((slot, i) => {
     const t = text(slot, i);
-    setAt(out, slot.path, slot.kind === "value" ? cutUnits(t, VALUE_LENGTH) : slot.maxLength ? [...t].slice(0, slot.maxLength).join("") : t);
+    setAt(
+      out,
+      slot.path,
+      slot.kind === "value" ? cutUnits(t, VALUE_LENGTH) : slot.maxLength ? [...t].slice(0, slot.maxLength).join("") : t,
+    );
   });
   return out;
 }
@@ -123,8 +135,18 @@ export const pointer = (slot: Slot) => `/${slot.path.join("/")}`;
 export function withValueFields(design: Design): Design {
   const out = structuredClone(design) as Design;
   const entity = out.data.entities[0]!;
-  entity.fields.push({ name: "freeNote", type: "text", nullable: true, default: { kind: "literal", value: "note" }, example: "note" });
-  (entity.indexes ??= []).push({ name: "free_note_partial", fields: ["freeNote"], where: [{ field: "freeNote", operator: "<>", value: "note" }] });
+  entity.fields.push({
+    name: "freeNote",
+    type: "text",
+    nullable: true,
+    default: { kind: "literal", value: "note" },
+    example: "note",
+  });
+  (entity.indexes ??= []).push({
+    name: "free_note_partial",
+    fields: ["freeNote"],
+    where: [{ field: "freeNote", operator: "<>", value: "note" }],
+  });
   (entity.checks ??= []).push({ name: "free_note_check", field: "freeNote", operator: "<>", value: "forbidden" });
   const endpoint = out.api.endpoints.find((e) => !e.deprecated);
   if (endpoint) endpoint.deprecated = { since: "2026-01", reason: "Replaced." };

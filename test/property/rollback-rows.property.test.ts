@@ -27,21 +27,29 @@ describe("property: rollbacks with rows", () => {
   it(`${RUNS} generated design changes: every down runs on tables holding rows`, async () => {
     const options = resolveOptions({ allowDestructive: true });
     let checked = 0;
-    await fc.assert(fc.asyncProperty(designSeed, designSeed, async (seedA, seedB) => {
-      const a = normalizeOrThrow(designFromSeed(seedA));
-      const b = normalizeOrThrow(designFromSeed(seedB));
-      const next = nextMigration(a, b, 2, options);
-      if (next.diagnostics.some((d) => REFUSED.has(d.code)) || !next.migration) return;
-      const init = planInitialMigration(a);
-      const files = [...migrationFiles({ version: 1, slug: "init", up: toSql(init.up), down: toSql(init.down) }, "golang-migrate"), ...next.migration.files];
-      const errors = (list: ReadonlyArray<{ severity: string }>) => list.filter((d) => d.severity === "error");
-      // The downs' extra statements (fills, orphan and duplicate handling) pass the parser check too.
-      expect(parseCheck(readMigrations(files, "golang-migrate")).diagnostics).toStrictEqual([]);
-      const chain = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, readMigrations(files, "golang-migrate")));
-      expect(errors(chain.diagnostics)).toStrictEqual([]);
-      expect(errors(await verifyMigrationSequence(files, 2, { options }))).toStrictEqual([]);
-      checked++;
-    }), { numRuns: RUNS, seed: 20261202 });
+    await fc.assert(
+      fc.asyncProperty(designSeed, designSeed, async (seedA, seedB) => {
+        const a = normalizeOrThrow(designFromSeed(seedA));
+        const b = normalizeOrThrow(designFromSeed(seedB));
+        const next = nextMigration(a, b, 2, options);
+        if (next.diagnostics.some((d) => REFUSED.has(d.code)) || !next.migration) return;
+        const init = planInitialMigration(a);
+        const files = [
+          ...migrationFiles({ version: 1, slug: "init", up: toSql(init.up), down: toSql(init.down) }, "golang-migrate"),
+          ...next.migration.files,
+        ];
+        const errors = (list: ReadonlyArray<{ severity: string }>) => list.filter((d) => d.severity === "error");
+        // The downs' extra statements (fills, orphan and duplicate handling) pass the parser check too.
+        expect(parseCheck(readMigrations(files, "golang-migrate")).diagnostics).toStrictEqual([]);
+        const chain = await withPgliteSchema((engine, schema) =>
+          roundTrip(engine, schema, readMigrations(files, "golang-migrate")),
+        );
+        expect(errors(chain.diagnostics)).toStrictEqual([]);
+        expect(errors(await verifyMigrationSequence(files, 2, { options }))).toStrictEqual([]);
+        checked++;
+      }),
+      { numRuns: RUNS, seed: 20261202 },
+    );
     // Many pairs are refused (identity changes, new enum values used at once): enough were checked.
     expect(checked).toBeGreaterThanOrEqual(Math.ceil(RUNS / 8));
   }, 120_000);

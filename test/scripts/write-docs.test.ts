@@ -18,17 +18,19 @@ function tableRows(markdown: string): string[][] {
     else if (t.type === "tr_close") {
       rows.push(row!);
       row = undefined;
-    }
-    else if (t.type === "inline" && row) row.push(t.content);
+    } else if (t.type === "inline" && row) row.push(t.content);
   }
   return rows;
 }
 
 describe("generated docs", () => {
-  it.each(Object.entries(DOCS))("%s is up to date (run `npm run docs` after changing the schema or a code table)", (path, render) => {
-    const onDisk = readFileSync(`${repoRoot}${path}`, "utf8");
-    expect(onDisk === render(), `${path} is stale: run npm run docs`).toBe(true);
-  });
+  it.each(Object.entries(DOCS))(
+    "%s is up to date (run `npm run docs` after changing the schema or a code table)",
+    (path, render) => {
+      const onDisk = readFileSync(`${repoRoot}${path}`, "utf8");
+      expect(onDisk === render(), `${path} is stale: run npm run docs`).toBe(true);
+    },
+  );
 
   it("design-format.md documents every object and property of the schema, in well-formed tables", () => {
     const doc = designFormatDoc();

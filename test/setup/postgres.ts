@@ -16,7 +16,9 @@ export type PostgresServer = { url: string; stop: () => void } | { skip: string 
 function binDir(): string | undefined {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], "bin") : undefined;
 }
 
@@ -26,7 +28,9 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -47,7 +51,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
   }
   const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]] : [join(bin, tool), args];
+    const [cmd, argv] = asRoot
+      ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]]
+      : [join(bin, tool), args];
     execFileSync(cmd, argv, { stdio: "pipe", cwd: "/" });
   };
   const dir = mkdtempSync(join(tmpdir(), "contractor-pg-"));
@@ -56,10 +62,23 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   try {
     run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
-    run("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`, "start"]);
+    run("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`,
+      "start",
+    ]);
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start PostgreSQL from ${bin}: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`);
+    throw new Error(
+      `could not start PostgreSQL from ${bin}: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}`,
+    );
   }
   let stopped = false;
   return {

@@ -14,20 +14,45 @@ async function readLockState(out: string): Promise<number> {
 
 export const buildCommand = defineCommand({
   name: "build",
-  summary: "Generate every artifact from a design, check each with its real consumer, and write the out dir atomically (nothing is written when any error is found).",
+  summary:
+    "Generate every artifact from a design, check each with its real consumer, and write the out dir atomically (nothing is written when any error is found).",
   positionals: [{ name: "design", description: "The design file (.yaml, .yml or .json)", required: true }],
   options: {
     out: { type: "string", description: "Output directory (default: out)", valueHint: "dir" },
     check: { type: "boolean", description: "Build in memory and exit 1 if the out dir is stale (for CI)" },
     json: { type: "boolean", description: "Print the result as JSON on stdout; no progress lines" },
-    engine: { type: "boolean", default: true, description: "Skip only the Postgres round trip of the migrations (the parser check still runs)" },
-    "database-url": { type: "string", description: "Run the engine check on this PostgreSQL server (postgres://…) instead of embedded PGlite", valueHint: "url" },
-    "migrations-format": { type: "string", description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`, valueHint: "format" },
+    engine: {
+      type: "boolean",
+      default: true,
+      description: "Skip only the Postgres round trip of the migrations (the parser check still runs)",
+    },
+    "database-url": {
+      type: "string",
+      description: "Run the engine check on this PostgreSQL server (postgres://…) instead of embedded PGlite",
+      valueHint: "url",
+    },
+    "migrations-format": {
+      type: "string",
+      description: `Migration file layout: ${MIGRATION_FORMATS.join(" | ")} (default golang-migrate)`,
+      valueHint: "format",
+    },
     render: { type: "boolean", description: "Also render each diagram to SVG in one headless browser" },
-    "allow-destructive": { type: "boolean", description: "Accept destructive changes in the next migration (dropped tables or columns, narrowed types…): reported as warnings" },
-    release: { type: "boolean", description: "Seal the open migration (the newest one, regenerated on every build until released): later schema changes append the next migration" },
+    "allow-destructive": {
+      type: "boolean",
+      description:
+        "Accept destructive changes in the next migration (dropped tables or columns, narrowed types…): reported as warnings",
+    },
+    release: {
+      type: "boolean",
+      description:
+        "Seal the open migration (the newest one, regenerated on every build until released): later schema changes append the next migration",
+    },
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
-    watch: { type: "boolean", description: "Keep running: rebuild whenever the design file changes, with the checkers kept warm (Ctrl-C stops; exit 0)" },
+    watch: {
+      type: "boolean",
+      description:
+        "Keep running: rebuild whenever the design file changes, with the checkers kept warm (Ctrl-C stops; exit 0)",
+    },
   },
   async run({ positionals, values }, io) {
     const file = positionals[0]!;
@@ -37,16 +62,29 @@ export const buildCommand = defineCommand({
       throw new UsageError(`--migrations-format must be one of ${MIGRATION_FORMATS.join(", ")}`);
     }
     const databaseUrl = values["database-url"] as string | undefined;
-    if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError("--database-url must start with postgres:// or postgresql://");
+    if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+      throw new UsageError("--database-url must start with postgres:// or postgresql://");
     const out = (values.out as string | undefined) ?? "out";
     const watching = Boolean(values.watch);
-    if (watching && values.check) throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
+    if (watching && values.check)
+      throw new UsageError("--watch and --check do not go together: --check is a one-off comparison for CI");
     const release = Boolean(values.release);
-    if (release && (watching || values.check)) throw new UsageError(`--release does not go with --${watching ? "watch" : "check"}: release once, after reviewing the open migration`);
+    if (release && (watching || values.check))
+      throw new UsageError(
+        `--release does not go with --${watching ? "watch" : "check"}: release once, after reviewing the open migration`,
+      );
     const maxBytes = parseSize(values["max-size"]);
     const engine = values.engine !== false;
-    if (!engine && !json) io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
-    const options = { engine, ...(databaseUrl ? { databaseUrl } : {}), migrationsFormat: format as MigrationFormat, render: Boolean(values.render), allowDestructive: Boolean(values["allow-destructive"]), release };
+    if (!engine && !json)
+      io.stderr("engine check skipped (--no-engine): migrations are parsed but not run on Postgres\n");
+    const options = {
+      engine,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      migrationsFormat: format as MigrationFormat,
+      render: Boolean(values.render),
+      allowDestructive: Boolean(values["allow-destructive"]),
+      release,
+    };
     // The check workers start warming up (PGlite, the compiler, mermaid) while the rest of
     // contractor loads: loaded on demand, so `--help` and usage errors stay instant.
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
@@ -58,7 +96,17 @@ export const buildCommand = defineCommand({
 
     const buildOnce = async (): Promise<boolean> => {
       const started = performance.now();
-      const result = await build({ file }, { out, check: Boolean(values.check), ...options, maxBytes, onStep: progressPrinter(io, json), onNotice: (m) => !json && io.stderr(`${m}\n`) });
+      const result = await build(
+        { file },
+        {
+          out,
+          check: Boolean(values.check),
+          ...options,
+          maxBytes,
+          onStep: progressPrinter(io, json),
+          onNotice: (m) => !json && io.stderr(`${m}\n`),
+        },
+      );
       const took = watching ? ` in ${Math.round(performance.now() - started)} ms` : "";
       if (json) {
         const report = {
@@ -74,15 +122,27 @@ export const buildCommand = defineCommand({
         io.stdout((watching ? JSON.stringify(report) : JSON.stringify(report, null, 2)) + "\n");
       } else {
         printDiagnostics(result.diagnostics, file, io);
-        if (values.check) io.stderr(result.ok ? `${out} is up to date\n` : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`);
+        if (values.check)
+          io.stderr(
+            result.ok
+              ? `${out} is up to date\n`
+              : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`,
+          );
         else if (result.ok) {
           io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
           const state = releaseState(result.files);
           // Before the first release the open migration is the initial one: nothing to point out yet.
-          if (state?.open && state.released > 0) io.stderr(`migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`);
-          else if (release && state) io.stderr(state.released > (before ?? 0) ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n` : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`);
-        }
-        else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
+          if (state?.open && state.released > 0)
+            io.stderr(
+              `migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`,
+            );
+          else if (release && state)
+            io.stderr(
+              state.released > (before ?? 0)
+                ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n`
+                : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`,
+            );
+        } else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
       }
       return result.ok;
     };

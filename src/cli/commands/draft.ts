@@ -42,19 +42,44 @@ const n = (x: number) => x.toLocaleString("en-US");
 
 export const draftCommand = defineCommand({
   name: "draft",
-  summary: "Turn a brief into a checked design with Claude: the design is built in memory and the model repairs what the checkers reject. Exit 0 ok, 1 design still invalid, 2 usage, 3 no usable answer (refusal, truncated), 4 API failure.",
+  summary:
+    "Turn a brief into a checked design with Claude: the design is built in memory and the model repairs what the checkers reject. Exit 0 ok, 1 design still invalid, 2 usage, 3 no usable answer (refusal, truncated), 4 API failure.",
   positionals: [{ name: "brief", description: "The brief (Markdown or text), or - for stdin", required: true }],
   options: {
-    out: { type: "string", description: "Where to write the design (default design.yaml; written only when it passes)", valueHint: "file" },
+    out: {
+      type: "string",
+      description: "Where to write the design (default design.yaml; written only when it passes)",
+      valueHint: "file",
+    },
     from: { type: "string", description: "Revise this existing design according to the brief", valueHint: "design" },
-    model: { type: "string", description: "Claude model (default: $CONTRACTOR_MODEL or the built-in default)", valueHint: "model" },
+    model: {
+      type: "string",
+      description: "Claude model (default: $CONTRACTOR_MODEL or the built-in default)",
+      valueHint: "model",
+    },
     "max-repairs": { type: "string", description: "Repair rounds after the first answer (default 3)", valueHint: "n" },
     build: { type: "boolean", description: "Build the accepted design into --build-out" },
     "build-out": { type: "string", description: "Output directory for --build (default out)", valueHint: "dir" },
-    engine: { type: "boolean", default: true, description: "Skip only the Postgres round trip of the migrations while checking" },
-    timeout: { type: "string", description: "Seconds to wait for the API before giving up (default 600)", valueHint: "seconds" },
-    record: { type: "string", description: "Save every API exchange to this cassette (the key is never stored)", valueHint: "file" },
-    replay: { type: "string", description: "Serve the API exchanges from this cassette: offline, no key needed", valueHint: "file" },
+    engine: {
+      type: "boolean",
+      default: true,
+      description: "Skip only the Postgres round trip of the migrations while checking",
+    },
+    timeout: {
+      type: "string",
+      description: "Seconds to wait for the API before giving up (default 600)",
+      valueHint: "seconds",
+    },
+    record: {
+      type: "string",
+      description: "Save every API exchange to this cassette (the key is never stored)",
+      valueHint: "file",
+    },
+    replay: {
+      type: "string",
+      description: "Serve the API exchanges from this cassette: offline, no key needed",
+      valueHint: "file",
+    },
     json: { type: "boolean", description: "Print the result as JSON on stdout; no progress lines" },
   },
   async run({ positionals, values }, rawIo) {
@@ -63,14 +88,18 @@ export const draftCommand = defineCommand({
     const recordFile = values.record as string | undefined;
     if (replayFile && recordFile) throw new UsageError("--record and --replay cannot be combined");
     const maxRepairs = values["max-repairs"] === undefined ? 3 : Number(values["max-repairs"]);
-    if (!Number.isInteger(maxRepairs) || maxRepairs < 0 || maxRepairs > 20) throw new UsageError("--max-repairs must be a whole number from 0 to 20");
+    if (!Number.isInteger(maxRepairs) || maxRepairs < 0 || maxRepairs > 20)
+      throw new UsageError("--max-repairs must be a whole number from 0 to 20");
     const timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError("--timeout must be a positive number of seconds");
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+      throw new UsageError("--timeout must be a positive number of seconds");
 
     const key = process.env[KEY_VARIABLE]?.trim() || undefined;
     const io = scrubbingIo(rawIo, key);
     if (!key && !replayFile) {
-      io.stderr(`contractor draft: ${KEY_VARIABLE} is not set — create a key at https://console.anthropic.com/settings/keys and run \`export ${KEY_VARIABLE}=<your key>\` (or run offline with --replay <cassette>)\n`);
+      io.stderr(
+        `contractor draft: ${KEY_VARIABLE} is not set — create a key at https://console.anthropic.com/settings/keys and run \`export ${KEY_VARIABLE}=<your key>\` (or run offline with --replay <cassette>)\n`,
+      );
       return 2;
     }
 
@@ -122,8 +151,13 @@ export const draftCommand = defineCommand({
         progress.done();
         if (json) return;
         const label = r.round === 0 ? "first answer" : `repair ${r.round}`;
-        const fixed = r.round === 0 ? "" : `fixed ${r.fixed.length}${r.introduced.length ? `, introduced ${r.introduced.length}` : ""}; `;
-        io.stderr(`${label}: ${fixed}${r.errors.length ? `${r.errors.length} error(s) left` : "no errors — accepted"}\n`);
+        const fixed =
+          r.round === 0
+            ? ""
+            : `fixed ${r.fixed.length}${r.introduced.length ? `, introduced ${r.introduced.length}` : ""}; `;
+        io.stderr(
+          `${label}: ${fixed}${r.errors.length ? `${r.errors.length} error(s) left` : "no errors — accepted"}\n`,
+        );
         for (const d of r.fixed) io.stderr(`  fixed  ${d.code}  ${d.path || "/"}\n`);
         for (const d of r.errors.slice(0, 20)) io.stderr(`  error  ${d.code}  ${d.path || "/"}  ${d.message}\n`);
         if (r.errors.length > 20) io.stderr(`  …and ${r.errors.length - 20} more\n`);
@@ -143,11 +177,17 @@ export const draftCommand = defineCommand({
       written = true;
       if (values.build) {
         const { build } = await import("../../pipeline/build.ts");
-        buildResult = await build({ text: result.yaml!, name: out }, { out: buildOut, engine, onStep: progressPrinter(io, json) });
+        buildResult = await build(
+          { text: result.yaml!, name: out },
+          { out: buildOut, engine, onStep: progressPrinter(io, json) },
+        );
       }
     }
 
-    const costText = result.cost === "unknown" ? `cost unknown (no price listed for ${result.model})` : `est. cost $${result.cost.toFixed(4)}`;
+    const costText =
+      result.cost === "unknown"
+        ? `cost unknown (no price listed for ${result.model})`
+        : `est. cost $${result.cost.toFixed(4)}`;
     const exitCode = result.outcome === "ok" ? (buildResult && !buildResult.ok ? 1 : 0) : EXIT_CODES[result.outcome];
     if (json) {
       io.stdout(
@@ -158,12 +198,26 @@ export const draftCommand = defineCommand({
             exitCode,
             model: result.model,
             out: written ? out : null,
-            rounds: result.rounds.map((r) => ({ round: r.round, errors: r.errors, fixed: r.fixed, introduced: r.introduced })),
+            rounds: result.rounds.map((r) => ({
+              round: r.round,
+              errors: r.errors,
+              fixed: r.fixed,
+              introduced: r.introduced,
+            })),
             diagnostics: result.diagnostics,
             ...(result.failure ? { failure: result.failure } : {}),
             usage: result.usage,
             cost: result.cost,
-            ...(buildResult ? { build: { ok: buildResult.ok, out: buildOut, files: buildResult.files.map((f) => f.path), diagnostics: buildResult.diagnostics } } : {}),
+            ...(buildResult
+              ? {
+                  build: {
+                    ok: buildResult.ok,
+                    out: buildOut,
+                    files: buildResult.files.map((f) => f.path),
+                    diagnostics: buildResult.diagnostics,
+                  },
+                }
+              : {}),
           },
           null,
           2,
@@ -176,11 +230,21 @@ export const draftCommand = defineCommand({
       io.stderr(`wrote ${out} after ${result.rounds.length} round(s) (${summary(result.diagnostics)})\n`);
       if (buildResult) {
         printDiagnostics(buildResult.diagnostics, out, io);
-        io.stderr(buildResult.ok ? `built ${buildResult.files.length} files into ${buildOut}\n` : `build failed, nothing written to ${buildOut}: ${summary(buildResult.diagnostics)}\n`);
+        io.stderr(
+          buildResult.ok
+            ? `built ${buildResult.files.length} files into ${buildOut}\n`
+            : `build failed, nothing written to ${buildOut}: ${summary(buildResult.diagnostics)}\n`,
+        );
       }
     } else if (result.outcome === "invalid") {
-      printDiagnostics(result.diagnostics.filter((d) => d.severity === "error"), "draft", io);
-      io.stderr(`repairs exhausted after ${result.rounds.length} round(s): ${summary(result.diagnostics)} remain; no design written\n`);
+      printDiagnostics(
+        result.diagnostics.filter((d) => d.severity === "error"),
+        "draft",
+        io,
+      );
+      io.stderr(
+        `repairs exhausted after ${result.rounds.length} round(s): ${summary(result.diagnostics)} remain; no design written\n`,
+      );
     } else {
       io.stderr(`contractor draft: ${result.failure!.message} (${result.outcome}); no design written\n`);
     }

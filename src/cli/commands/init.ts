@@ -47,8 +47,11 @@ function reason(error: unknown): string {
 
 export const initCommand = defineCommand({
   name: "init",
-  summary: "Start a design: write a starter design.yaml (a small mobile backend) wired to the design schema for your editor.",
-  positionals: [{ name: "dir", description: "Directory to start the design in (default: the current directory)", required: false }],
+  summary:
+    "Start a design: write a starter design.yaml (a small mobile backend) wired to the design schema for your editor.",
+  positionals: [
+    { name: "dir", description: "Directory to start the design in (default: the current directory)", required: false },
+  ],
   options: {},
   async run({ positionals }, io) {
     const dir = resolve(positionals[0] ?? ".");

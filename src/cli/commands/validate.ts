@@ -15,12 +15,19 @@ export const validateCommand = defineCommand({
     const { validate } = await import("../../pipeline/build.ts");
     const file = positionals[0]!;
     const json = Boolean(values.json);
-    const result = await validate({ file }, { maxBytes: parseSize(values["max-size"]), onStep: progressPrinter(io, json) });
+    const result = await validate(
+      { file },
+      { maxBytes: parseSize(values["max-size"]), onStep: progressPrinter(io, json) },
+    );
     if (json) {
       io.stdout(JSON.stringify({ ok: result.ok, diagnostics: result.diagnostics }, null, 2) + "\n");
     } else {
       printDiagnostics(result.diagnostics, file, io);
-      io.stderr(result.ok ? `design is valid (${summary(result.diagnostics)})\n` : `design is invalid: ${summary(result.diagnostics)}\n`);
+      io.stderr(
+        result.ok
+          ? `design is valid (${summary(result.diagnostics)})\n`
+          : `design is invalid: ${summary(result.diagnostics)}\n`,
+      );
     }
     return result.ok ? 0 : 1;
   },

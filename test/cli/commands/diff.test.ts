@@ -34,20 +34,37 @@ describe("contractor diff", () => {
     expect(r.stdout).toContain("- API: **3 breaking**, 2 non-breaking change(s).");
     expect(r.stdout).toContain("- Database: migration `0002_drop_items_unit`.");
     expect(r.stdout).toContain("| error | `destructive-drop-column` | `/data/entities/7` |");
-    expect(r.stdout).toContain("```sql\nALTER TABLE \"items\" DROP COLUMN \"unit\";\n```");
-    expect(r.stdout).toContain("```sql\nALTER TABLE \"items\" ADD COLUMN \"unit\" varchar(16);\n```");
+    expect(r.stdout).toContain('```sql\nALTER TABLE "items" DROP COLUMN "unit";\n```');
+    expect(r.stdout).toContain('```sql\nALTER TABLE "items" ADD COLUMN "unit" varchar(16);\n```');
     expect(r.stderr).toContain("3 breaking API change(s), 1 destructive finding(s) — failing");
   });
 
   it("--json gives CI the classified changes", async () => {
     const r = await run([v(1), v(2), "--json"]);
-    const j = JSON.parse(r.stdout) as { ok: boolean; breaking: Array<{ kind: string }>; nonBreaking: unknown[]; destructive: unknown[]; entities: { added: string[] }; endpoints: { added: string[] }; migration: { name: string } };
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      breaking: Array<{ kind: string }>;
+      nonBreaking: unknown[];
+      destructive: unknown[];
+      entities: { added: string[] };
+      endpoints: { added: string[] };
+      migration: { name: string };
+    };
     expect(j.ok).toBe(false);
-    expect(j.breaking.map((c) => c.kind)).toStrictEqual(["property-renamed", "property-renamed", "enum-value-added", "property-renamed", "enum-value-removed"]);
+    expect(j.breaking.map((c) => c.kind)).toStrictEqual([
+      "property-renamed",
+      "property-renamed",
+      "enum-value-added",
+      "property-renamed",
+      "enum-value-removed",
+    ]);
     expect(j.nonBreaking).toHaveLength(4);
     expect(j.destructive).toStrictEqual([]);
     expect(j.entities.added).toStrictEqual(["Reminder"]);
-    expect(j.endpoints.added).toStrictEqual(["createReminder (POST /lists/{listId}/items/{itemId}/reminders)", "listReminders (GET /me/reminders)"]);
+    expect(j.endpoints.added).toStrictEqual([
+      "createReminder (POST /lists/{listId}/items/{itemId}/reminders)",
+      "listReminders (GET /me/reminders)",
+    ]);
     expect(j.migration.name).toBe("0002_create_reminders_rename_items_note_and_more");
   });
 
@@ -56,7 +73,17 @@ describe("contractor diff", () => {
     await writeFile(join(dir, "design.json"), canonicalJson(await series("v2")));
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, "migrations"));
-    await writeFile(join(dir, "migrations/contractor.lock.json"), JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [{ version: 1, name: "0001_listly", files: {} }, { version: 2, name: "0002_x", files: {} }] }));
+    await writeFile(
+      join(dir, "migrations/contractor.lock.json"),
+      JSON.stringify({
+        generator: "contractor",
+        format: "golang-migrate",
+        migrations: [
+          { version: 1, name: "0001_listly", files: {} },
+          { version: 2, name: "0002_x", files: {} },
+        ],
+      }),
+    );
     const r = await run([join(dir, "design.json"), v(3), "--json", "--allow-breaking", "--allow-destructive"]);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { migration: { name: string } }).migration.name).toBe("0003_drop_items_unit");

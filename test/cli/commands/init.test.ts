@@ -24,12 +24,50 @@ async function run(args: string[]) {
 
 describe("schemaReference", () => {
   const cases: Array<[string, { dir: string; pkg: string; want: string }]> = [
-    ["installed in the project", { dir: "/p", pkg: "/p/node_modules/contractor-cli", want: "node_modules/contractor-cli/schemas/design.schema.json" }],
-    ["design in a sub-folder of the project", { dir: "/p/api", pkg: "/p/node_modules/contractor-cli", want: "../node_modules/contractor-cli/schemas/design.schema.json" }],
-    ["installed in a workspace root above", { dir: "/mono/services/api", pkg: "/mono/node_modules/contractor-cli", want: "../../node_modules/contractor-cli/schemas/design.schema.json" }],
-    ["run through npx without installing", { dir: "/p", pkg: "/home/u/.npm/_npx/1a2b/node_modules/contractor-cli", want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json" }],
-    ["a sibling project's install", { dir: "/a", pkg: "/b/node_modules/contractor-cli", want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json" }],
-    ["a repository checkout", { dir: "/p", pkg: "/src/contractor", want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json" }],
+    [
+      "installed in the project",
+      {
+        dir: "/p",
+        pkg: "/p/node_modules/contractor-cli",
+        want: "node_modules/contractor-cli/schemas/design.schema.json",
+      },
+    ],
+    [
+      "design in a sub-folder of the project",
+      {
+        dir: "/p/api",
+        pkg: "/p/node_modules/contractor-cli",
+        want: "../node_modules/contractor-cli/schemas/design.schema.json",
+      },
+    ],
+    [
+      "installed in a workspace root above",
+      {
+        dir: "/mono/services/api",
+        pkg: "/mono/node_modules/contractor-cli",
+        want: "../../node_modules/contractor-cli/schemas/design.schema.json",
+      },
+    ],
+    [
+      "run through npx without installing",
+      {
+        dir: "/p",
+        pkg: "/home/u/.npm/_npx/1a2b/node_modules/contractor-cli",
+        want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json",
+      },
+    ],
+    [
+      "a sibling project's install",
+      {
+        dir: "/a",
+        pkg: "/b/node_modules/contractor-cli",
+        want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json",
+      },
+    ],
+    [
+      "a repository checkout",
+      { dir: "/p", pkg: "/src/contractor", want: "https://unpkg.com/contractor-cli@1.2.3/schemas/design.schema.json" },
+    ],
   ];
   it.each(cases)("%s", (_, { dir, pkg, want }) => {
     expect(schemaReference(dir, pkg, "contractor-cli", "1.2.3")).toBe(want);
@@ -47,7 +85,9 @@ describe("contractor init", () => {
     expect(modeline).toBe(`# yaml-language-server: $schema=${schema}`);
     expect(schema).toMatch(/^https:\/\/unpkg\.com\/contractor-cli@\d+\.\d+\.\d+\/schemas\/design\.schema\.json$/);
     expect(text.slice(modeline!.length + 1)).toBe(await readFile(join(repoRoot, "templates/design.yaml"), "utf8"));
-    expect(JSON.parse(await readFile(join(dir, ".vscode/settings.json"), "utf8"))).toStrictEqual({ "yaml.schemas": { [schema]: ["design.yaml"] } });
+    expect(JSON.parse(await readFile(join(dir, ".vscode/settings.json"), "utf8"))).toStrictEqual({
+      "yaml.schemas": { [schema]: ["design.yaml"] },
+    });
     expect(r.stdout).toContain("design.yaml and ");
     expect(r.stdout).toMatch(/npx contractor build \S*design\.yaml --out \S*out --check +in CI: exit 1 when/);
     expect(r.stdout).toMatch(/npx contractor build \S*design\.yaml --out \S*out --watch +rebuild on every save/);
@@ -68,7 +108,9 @@ describe("contractor init", () => {
     await writeFile(join(dir, "design.yaml"), "mine\n");
     const r = await run([dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/design\.yaml {2}error {2}init-design-exists {2}.*already exists; init never overwrites a design/);
+    expect(r.stdout).toMatch(
+      /design\.yaml {2}error {2}init-design-exists {2}.*already exists; init never overwrites a design/,
+    );
     expect(r.stderr).toBe("nothing written\n");
     expect(await readFile(join(dir, "design.yaml"), "utf8")).toBe("mine\n");
     expect(await readdir(dir)).toStrictEqual(["design.yaml"]);
@@ -82,8 +124,12 @@ describe("contractor init", () => {
     const r = await run([dir]);
     expect(r.code).toBe(0);
     expect(await readFile(join(dir, ".vscode/settings.json"), "utf8")).toBe(mine);
-    const schema = (await readFile(join(dir, "design.yaml"), "utf8")).split("\n")[0]!.replace("# yaml-language-server: $schema=", "");
-    expect(r.stdout).toContain(`settings.json exists and was left as it is. For schema checks and completion in VS Code's YAML extension, add:\n  "yaml.schemas": { "${schema}": ["design.yaml"] }\n`);
+    const schema = (await readFile(join(dir, "design.yaml"), "utf8"))
+      .split("\n")[0]!
+      .replace("# yaml-language-server: $schema=", "");
+    expect(r.stdout).toContain(
+      `settings.json exists and was left as it is. For schema checks and completion in VS Code's YAML extension, add:\n  "yaml.schemas": { "${schema}": ["design.yaml"] }\n`,
+    );
   });
 
   it("says nothing about a settings file that already maps the schema", async () => {
@@ -108,7 +154,9 @@ describe("contractor init", () => {
   });
 
   it("vscodeSettings maps the schema to design.yaml", () => {
-    expect(vscodeSettings("s.json")).toBe('{\n  "yaml.schemas": {\n    "s.json": [\n      "design.yaml"\n    ]\n  }\n}\n');
+    expect(vscodeSettings("s.json")).toBe(
+      '{\n  "yaml.schemas": {\n    "s.json": [\n      "design.yaml"\n    ]\n  }\n}\n',
+    );
   });
 
   it("a second positional is a usage error", async () => {

@@ -7,70 +7,175 @@ import type { NDesign } from "../../../src/design/normalize.ts";
 import { mini, entity, field, series } from "./mini.ts";
 
 const doc = (d: NDesign) => buildDocument(d) as OpenAPIV3.Document;
-const lines = (a: NDesign, b: NDesign) => diffOpenApi(doc(a), doc(b)).map((c) => `${c.breaking ? "breaking" : "compatible"} ${c.kind} ${c.location.replace("openapi.yaml#", "")} [${c.operations.join(",")}]`);
+const lines = (a: NDesign, b: NDesign) =>
+  diffOpenApi(doc(a), doc(b)).map(
+    (c) =>
+      `${c.breaking ? "breaking" : "compatible"} ${c.kind} ${c.location.replace("openapi.yaml#", "")} [${c.operations.join(",")}]`,
+  );
 const changes = (edit: (d: Design) => void, from: (d: Design) => void = () => {}) => lines(mini(from), mini(edit));
 
-const publicGet = (d: Design) => { d.api.endpoints[0]!.auth = { public: true }; };
+const publicGet = (d: Design) => {
+  d.api.endpoints[0]!.auth = { public: true };
+};
 
 const cases: Array<[string, (d: Design) => void, string[], ((d: Design) => void)?]> = [
   ["no change", () => {}, []],
-  ["operation removed", (d) => { d.api.endpoints = d.api.endpoints.filter((e) => e.operationId !== "getNote"); }, ["breaking operation-removed /paths/~1notes~1{noteId}/get [getNote]"]],
-  ["operation added", (d) => d.api.endpoints.push({ operationId: "listNotes", method: "GET", path: "/notes", summary: "Notes", response: { status: 200, schema: "Note", paginated: true } }), ["compatible operation-added /paths/~1notes/get [listNotes]"]],
-  ["required query parameter added", (d) => { d.api.endpoints[0]!.params!.push({ name: "lang", in: "query", type: "string", maxLength: 8, required: true }); }, [
-    "breaking parameter-added /paths/~1notes~1{noteId}/get/parameters/1 [getNote]",
-  ]],
-  ["optional query parameter added", (d) => { d.api.endpoints[0]!.params!.push({ name: "lang", in: "query", type: "string", maxLength: 8 }); }, [
-    "compatible parameter-added /paths/~1notes~1{noteId}/get/parameters/1 [getNote]",
-  ]],
-  ["response property removed (field internal now)", (d) => { field(d, "body").visibility = ["create", "update"]; }, [
-    "breaking property-removed /components/schemas/Note/properties/body [createNote,getNote]",
-  ]],
-  ["property renamed", (d) => Object.assign(field(d, "body"), { name: "content", renamedFrom: "body" }), [
-    "breaking property-renamed /components/schemas/Note/properties/content [createNote,getNote]",
-    "breaking property-renamed /components/schemas/NoteCreate/properties/content [createNote]",
-  ]],
-  ["new required request property", (d) => entity(d).fields.push({ name: "owner", type: "uuid" }), [
-    "breaking property-added /components/schemas/NoteCreate/properties/owner [createNote]",
-    "compatible property-added /components/schemas/Note/properties/owner [createNote,getNote]",
-  ]],
-  ["response property becomes nullable", (d) => { field(d, "title").nullable = true; }, [
-    "breaking nullable-changed /components/schemas/Note/properties/title [createNote,getNote]",
-    "compatible property-optional /components/schemas/NoteCreate/properties/title [createNote]",
-    "compatible nullable-changed /components/schemas/NoteCreate/properties/title [createNote]",
-  ]],
-  ["request maxLength narrowed", (d) => { field(d, "title").maxLength = 40; }, [
-    "breaking bounds-narrowed /components/schemas/NoteCreate/properties/title [createNote]",
-    "compatible bounds-narrowed /components/schemas/Note/properties/title [createNote,getNote]",
-  ]],
-  ["type changed", (d) => { Object.assign(field(d, "size"), { type: "string", maxLength: 10, default: { kind: "literal", value: "0" } }); }, [
-    "breaking type-changed /components/schemas/Note/properties/size [createNote,getNote]",
-    "breaking type-changed /components/schemas/NoteCreate/properties/size [createNote]",
-  ]],
-  ["enum value added: breaking in responses, not in requests", (d) => { d.data.enums![0]!.values.push("idea"); }, [
-    "breaking enum-value-added /components/schemas/NoteKind [createNote,getNote]",
-    "compatible enum-value-added /components/schemas/NoteKind [createNote]",
-  ]],
-  ["enum value removed: breaking in requests only", (d) => { d.data.enums![0]!.values = ["plain"]; }, [
-    "breaking enum-value-removed /components/schemas/NoteKind [createNote]",
-    "compatible enum-value-removed /components/schemas/NoteKind [createNote,getNote]",
-  ]],
-  ["operation made public", (d) => { d.api.endpoints[0]!.auth = { public: true }; }, [
-    "compatible status-removed /paths/~1notes~1{noteId}/get/responses/401 [getNote]",
-    "compatible security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
-  ]],
-  ["public operation now needs auth", (d) => { d.api.endpoints[0]!.auth = {}; }, [
-    "breaking security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
-    "compatible status-added /paths/~1notes~1{noteId}/get/responses/401 [getNote]",
-  ], publicGet],
-  ["scope now required", (d) => { d.auth!.scopes = [{ name: "notes:read" }]; d.api.endpoints[0]!.auth = { scopes: ["notes:read"] }; }, [
-    "breaking security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
-    "compatible status-added /paths/~1notes~1{noteId}/get/responses/403 [getNote]",
-  ]],
-  ["success status changed", (d) => { d.api.endpoints[1]!.response.status = 200; }, [
-    "breaking status-removed /paths/~1notes/post/responses/201 [createNote]",
-    "compatible status-added /paths/~1notes/post/responses/200 [createNote]",
-  ]],
-  ["operation deprecated", (d) => { d.api.endpoints[0]!.deprecated = { since: "1.1.0" }; }, ["compatible operation-deprecated /paths/~1notes~1{noteId}/get [getNote]"]],
+  [
+    "operation removed",
+    (d) => {
+      d.api.endpoints = d.api.endpoints.filter((e) => e.operationId !== "getNote");
+    },
+    ["breaking operation-removed /paths/~1notes~1{noteId}/get [getNote]"],
+  ],
+  [
+    "operation added",
+    (d) =>
+      d.api.endpoints.push({
+        operationId: "listNotes",
+        method: "GET",
+        path: "/notes",
+        summary: "Notes",
+        response: { status: 200, schema: "Note", paginated: true },
+      }),
+    ["compatible operation-added /paths/~1notes/get [listNotes]"],
+  ],
+  [
+    "required query parameter added",
+    (d) => {
+      d.api.endpoints[0]!.params!.push({ name: "lang", in: "query", type: "string", maxLength: 8, required: true });
+    },
+    ["breaking parameter-added /paths/~1notes~1{noteId}/get/parameters/1 [getNote]"],
+  ],
+  [
+    "optional query parameter added",
+    (d) => {
+      d.api.endpoints[0]!.params!.push({ name: "lang", in: "query", type: "string", maxLength: 8 });
+    },
+    ["compatible parameter-added /paths/~1notes~1{noteId}/get/parameters/1 [getNote]"],
+  ],
+  [
+    "response property removed (field internal now)",
+    (d) => {
+      field(d, "body").visibility = ["create", "update"];
+    },
+    ["breaking property-removed /components/schemas/Note/properties/body [createNote,getNote]"],
+  ],
+  [
+    "property renamed",
+    (d) => Object.assign(field(d, "body"), { name: "content", renamedFrom: "body" }),
+    [
+      "breaking property-renamed /components/schemas/Note/properties/content [createNote,getNote]",
+      "breaking property-renamed /components/schemas/NoteCreate/properties/content [createNote]",
+    ],
+  ],
+  [
+    "new required request property",
+    (d) => entity(d).fields.push({ name: "owner", type: "uuid" }),
+    [
+      "breaking property-added /components/schemas/NoteCreate/properties/owner [createNote]",
+      "compatible property-added /components/schemas/Note/properties/owner [createNote,getNote]",
+    ],
+  ],
+  [
+    "response property becomes nullable",
+    (d) => {
+      field(d, "title").nullable = true;
+    },
+    [
+      "breaking nullable-changed /components/schemas/Note/properties/title [createNote,getNote]",
+      "compatible property-optional /components/schemas/NoteCreate/properties/title [createNote]",
+      "compatible nullable-changed /components/schemas/NoteCreate/properties/title [createNote]",
+    ],
+  ],
+  [
+    "request maxLength narrowed",
+    (d) => {
+      field(d, "title").maxLength = 40;
+    },
+    [
+      "breaking bounds-narrowed /components/schemas/NoteCreate/properties/title [createNote]",
+      "compatible bounds-narrowed /components/schemas/Note/properties/title [createNote,getNote]",
+    ],
+  ],
+  [
+    "type changed",
+    (d) => {
+      Object.assign(field(d, "size"), { type: "string", maxLength: 10, default: { kind: "literal", value: "0" } });
+    },
+    [
+      "breaking type-changed /components/schemas/Note/properties/size [createNote,getNote]",
+      "breaking type-changed /components/schemas/NoteCreate/properties/size [createNote]",
+    ],
+  ],
+  [
+    "enum value added: breaking in responses, not in requests",
+    (d) => {
+      d.data.enums![0]!.values.push("idea");
+    },
+    [
+      "breaking enum-value-added /components/schemas/NoteKind [createNote,getNote]",
+      "compatible enum-value-added /components/schemas/NoteKind [createNote]",
+    ],
+  ],
+  [
+    "enum value removed: breaking in requests only",
+    (d) => {
+      d.data.enums![0]!.values = ["plain"];
+    },
+    [
+      "breaking enum-value-removed /components/schemas/NoteKind [createNote]",
+      "compatible enum-value-removed /components/schemas/NoteKind [createNote,getNote]",
+    ],
+  ],
+  [
+    "operation made public",
+    (d) => {
+      d.api.endpoints[0]!.auth = { public: true };
+    },
+    [
+      "compatible status-removed /paths/~1notes~1{noteId}/get/responses/401 [getNote]",
+      "compatible security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
+    ],
+  ],
+  [
+    "public operation now needs auth",
+    (d) => {
+      d.api.endpoints[0]!.auth = {};
+    },
+    [
+      "breaking security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
+      "compatible status-added /paths/~1notes~1{noteId}/get/responses/401 [getNote]",
+    ],
+    publicGet,
+  ],
+  [
+    "scope now required",
+    (d) => {
+      d.auth!.scopes = [{ name: "notes:read" }];
+      d.api.endpoints[0]!.auth = { scopes: ["notes:read"] };
+    },
+    [
+      "breaking security-changed /paths/~1notes~1{noteId}/get/security [getNote]",
+      "compatible status-added /paths/~1notes~1{noteId}/get/responses/403 [getNote]",
+    ],
+  ],
+  [
+    "success status changed",
+    (d) => {
+      d.api.endpoints[1]!.response.status = 200;
+    },
+    [
+      "breaking status-removed /paths/~1notes/post/responses/201 [createNote]",
+      "compatible status-added /paths/~1notes/post/responses/200 [createNote]",
+    ],
+  ],
+  [
+    "operation deprecated",
+    (d) => {
+      d.api.endpoints[0]!.deprecated = { since: "1.1.0" };
+    },
+    ["compatible operation-deprecated /paths/~1notes~1{noteId}/get [getNote]"],
+  ],
 ];
 
 describe("diffOpenApi", () => {

@@ -40,7 +40,9 @@ async function tampered(name: string, relock: boolean): Promise<string> {
   expect(edited).not.toBe(text);
   await writeFile(path, edited);
   if (relock) {
-    const lock = JSON.parse(await readFile(join(out, LOCK_FILE), "utf8")) as { migrations: Array<{ files: Record<string, string> }> };
+    const lock = JSON.parse(await readFile(join(out, LOCK_FILE), "utf8")) as {
+      migrations: Array<{ files: Record<string, string> }>;
+    };
     lock.migrations[0]!.files[UP] = sha256(edited);
     await writeFile(join(out, LOCK_FILE), JSON.stringify(lock, null, 2) + "\n");
   }
@@ -53,7 +55,11 @@ describe("an edited 0001", () => {
   it("lock hash updated, v2 built on top with the CLI: exit 1, the differing column named", async () => {
     const out = await tampered("relocked-v2", true);
     const before = await readFile(join(out, LOCK_FILE), "utf8");
-    const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", fixture("v2"), "--out", out], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+    const r = spawnSync(process.execPath, [join(repoRoot, "bin/contractor.js"), "build", fixture("v2"), "--out", out], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toContain(NAMED);
     expect(r.stdout.match(/ error /g)).toHaveLength(1);
@@ -65,15 +71,21 @@ describe("an edited 0001", () => {
     const out = await tampered("relocked-v1", true);
     const r = await build({ file: fixture("v1") }, { out });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toStrictEqual([["migration-chain-differs", `${UP}:1`]]);
-    expect(r.diagnostics.find((d) => d.code === "migration-chain-differs")!.message).toContain(`column "items"."title" differs: character varying(10) NOT NULL ≠ character varying(200) NOT NULL`);
+    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toStrictEqual([
+      ["migration-chain-differs", `${UP}:1`],
+    ]);
+    expect(r.diagnostics.find((d) => d.code === "migration-chain-differs")!.message).toContain(
+      `column "items"."title" differs: character varying(10) NOT NULL ≠ character varying(200) NOT NULL`,
+    );
   });
 
   it("lock hash not updated: migration-tampered, before any check runs", async () => {
     const out = await tampered("edited", false);
     const r = await build({ file: fixture("v2") }, { out });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toStrictEqual([["migration-tampered", `${UP}:1`]]);
+    expect(r.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.path])).toStrictEqual([
+      ["migration-tampered", `${UP}:1`],
+    ]);
   });
 
   it("untouched: v2 on top passes, the chain compared on the engine", async () => {
@@ -103,13 +115,36 @@ describe("chainDifferences", () => {
     { path: "migrations/0002_b.up.sql", contents: `ALTER TABLE "items" ADD COLUMN "due" date;\n` },
   ];
   const chain = readMigrations(files, "golang-migrate");
-  const fresh = new Map([["column \"items\".\"due\"", "date"], ["column \"items\".\"title\"", "character varying(20)"], ["table \"items\"", "exists"]]);
+  const fresh = new Map([
+    ['column "items"."due"', "date"],
+    ['column "items"."title"', "character varying(20)"],
+    ['table "items"', "exists"],
+  ]);
 
   it.each([
     ["equal", fresh, []],
-    ["a column differs (named in 0001)", new Map([...fresh, ["column \"items\".\"title\"", "character varying(10)"]]), ["migrations/0001_a.up.sql:1", `column "items"."title" differs: character varying(10) ≠ character varying(20)`, ""]],
-    ["missing, and one more difference", new Map([["table \"items\"", "exists"], ["index \"x\"", "CREATE INDEX"]]), ["migrations/0002_b.up.sql:1", `column "items"."due" is missing`, " (and 2 more differences)"]],
-    ["PostgreSQL's NOT NULL constraint names are not compared", new Map([...fresh, ["constraint \"old_title_not_null\" on \"items\"", "NOT NULL title"]]), []],
+    [
+      "a column differs (named in 0001)",
+      new Map([...fresh, ['column "items"."title"', "character varying(10)"]]),
+      [
+        "migrations/0001_a.up.sql:1",
+        `column "items"."title" differs: character varying(10) ≠ character varying(20)`,
+        "",
+      ],
+    ],
+    [
+      "missing, and one more difference",
+      new Map([
+        ['table "items"', "exists"],
+        ['index "x"', "CREATE INDEX"],
+      ]),
+      ["migrations/0002_b.up.sql:1", `column "items"."due" is missing`, " (and 2 more differences)"],
+    ],
+    [
+      "PostgreSQL's NOT NULL constraint names are not compared",
+      new Map([...fresh, ['constraint "old_title_not_null" on "items"', "NOT NULL title"]]),
+      [],
+    ],
   ] as const)("%s", (_what, got, want) => {
     const found = chainDifferences(got, fresh, chain, files);
     if (want.length === 0) return expect(found).toStrictEqual([]);

@@ -15,9 +15,19 @@ import type { Diagnostic } from "../../../src/design/diagnostics.ts";
 import { mini, miniInput, entity, field } from "./mini.ts";
 
 const edits: Array<(d: Design) => void> = [
-  (d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "body"); field(d, "title").maxLength = 5; field(d, "title").unique = true; },
-  (d) => { entity(d).fields.push({ name: "owner", type: "uuid", renamedFrom: "nobody" }); entity(d).indexes = [{ name: "notes_size", fields: ["size"] }]; d.data.enums![0]!.values = ["plain"]; },
-  (d) => { d.data.entities.push({ name: "Tag", fields: [{ name: "id", type: "uuid", primaryKey: true }] }); },
+  (d) => {
+    entity(d).fields = entity(d).fields.filter((f) => f.name !== "body");
+    field(d, "title").maxLength = 5;
+    field(d, "title").unique = true;
+  },
+  (d) => {
+    entity(d).fields.push({ name: "owner", type: "uuid", renamedFrom: "nobody" });
+    entity(d).indexes = [{ name: "notes_size", fields: ["size"] }];
+    d.data.enums![0]!.values = ["plain"];
+  },
+  (d) => {
+    d.data.entities.push({ name: "Tag", fields: [{ name: "id", type: "uuid", primaryKey: true }] });
+  },
 ];
 
 describe("evolution codes", () => {
@@ -30,19 +40,80 @@ describe("evolution codes", () => {
       add(lintDestructive(diff, false));
     }
     add(lintDestructive(diffSchemas(mini(edits[2]), mini()), false));
-    add(planNextMigration(mini(), mini((d) => { d.data.enums![0]!.values.push("idea"); field(d, "kind").default = { kind: "literal", value: "idea" }; })).diagnostics);
-    add(planNextMigration(mini(), mini((d) => { field(d, "size").default = { kind: "identity" }; })).diagnostics);
-    const files = (m: Record<string, string>, designJson?: string) => ({ files: new Map(Object.entries(m)), ...(designJson ? { designJson } : {}) });
-    const lock = JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [{ version: 1, name: "0001_x", files: { "migrations/0001_x.up.sql": "0" } }] });
-    add(readHistory(files({ [LOCK_FILE]: lock, "migrations/0001_x.up.sql": "changed" }), "golang-migrate")!.diagnostics);
+    add(
+      planNextMigration(
+        mini(),
+        mini((d) => {
+          d.data.enums![0]!.values.push("idea");
+          field(d, "kind").default = { kind: "literal", value: "idea" };
+        }),
+      ).diagnostics,
+    );
+    add(
+      planNextMigration(
+        mini(),
+        mini((d) => {
+          field(d, "size").default = { kind: "identity" };
+        }),
+      ).diagnostics,
+    );
+    const files = (m: Record<string, string>, designJson?: string) => ({
+      files: new Map(Object.entries(m)),
+      ...(designJson ? { designJson } : {}),
+    });
+    const lock = JSON.stringify({
+      generator: "contractor",
+      format: "golang-migrate",
+      migrations: [{ version: 1, name: "0001_x", files: { "migrations/0001_x.up.sql": "0" } }],
+    });
+    add(
+      readHistory(files({ [LOCK_FILE]: lock, "migrations/0001_x.up.sql": "changed" }), "golang-migrate")!.diagnostics,
+    );
     add(readHistory(files({ [LOCK_FILE]: lock }), "flyway")!.diagnostics);
     add(readHistory(files({ [LOCK_FILE]: "nope" }), "golang-migrate")!.diagnostics);
-    const ctx = { design: mini(), options: resolveOptions({}), previous: files({ [LOCK_FILE]: JSON.stringify({ generator: "contractor", format: "golang-migrate", migrations: [{ version: 1, name: "0001_x", files: {} }] }) }, "{") };
-    add(migrationHistory(ctx, () => { throw new Error("no"); }, () => ({ diagnostics: [] })).diagnostics);
-    const out = evolutionArtifact.generate({ design: mini((d) => { field(d, "body").visibility = []; }), input: miniInput((d) => { field(d, "body").visibility = []; }), options: resolveOptions({}), previous: files({}, designFile(miniInput()).contents) });
+    const ctx = {
+      design: mini(),
+      options: resolveOptions({}),
+      previous: files(
+        {
+          [LOCK_FILE]: JSON.stringify({
+            generator: "contractor",
+            format: "golang-migrate",
+            migrations: [{ version: 1, name: "0001_x", files: {} }],
+          }),
+        },
+        "{",
+      ),
+    };
+    add(
+      migrationHistory(
+        ctx,
+        () => {
+          throw new Error("no");
+        },
+        () => ({ diagnostics: [] }),
+      ).diagnostics,
+    );
+    const out = evolutionArtifact.generate({
+      design: mini((d) => {
+        field(d, "body").visibility = [];
+      }),
+      input: miniInput((d) => {
+        field(d, "body").visibility = [];
+      }),
+      options: resolveOptions({}),
+      previous: files({}, designFile(miniInput()).contents),
+    });
     add(Array.isArray(out) ? [] : out.diagnostics);
     const chainFiles = [{ path: "migrations/0001_x.up.sql", contents: `CREATE TABLE "x" ();\n` }];
-    add(chainDifferences(new Map([["table \"x\"", "exists"]]), new Map(), readMigrations(chainFiles, "golang-migrate"), chainFiles));
+    add(
+      chainDifferences(
+        new Map([['table "x"', "exists"]]),
+        new Map(),
+        readMigrations(chainFiles, "golang-migrate"),
+        chainFiles,
+      ),
+    );
     expect(Object.keys(evolutionCodes).filter((c) => !seen.has(c))).toStrictEqual([]);
   });
 });

@@ -22,8 +22,22 @@ export const baseEntities = (): Entity[] => [
 export const baseEnums = (): EnumDef[] => [{ name: "NoteKind", values: ["plain", "todo"] }];
 
 export const baseEndpoints = (): Endpoint[] => [
-  { operationId: "getNote", method: "GET", path: "/notes/{noteId}", summary: "One note", params: [{ name: "noteId", in: "path", type: "uuid" }], response: { status: 200, schema: "Note" } },
-  { operationId: "createNote", method: "POST", path: "/notes", summary: "Create a note", body: { schema: "Note" }, response: { status: 201, schema: "Note" } },
+  {
+    operationId: "getNote",
+    method: "GET",
+    path: "/notes/{noteId}",
+    summary: "One note",
+    params: [{ name: "noteId", in: "path", type: "uuid" }],
+    response: { status: 200, schema: "Note" },
+  },
+  {
+    operationId: "createNote",
+    method: "POST",
+    path: "/notes",
+    summary: "Create a note",
+    body: { schema: "Note" },
+    response: { status: 201, schema: "Note" },
+  },
 ];
 
 /** A valid small design as written; `edit` mutates a fresh copy. */

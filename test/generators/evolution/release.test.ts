@@ -14,7 +14,8 @@ import { LOCK_FILE, RELEASED_FILE } from "../../../generators/evolution/history.
 import { repoRoot } from "../../helpers.ts";
 
 const ARCHIVED = "        - { name: archived, type: boolean, default: { kind: literal, value: false } }\n";
-const color = (maxLength: number) => `        - { name: color, type: string, maxLength: ${maxLength}, nullable: true }\n`;
+const color = (maxLength: number) =>
+  `        - { name: color, type: string, maxLength: ${maxLength}, nullable: true }\n`;
 const UP1 = "migrations/0001_habits.up.sql";
 
 let root: string;
@@ -35,13 +36,19 @@ afterAll(async () => {
 async function tree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), "utf8");
+    if (e.isFile())
+      out[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), "utf8");
   }
   return out;
 }
-const migrations = (t: Record<string, string>) => Object.keys(t).filter((p) => /^migrations\/\d{4}_/.test(p)).sort();
-const lockOf = (t: Record<string, string>) => JSON.parse(t[LOCK_FILE]!) as { released?: number; migrations: Array<{ name: string }> };
-const errors = (r: { diagnostics: Array<{ code: string; severity: string }> }) => r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
+const migrations = (t: Record<string, string>) =>
+  Object.keys(t)
+    .filter((p) => /^migrations\/\d{4}_/.test(p))
+    .sort();
+const lockOf = (t: Record<string, string>) =>
+  JSON.parse(t[LOCK_FILE]!) as { released?: number; migrations: Array<{ name: string }> };
+const errors = (r: { diagnostics: Array<{ code: string; severity: string }> }) =>
+  r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
 const codes = (r: { diagnostics: Array<{ code: string }> }) => r.diagnostics.map((d) => d.code);
 
 /** Writes `text` as the design of `dir` and builds it into `dir/out` (no engine unless asked). */
@@ -54,7 +61,11 @@ async function buildText(dir: string, text: string, options: BuildOptions = {}) 
 /** `contractor build <dir>/design.yaml --out <dir>/out …` in-process: exit code and stderr. */
 async function cli(dir: string, ...flags: string[]) {
   let stderr = "";
-  const code = await main(["build", join(dir, "design.yaml"), "--out", join(dir, "out"), "--no-engine", ...flags], { stdout: () => undefined, stderr: (t) => void (stderr += t), color: false });
+  const code = await main(["build", join(dir, "design.yaml"), "--out", join(dir, "out"), "--no-engine", ...flags], {
+    stdout: () => undefined,
+    stderr: (t) => void (stderr += t),
+    color: false,
+  });
   return { code, stderr };
 }
 
@@ -102,14 +113,26 @@ describe("edit → build → release → edit → build", () => {
     expect(await tree(out)).toStrictEqual(t4);
 
     // Edit after the release: 0002 appended and open; 0001 byte for byte the released one.
-    const due = (text: string) => text.replace(color(6), color(6) + "        - { name: target, type: integer, minimum: 1, maximum: 7, nullable: true }\n");
+    const due = (text: string) =>
+      text.replace(
+        color(6),
+        color(6) + "        - { name: target, type: integer, minimum: 1, maximum: 7, nullable: true }\n",
+      );
     const next = await buildText(dir, due(withColor(6)), { engine: true });
     expect(errors(next)).toStrictEqual([]);
     const t5 = await tree(out);
-    expect(migrations(t5)).toStrictEqual(["migrations/0001_habits.down.sql", UP1, "migrations/0002_add_habits_target.down.sql", "migrations/0002_add_habits_target.up.sql"]);
+    expect(migrations(t5)).toStrictEqual([
+      "migrations/0001_habits.down.sql",
+      UP1,
+      "migrations/0002_add_habits_target.down.sql",
+      "migrations/0002_add_habits_target.up.sql",
+    ]);
     for (const p of migrations(t4)) expect(t5[p]).toBe(t4[p]);
     expect(t5[RELEASED_FILE]).toBe(t4[RELEASED_FILE]);
-    expect(lockOf(t5)).toMatchObject({ released: 1, migrations: [{ name: "0001_habits" }, { name: "0002_add_habits_target" }] });
+    expect(lockOf(t5)).toMatchObject({
+      released: 1,
+      migrations: [{ name: "0001_habits" }, { name: "0002_add_habits_target" }],
+    });
     expect(t5["CHANGES.md"]).toContain("0002_add_habits_target");
     const open = await cli(dir);
     expect(open.stderr).toContain("migration 0002_add_habits_target is open");
@@ -119,7 +142,9 @@ describe("edit → build → release → edit → build", () => {
     await writeFile(up2, t5["migrations/0002_add_habits_target.up.sql"] + "-- mine\n");
     const edited = await buildText(dir, due(withColor(6)));
     expect(errors(edited)).toStrictEqual(["migration-tampered"]);
-    expect(edited.diagnostics.find((d) => d.code === "migration-tampered")!.message).toContain("open migration 0002_add_habits_target");
+    expect(edited.diagnostics.find((d) => d.code === "migration-tampered")!.message).toContain(
+      "open migration 0002_add_habits_target",
+    );
     await rm(up2);
     expect(errors(await buildText(dir, due(withColor(6))))).toStrictEqual([]);
     expect(await tree(out)).toStrictEqual(t5);
@@ -138,7 +163,9 @@ describe("edit → build → release → edit → build", () => {
 });
 
 describe("a lock written before releases (no `released`)", () => {
-  it("counts every migration as released: an unchanged design keeps the lock, a change appends", { timeout: 60_000 }, async () => {
+  it("counts every migration as released: an unchanged design keeps the lock, a change appends", {
+    timeout: 60_000,
+  }, async () => {
     const dir = join(root, "old");
     const out = join(dir, "out");
     await mkdir(dir);

@@ -26,7 +26,10 @@ const options = resolveOptions({ allowDestructive: true });
 /** The migration files of a design series: the first design's initial migration, then one per change. */
 function chain(designs: readonly NDesign[]): GeneratedFile[] {
   const init = planInitialMigration(designs[0]!);
-  const files = migrationFiles({ version: 1, slug: "init", up: toSql(init.up), down: toSql(init.down) }, "golang-migrate");
+  const files = migrationFiles(
+    { version: 1, slug: "init", up: toSql(init.up), down: toSql(init.down) },
+    "golang-migrate",
+  );
   for (let i = 1; i < designs.length; i++) {
     const next = nextMigration(designs[i - 1]!, designs[i]!, i + 1, options);
     expect(next.diagnostics).toStrictEqual([]);
@@ -38,7 +41,9 @@ function chain(designs: readonly NDesign[]): GeneratedFile[] {
 describe("round trip with seeded rows", () => {
   it.each(fixtureNames)("the initial migration of %s: every down runs on tables holding rows", async (name) => {
     const files = chain([await loadFixture(name)]);
-    const result = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, readMigrations(files, "golang-migrate")));
+    const result = await withPgliteSchema((engine, schema) =>
+      roundTrip(engine, schema, readMigrations(files, "golang-migrate")),
+    );
     expect(result.diagnostics).toStrictEqual([]);
   });
 
@@ -70,9 +75,13 @@ describe("round trip with seeded rows", () => {
       await applyScript(engine, first!.up, out);
       await applyScript(engine, second!.up, out);
       await seedRows(engine, schema, { rows: 4 });
-      const before = await engine.query<{ priority: string; n: number }>(`SELECT priority::text AS priority, count(*)::int AS n FROM items GROUP BY 1 ORDER BY 1`);
+      const before = await engine.query<{ priority: string; n: number }>(
+        `SELECT priority::text AS priority, count(*)::int AS n FROM items GROUP BY 1 ORDER BY 1`,
+      );
       await applyScript(engine, second!.down!, out);
-      const after = await engine.query<{ priority: string; n: number }>(`SELECT priority::text AS priority, count(*)::int AS n FROM items GROUP BY 1 ORDER BY 1`);
+      const after = await engine.query<{ priority: string; n: number }>(
+        `SELECT priority::text AS priority, count(*)::int AS n FROM items GROUP BY 1 ORDER BY 1`,
+      );
       expect(out).toStrictEqual([]);
       return { before, after };
     });
@@ -87,15 +96,74 @@ describe("round trip with seeded rows", () => {
 
 describe("downs that convert back, re-add keys and restore columns, on rows", () => {
   it.each([
-    ["varchar widened to text: the down cuts long values back", mini(), mini((d) => { Object.assign(entity(d).fields[1]!, { type: "text" }); delete entity(d).fields[1]!.maxLength; })],
-    ["integer retyped to string: the down keeps numbers and replaces other text", mini(), mini((d) => { Object.assign(entity(d).fields[3]!, { type: "string", maxLength: 20, default: { kind: "literal", value: "none" } }); })],
-    ["enum retyped to string: the down keeps labels and replaces other text", mini(), mini((d) => { Object.assign(entity(d).fields[4]!, { type: "string", maxLength: 20, default: { kind: "literal", value: "plain" } }); delete entity(d).fields[4]!.enum; d.data.enums = []; })],
-    ["foreign key retargeted: the down points orphans at a parent", mini((d) => d.data.entities.push({ name: "Tag", fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "noteId", type: "uuid", references: { entity: "Note" } }] })), mini((d) => d.data.entities.push({ name: "Tag", fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "noteId", type: "uuid", references: { entity: "Tag" } }] }))],
-    ["unique NOT NULL column with a default dropped: the down fills distinct values", mini((d) => { Object.assign(entity(d).fields[1]!, { unique: true, default: { kind: "literal", value: "same" } }); }), mini((d) => { entity(d).fields.splice(1, 1); })],
+    [
+      "varchar widened to text: the down cuts long values back",
+      mini(),
+      mini((d) => {
+        Object.assign(entity(d).fields[1]!, { type: "text" });
+        delete entity(d).fields[1]!.maxLength;
+      }),
+    ],
+    [
+      "integer retyped to string: the down keeps numbers and replaces other text",
+      mini(),
+      mini((d) => {
+        Object.assign(entity(d).fields[3]!, {
+          type: "string",
+          maxLength: 20,
+          default: { kind: "literal", value: "none" },
+        });
+      }),
+    ],
+    [
+      "enum retyped to string: the down keeps labels and replaces other text",
+      mini(),
+      mini((d) => {
+        Object.assign(entity(d).fields[4]!, {
+          type: "string",
+          maxLength: 20,
+          default: { kind: "literal", value: "plain" },
+        });
+        delete entity(d).fields[4]!.enum;
+        d.data.enums = [];
+      }),
+    ],
+    [
+      "foreign key retargeted: the down points orphans at a parent",
+      mini((d) =>
+        d.data.entities.push({
+          name: "Tag",
+          fields: [
+            { name: "id", type: "uuid", primaryKey: true },
+            { name: "noteId", type: "uuid", references: { entity: "Note" } },
+          ],
+        }),
+      ),
+      mini((d) =>
+        d.data.entities.push({
+          name: "Tag",
+          fields: [
+            { name: "id", type: "uuid", primaryKey: true },
+            { name: "noteId", type: "uuid", references: { entity: "Tag" } },
+          ],
+        }),
+      ),
+    ],
+    [
+      "unique NOT NULL column with a default dropped: the down fills distinct values",
+      mini((d) => {
+        Object.assign(entity(d).fields[1]!, { unique: true, default: { kind: "literal", value: "same" } });
+      }),
+      mini((d) => {
+        entity(d).fields.splice(1, 1);
+      }),
+    ],
   ] as const)("%s", async (_name, a, b) => {
     const files = chain([a, b]);
     expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
-    const result = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, readMigrations(files, "golang-migrate")));
+    const result = await withPgliteSchema((engine, schema) =>
+      roundTrip(engine, schema, readMigrations(files, "golang-migrate")),
+    );
     expect(result.diagnostics).toStrictEqual([]);
   });
 });
@@ -103,8 +171,12 @@ describe("downs that convert back, re-add keys and restore columns, on rows", ()
 describe("an up on tables holding rows", () => {
   it("a new NOT NULL column without a default fails on rows: the planner adds it as asked, the destructive lint refuses it unless --allow-destructive", async () => {
     const a = mini();
-    const b = mini((d) => { entity(d).fields.push({ name: "rank", type: "integer" }); });
-    expect(compareDesigns(a, b, { allowDestructive: false }).destructive.map((d) => [d.code, d.severity])).toStrictEqual([["destructive-not-null-without-default", "error"]]);
+    const b = mini((d) => {
+      entity(d).fields.push({ name: "rank", type: "integer" });
+    });
+    expect(
+      compareDesigns(a, b, { allowDestructive: false }).destructive.map((d) => [d.code, d.severity]),
+    ).toStrictEqual([["destructive-not-null-without-default", "error"]]);
     const [first, second] = readMigrations(chain([a, b]), "golang-migrate");
     const out = await withPgliteSchema(async (engine, schema) => {
       const found: Diagnostic[] = [];
@@ -113,20 +185,36 @@ describe("an up on tables holding rows", () => {
       await applyScript(engine, second!.up, found);
       return found;
     });
-    expect(out.map((d) => [d.code, d.message])).toStrictEqual([["sql-engine-error", `PostgreSQL rejected the statement: column "rank" of relation "notes" contains null values`]]);
+    expect(out.map((d) => [d.code, d.message])).toStrictEqual([
+      ["sql-engine-error", `PostgreSQL rejected the statement: column "rank" of relation "notes" contains null values`],
+    ]);
   });
 });
 
 describe("a down that only works on empty tables", () => {
   const before = mini();
-  const after = mini((d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "title"); });
+  const after = mini((d) => {
+    entity(d).fields = entity(d).fields.filter((f) => f.name !== "title");
+  });
   const files = chain([before, after]);
   const downFile = files.find((f) => f.path.endsWith("0002_drop_notes_title.down.sql"))!;
   /** The naive down: the dropped NOT NULL column re-added as it was, which no existing row can satisfy. */
-  const broken = files.map((f) => (f === downFile ? { ...f, contents: f.contents.replace(/ALTER TABLE "notes" ADD COLUMN "title" varchar\(80\);\nUPDATE[^\n]*\nALTER TABLE "notes" ALTER COLUMN "title" SET NOT NULL;/, `ALTER TABLE "notes" ADD COLUMN "title" varchar(80) NOT NULL;`) } : f));
+  const broken = files.map((f) =>
+    f === downFile
+      ? {
+          ...f,
+          contents: f.contents.replace(
+            /ALTER TABLE "notes" ADD COLUMN "title" varchar\(80\);\nUPDATE[^\n]*\nALTER TABLE "notes" ALTER COLUMN "title" SET NOT NULL;/,
+            `ALTER TABLE "notes" ADD COLUMN "title" varchar(80) NOT NULL;`,
+          ),
+        }
+      : f,
+  );
 
   it("the generated down adds the column nullable, fills it, then sets NOT NULL", () => {
-    expect(downFile.contents).toContain(`ALTER TABLE "notes" ADD COLUMN "title" varchar(80);\nUPDATE "notes" SET "title" = 'restored ' || ctid::text;\nALTER TABLE "notes" ALTER COLUMN "title" SET NOT NULL;`);
+    expect(downFile.contents).toContain(
+      `ALTER TABLE "notes" ADD COLUMN "title" varchar(80);\nUPDATE "notes" SET "title" = 'restored ' || ctid::text;\nALTER TABLE "notes" ALTER COLUMN "title" SET NOT NULL;`,
+    );
   });
 
   it("passes with rows", async () => {
@@ -137,14 +225,20 @@ describe("a down that only works on empty tables", () => {
     const text = broken.find((f) => f.path === downFile.path)!.contents;
     expect(text).not.toBe(downFile.contents);
     const line = text.split("\n").findIndex((l) => l.includes(`ADD COLUMN "title" varchar(80) NOT NULL`)) + 1;
-    expect(await verifyMigrationSequence(broken, 2, { options })).toStrictEqual([{
-      code: "sql-down-fails-with-rows",
-      severity: "error",
-      message: `the down of migration 2 fails on tables holding rows: PostgreSQL rejected the statement: column "title" of relation "notes" contains null values`,
-      path: `${downFile.path}:${line}`,
-    }]);
-    const chainResult = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, readMigrations(broken, "golang-migrate")));
-    expect(chainResult.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([["sql-down-fails-with-rows", `${downFile.path}:${line}`]]);
+    expect(await verifyMigrationSequence(broken, 2, { options })).toStrictEqual([
+      {
+        code: "sql-down-fails-with-rows",
+        severity: "error",
+        message: `the down of migration 2 fails on tables holding rows: PostgreSQL rejected the statement: column "title" of relation "notes" contains null values`,
+        path: `${downFile.path}:${line}`,
+      },
+    ]);
+    const chainResult = await withPgliteSchema((engine, schema) =>
+      roundTrip(engine, schema, readMigrations(broken, "golang-migrate")),
+    );
+    expect(chainResult.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([
+      ["sql-down-fails-with-rows", `${downFile.path}:${line}`],
+    ]);
   });
 
   it("the naive down passes without rows (what the round trip on empty tables saw)", async () => {
@@ -164,33 +258,72 @@ describe("a down that only works on empty tables", () => {
 
 describe("CHANGES.md: what a rollback does not restore", () => {
   it.each([
-    ["a dropped NOT NULL column", mini(), mini((d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "title"); }), [
-      "down of 0002_x re-creates column `notes.title` with the placeholder `'restored ' || ctid::text` in every row: its values are not restored",
-    ]],
-    ["a dropped nullable column and a dropped table", mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] })), mini((d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "body"); }), [
-      "down of 0002_x re-creates table `gones` empty: its rows are not restored",
-      "down of 0002_x re-creates column `notes.body` empty (NULL): its values are not restored",
-    ]],
-    ["a widened column and an added enum value", mini(), mini((d) => { d.data.enums![0]!.values.push("done"); Object.assign(d.data.entities[0]!.fields[1]!, { maxLength: 200 }); }), [
-      "down of 0002_x removes value `done` from enum `note_kind`: rows holding it get `todo`",
-      "down of 0002_x converts `notes.title` back from `varchar(200)` to `varchar(80)` with `left(\"title\"::text, 80)`: a value that does not fit `varchar(80)` is cut or replaced",
-    ]],
-    ["a renamed column", mini(), mini((d) => { Object.assign(d.data.entities[0]!.fields[2]!, { name: "text", renamedFrom: "body" }); }), []],
+    [
+      "a dropped NOT NULL column",
+      mini(),
+      mini((d) => {
+        entity(d).fields = entity(d).fields.filter((f) => f.name !== "title");
+      }),
+      [
+        "down of 0002_x re-creates column `notes.title` with the placeholder `'restored ' || ctid::text` in every row: its values are not restored",
+      ],
+    ],
+    [
+      "a dropped nullable column and a dropped table",
+      mini((d) => d.data.entities.push({ name: "Gone", fields: [{ name: "id", type: "uuid", primaryKey: true }] })),
+      mini((d) => {
+        entity(d).fields = entity(d).fields.filter((f) => f.name !== "body");
+      }),
+      [
+        "down of 0002_x re-creates table `gones` empty: its rows are not restored",
+        "down of 0002_x re-creates column `notes.body` empty (NULL): its values are not restored",
+      ],
+    ],
+    [
+      "a widened column and an added enum value",
+      mini(),
+      mini((d) => {
+        d.data.enums![0]!.values.push("done");
+        Object.assign(d.data.entities[0]!.fields[1]!, { maxLength: 200 });
+      }),
+      [
+        "down of 0002_x removes value `done` from enum `note_kind`: rows holding it get `todo`",
+        'down of 0002_x converts `notes.title` back from `varchar(200)` to `varchar(80)` with `left("title"::text, 80)`: a value that does not fit `varchar(80)` is cut or replaced',
+      ],
+    ],
+    [
+      "a renamed column",
+      mini(),
+      mini((d) => {
+        Object.assign(d.data.entities[0]!.fields[2]!, { name: "text", renamedFrom: "body" });
+      }),
+      [],
+    ],
   ] as const)("%s", (_name, a, b, want) => {
     expect(rollbackNotes("0002_x", planNextMigration(a, b).up)).toStrictEqual(want);
   });
 
   it("renders the notes under the rollback, deterministically", () => {
     const a = mini();
-    const b = mini((d) => { entity(d).fields = entity(d).fields.filter((f) => f.name !== "title"); });
+    const b = mini((d) => {
+      entity(d).fields = entity(d).fields.filter((f) => f.name !== "title");
+    });
     const render = () => {
       const report = compareDesigns(a, b, { allowDestructive: true });
       const next = nextMigration(a, b, 2, options).migration!;
-      report.migration = { name: next.name, files: next.files.map((f) => f.path), up: next.up.join(";\n"), down: next.down.join(";\n"), rollback: next.rollback };
+      report.migration = {
+        name: next.name,
+        files: next.files.map((f) => f.path),
+        up: next.up.join(";\n"),
+        down: next.down.join(";\n"),
+        rollback: next.rollback,
+      };
       return renderChanges(report);
     };
     const text = render();
-    expect(text).toContain("### Rollback (down)\n\nThe rollback restores the schema, not the data a destructive step removed.\n\nWhat the rollback does to data:\n\n- down of 0002_drop_notes_title re-creates column `notes.title` with the placeholder `'restored ' || ctid::text` in every row: its values are not restored\n");
+    expect(text).toContain(
+      "### Rollback (down)\n\nThe rollback restores the schema, not the data a destructive step removed.\n\nWhat the rollback does to data:\n\n- down of 0002_drop_notes_title re-creates column `notes.title` with the placeholder `'restored ' || ctid::text` in every row: its values are not restored\n",
+    );
     expect(render()).toBe(text);
   });
 });

@@ -28,7 +28,9 @@ describe.skipIf(!browser)("index.html in headless Chromium", { timeout: 300_000 
 
   it("renders every diagram as SVG, logs no error, requests nothing remote and shows every operation", async () => {
     const design = await loadFixture("listly");
-    const report = await openPage(join(out, INDEX_HTML), { screenshot: join(repoRoot, "test-output", "review-page.png") });
+    const report = await openPage(join(out, INDEX_HTML), {
+      screenshot: join(repoRoot, "test-output", "review-page.png"),
+    });
     expect(report.consoleErrors).toStrictEqual([]);
     expect(report.blockedRequests).toStrictEqual([]);
     expect(report.state).toBe("rendered");
@@ -70,7 +72,14 @@ describe.skipIf(!browser)("index.html in headless Chromium", { timeout: 300_000 
       const o = a.generate(ctx);
       return Array.isArray(o) ? o : o.files;
     });
-    const broken = files.map((f) => (f.path === INDEX_HTML ? { ...f, contents: f.contents.replace('<pre class="mermaid">', '<pre class="mermaid">flowchart LR\n  a --&gt;\n') } : f));
+    const broken = files.map((f) =>
+      f.path === INDEX_HTML
+        ? {
+            ...f,
+            contents: f.contents.replace('<pre class="mermaid">', '<pre class="mermaid">flowchart LR\n  a --&gt;\n'),
+          }
+        : f,
+    );
     const found = await checkInBrowser(INDEX_HTML, broken);
     expect(found.map((d) => d.code)).toContain("html-render-failed");
     expect(found.every((d) => d.path === "index.html:1")).toBe(true);

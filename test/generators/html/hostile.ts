@@ -27,4 +27,3 @@ export async function hostileDesign() {
   d.architecture!.scaling![0] = XSS;
   return normalizeOrThrow(d);
 }
-

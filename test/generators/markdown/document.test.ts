@@ -1,17 +1,34 @@
 import { resolveType } from "../../../src/design/types.ts";
 import { describe, expect, it } from "vitest";
 import MarkdownIt from "markdown-it";
-import { Anchors, cell, code, githubSlug, renderMarkdown, text, type Block } from "../../../generators/markdown/document.ts";
+import {
+  Anchors,
+  cell,
+  code,
+  githubSlug,
+  renderMarkdown,
+  text,
+  type Block,
+} from "../../../generators/markdown/document.ts";
 import { duration, typeLabel } from "../../../generators/markdown/sections.ts";
 import { rowCells } from "../../../generators/markdown/check.ts";
 
 describe("inline escaping", () => {
   const cases: Array<[string, { fn: (s: string) => string; given: string; want: string }]> = [
     ["text collapses whitespace", { fn: text, given: "a\n  b\tc ", want: "a b c" }],
-    ["text escapes raw HTML", { fn: text, given: "<script>alert(1)</script>", want: "\\<script\\>alert(1)\\</script\\>" }],
-    ["text escapes backticks, so a design string never opens a code span", { fn: text, given: "use `<T>` here", want: "use \\`\\<T\\>\\` here" }],
+    [
+      "text escapes raw HTML",
+      { fn: text, given: "<script>alert(1)</script>", want: "\\<script\\>alert(1)\\</script\\>" },
+    ],
+    [
+      "text escapes backticks, so a design string never opens a code span",
+      { fn: text, given: "use `<T>` here", want: "use \\`\\<T\\>\\` here" },
+    ],
     ["text escapes ampersands, so entities stay literal", { fn: text, given: "&amp; & x", want: "\\&amp; \\& x" }],
-    ["text escapes emphasis, links, strikethrough, math and backslashes", { fn: text, given: "*a* _b_ [c](d) ~e~ $f$ \\", want: "\\*a\\* \\_b\\_ \\[c\\](d) \\~e\\~ \\$f\\$ \\\\" }],
+    [
+      "text escapes emphasis, links, strikethrough, math and backslashes",
+      { fn: text, given: "*a* _b_ [c](d) ~e~ $f$ \\", want: "\\*a\\* \\_b\\_ \\[c\\](d) \\~e\\~ \\$f\\$ \\\\" },
+    ],
     ["text escapes a block marker at the start only", { fn: text, given: "- a - b", want: "\\- a - b" }],
     ["text escapes an ordered-list number", { fn: text, given: "12) x", want: "12\\) x" }],
     ["cell leaves pipes to the table", { fn: cell, given: "a | b", want: "a | b" }],
@@ -29,7 +46,10 @@ describe("GitHub anchors", () => {
     ["Request and response shapes", "request-and-response-shapes"],
     ["users (User)", "users-user"],
     ["Scheme bearer (jwt)", "scheme-bearer-jwt"],
-    ["A modular monolith, not microservices (adr-modular-monolith)", "a-modular-monolith-not-microservices-adr-modular-monolith"],
+    [
+      "A modular monolith, not microservices (adr-modular-monolith)",
+      "a-modular-monolith-not-microservices-adr-modular-monolith",
+    ],
     ["`code` &lt;b&gt;", "code-b"],
     ["list_members (ListMember)", "list_members-listmember"],
   ];
@@ -37,7 +57,12 @@ describe("GitHub anchors", () => {
 
   it("suffixes repeats like github-slugger", () => {
     const a = new Anchors();
-    expect(["Flow", "Flow", "Flow-1", "Flow"].map((h) => a.next(h))).toStrictEqual(["flow", "flow-1", "flow-1-1", "flow-2"]);
+    expect(["Flow", "Flow", "Flow-1", "Flow"].map((h) => a.next(h))).toStrictEqual([
+      "flow",
+      "flow-1",
+      "flow-1-1",
+      "flow-2",
+    ]);
   });
 });
 
@@ -76,16 +101,48 @@ describe("labels", () => {
   // The label reads the resolved type, as normalisation leaves it.
   it.each(types)("type %s", (_n, given, want) => expect(typeLabel(resolveType(given))).toBe(want));
 
-  const durations: Array<[number, string]> = [[900, "15 minutes"], [2592000, "30 days"], [3600, "1 hour"], [90, "90 seconds"], [1, "1 second"]];
+  const durations: Array<[number, string]> = [
+    [900, "15 minutes"],
+    [2592000, "30 days"],
+    [3600, "1 hour"],
+    [90, "90 seconds"],
+    [1, "1 second"],
+  ];
   it.each(durations)("duration %i", (given, want) => expect(duration(given)).toBe(want));
 
-  const rows: Array<[string, number]> = [["| a | b |", 2], ["| a \\| b | c |", 2], ["| `x` |  |", 2], ["a | b | c", 3]];
+  const rows: Array<[string, number]> = [
+    ["| a | b |", 2],
+    ["| a \\| b | c |", 2],
+    ["| `x` |  |", 2],
+    ["a | b | c", 3],
+  ];
   it.each(rows)("row cells of %s", (given, want) => expect(rowCells(given)).toBe(want));
 });
 
 describe("text(), cell() and code() render as the literal text in a paragraph and in table cells", () => {
   const md = new MarkdownIt();
-  it.each(["|", "| a | b |", "# not a heading", "> not a quote", "- not a list", "+ x", "* x", "= x", "1. not a list", "2) x", "a | b", "`a|b`", "\\|", "a\\", "<b>x</b>", "&lt;", "[x](javascript:alert(1))", "<https://x.example>", "***", "`` x `"])("%s", (given) => {
+  it.each([
+    "|",
+    "| a | b |",
+    "# not a heading",
+    "> not a quote",
+    "- not a list",
+    "+ x",
+    "* x",
+    "= x",
+    "1. not a list",
+    "2) x",
+    "a | b",
+    "`a|b`",
+    "\\|",
+    "a\\",
+    "<b>x</b>",
+    "&lt;",
+    "[x](javascript:alert(1))",
+    "<https://x.example>",
+    "***",
+    "`` x `",
+  ])("%s", (given) => {
     const source = renderMarkdown([
       { kind: "paragraph", text: text(given) },
       { kind: "table", header: ["A", "B"], rows: [[cell(given), code(given)]] },

@@ -25,7 +25,8 @@ interface Parsed {
 /** DESIGN.md through a CommonMark parser: what a reader sees, not raw text. */
 function parse(md: string): Parsed {
   const tokens = markdownIt({ html: true }).parse(md, {});
-  const inlineText = (i: number) => (tokens[i]?.children ?? []).map((c) => (c.type === "code_inline" ? `\`${c.content}\`` : c.content)).join("");
+  const inlineText = (i: number) =>
+    (tokens[i]?.children ?? []).map((c) => (c.type === "code_inline" ? `\`${c.content}\`` : c.content)).join("");
   const out: Parsed = { headings: [], codes: new Set(), rows: [], fences: [] };
   let row: string[] | undefined;
   tokens.forEach((t, i) => {
@@ -57,7 +58,11 @@ describe.each(fixtureNames)("DESIGN.md of %s", (name) => {
     for (const e of design.errors) {
       expect(doc.rows.find((r) => r[0] === `\`${e.code}\``)?.[1], e.code).toBe(String(e.status));
     }
-    for (const t of design.rateLimits) expect(doc.rows.some((r) => r[0] === `\`${t.name}\``), t.name).toBe(true);
+    for (const t of design.rateLimits)
+      expect(
+        doc.rows.some((r) => r[0] === `\`${t.name}\``),
+        t.name,
+      ).toBe(true);
 
     expect(doc.headings.slice(0, 12)).toContain("Overview");
     expect(doc.fences.filter((f) => f.info === "mermaid").length).toBe(3);
@@ -91,30 +96,45 @@ describe("the DESIGN.md check", { timeout: 60_000 }, async () => {
     const copy = [...lines];
     edit(copy);
     const file = { path: DESIGN_MD, contents: copy.join("\n") };
-    const found = await checkDesignMarkdown(file, files.map((f) => (f.path === DESIGN_MD ? file : f)));
+    const found = await checkDesignMarkdown(
+      file,
+      files.map((f) => (f.path === DESIGN_MD ? file : f)),
+    );
     return found.map((d) => [d.code, Number(d.path.split(":")[1])]);
   }
   const fenceLine = lines.findIndex((l) => l === "```mermaid") + 1;
 
   it("catches a broken mermaid block at its line", async () => {
     // line fenceLine + 3 of the file becomes a dangling edge inside the flowchart
-    expect(await findings((l) => l.splice(fenceLine + 2, 0, "  a -->"))).toStrictEqual([["markdown-mermaid-invalid", fenceLine + 3]]);
+    expect(await findings((l) => l.splice(fenceLine + 2, 0, "  a -->"))).toStrictEqual([
+      ["markdown-mermaid-invalid", fenceLine + 3],
+    ]);
   });
 
   it("catches a relative link to a file the build does not write", async () => {
-    expect(await findings((l) => l.push("See [the plan](docs/plan.md).", ""))).toStrictEqual([["markdown-link-broken", lines.length + 1]]);
+    expect(await findings((l) => l.push("See [the plan](docs/plan.md).", ""))).toStrictEqual([
+      ["markdown-link-broken", lines.length + 1],
+    ]);
   });
 
   it("catches an in-page link to no heading", async () => {
-    expect(await findings((l) => l.splice(10, 0, "", "[gone](#no-such-heading)", ""))).toStrictEqual([["markdown-anchor-broken", 12]]);
+    expect(await findings((l) => l.splice(10, 0, "", "[gone](#no-such-heading)", ""))).toStrictEqual([
+      ["markdown-anchor-broken", 12],
+    ]);
   });
 
   it("accepts links to files of the build and to headings", async () => {
-    expect(await findings((l) => l.push("[spec](openapi.yaml) [erd](./diagrams/erd.mmd) [top](#overview)", ""))).toStrictEqual([]);
+    expect(
+      await findings((l) => l.push("[spec](openapi.yaml) [erd](./diagrams/erd.mmd) [top](#overview)", "")),
+    ).toStrictEqual([]);
   });
 
   const structure: Array<[string, (l: string[]) => void, number]> = [
-    ["a table row narrower than its header", (l) => l.push("| a | b |", "| --- | --- |", "| 1 | 2 | 3 |", ""), lines.length + 3],
+    [
+      "a table row narrower than its header",
+      (l) => l.push("| a | b |", "| --- | --- |", "| 1 | 2 | 3 |", ""),
+      lines.length + 3,
+    ],
     ["an unclosed fence", (l) => l.push("```sql", "SELECT 1;"), lines.length + 1],
     ["a second h1", (l) => l.push("# Another title", ""), 1],
     ["a skipped heading level", (l) => l.push("###### Deep", ""), lines.length + 1],
@@ -125,10 +145,23 @@ describe("the DESIGN.md check", { timeout: 60_000 }, async () => {
   });
 
   const rawHtml: Array<[string, (l: string[]) => void, Array<[string, number]>]> = [
-    ["an inline tag", (l) => l.push("Info ``<img src=x onerror=alert(1)>`", ""), [["markdown-raw-html", lines.length + 1]]],
+    [
+      "an inline tag",
+      (l) => l.push("Info ``<img src=x onerror=alert(1)>`", ""),
+      [["markdown-raw-html", lines.length + 1]],
+    ],
     ["a script block", (l) => l.push("<script>alert(1)</script>", ""), [["markdown-raw-html", lines.length + 1]]],
-    ["a summary holding markup", (l) => l.push("<details>", "<summary><b>x</b></summary>", "", "</details>", ""), [["markdown-raw-html", lines.length + 1]]],
-    ["the generator's own details and comment", (l) => l.push("<!-- a note -->", "", "<details>", "<summary>a &lt;b&gt;</summary>", "", "x", "", "</details>", ""), []],
+    [
+      "a summary holding markup",
+      (l) => l.push("<details>", "<summary><b>x</b></summary>", "", "</details>", ""),
+      [["markdown-raw-html", lines.length + 1]],
+    ],
+    [
+      "the generator's own details and comment",
+      (l) =>
+        l.push("<!-- a note -->", "", "<details>", "<summary>a &lt;b&gt;</summary>", "", "x", "", "</details>", ""),
+      [],
+    ],
   ];
   it.each(rawHtml)("raw HTML: %s", async (_name, edit, want) => {
     expect(await findings(edit)).toStrictEqual(want);

@@ -4,7 +4,8 @@ import type { NDesign } from "../../../src/design/normalize.ts";
 import { normalizeOrThrow } from "../../helpers.ts";
 
 /** Every character class Mermaid cares about, on several lines. */
-export const HOSTILE = 'a "quoted" [b] {c} (d) <e> & f; #g %% h --> i -.-> |j| `k` \\l: style:#m; classDef x:#1; direction TB end\nnew line\ttab ünï © 😀';
+export const HOSTILE =
+  'a "quoted" [b] {c} (d) <e> & f; #g %% h --> i -.-> |j| `k` \\l: style:#m; classDef x:#1; direction TB end\nnew line\ttab ünï © 😀';
 
 export function baseDesign(): Design {
   return {
@@ -14,13 +15,33 @@ export function baseDesign(): Design {
       versioning: { strategy: "url-prefix", current: "v1" },
       defaultAuth: ["bearer"],
       endpoints: [
-        { operationId: "listParents", method: "GET", path: "/parents", summary: "List parents", response: { status: 200, schema: "Parent", paginated: true } },
-        { operationId: "signIn", method: "POST", path: "/auth/token", summary: "Sign in", auth: { public: true }, response: { status: 200, schema: "Parent" } },
+        {
+          operationId: "listParents",
+          method: "GET",
+          path: "/parents",
+          summary: "List parents",
+          response: { status: 200, schema: "Parent", paginated: true },
+        },
+        {
+          operationId: "signIn",
+          method: "POST",
+          path: "/auth/token",
+          summary: "Sign in",
+          auth: { public: true },
+          response: { status: 200, schema: "Parent" },
+        },
       ],
     },
     data: {
       entities: [
-        { name: "Parent", timestamps: false, fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "title", type: "string", maxLength: 40 }] },
+        {
+          name: "Parent",
+          timestamps: false,
+          fields: [
+            { name: "id", type: "uuid", primaryKey: true },
+            { name: "title", type: "string", maxLength: 40 },
+          ],
+        },
         {
           name: "Child",
           timestamps: false,
@@ -32,7 +53,9 @@ export function baseDesign(): Design {
       ],
     },
     errors: [{ code: "not-found", status: 404, title: "Not found" }],
-    auth: { schemes: [{ name: "bearer", type: "jwt", jwt: { accessTokenTtlSeconds: 600 }, operations: { signIn: "signIn" } }] },
+    auth: {
+      schemes: [{ name: "bearer", type: "jwt", jwt: { accessTokenTtlSeconds: 600 }, operations: { signIn: "signIn" } }],
+    },
   };
 }
 
@@ -51,13 +74,41 @@ export function hostileDesign(): NDesign {
     child.fields.push({ name: "otherId", type: "uuid", nullable: true, references: { entity: "Style" } });
     d.data.entities.push(
       { name: "Style", timestamps: false, fields: [{ name: "id", type: "uuid", primaryKey: true }] },
-      { name: "End", timestamps: false, fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "styleId", type: "uuid", unique: true, references: { entity: "Style", relationship: HOSTILE } }] },
+      {
+        name: "End",
+        timestamps: false,
+        fields: [
+          { name: "id", type: "uuid", primaryKey: true },
+          { name: "styleId", type: "uuid", unique: true, references: { entity: "Style", relationship: HOSTILE } },
+        ],
+      },
     );
     d.auth = {
       mobileStorage: HOSTILE,
       schemes: [
-        { name: "bearer", type: "jwt", description: HOSTILE, jwt: { accessTokenTtlSeconds: 600, refreshTokenTtlSeconds: 86400, refreshRotation: true, reuseDetection: true, issuer: HOSTILE }, operations: { signIn: "signIn" } },
-        { name: "oauth", type: "oauth2", oauth2: { authorizationUrl: "https://x.example/a?b=c&d=%20#e;f", tokenUrl: "https://x.example/t", pkce: true, refreshRotation: true } },
+        {
+          name: "bearer",
+          type: "jwt",
+          description: HOSTILE,
+          jwt: {
+            accessTokenTtlSeconds: 600,
+            refreshTokenTtlSeconds: 86400,
+            refreshRotation: true,
+            reuseDetection: true,
+            issuer: HOSTILE,
+          },
+          operations: { signIn: "signIn" },
+        },
+        {
+          name: "oauth",
+          type: "oauth2",
+          oauth2: {
+            authorizationUrl: "https://x.example/a?b=c&d=%20#e;f",
+            tokenUrl: "https://x.example/t",
+            pkce: true,
+            refreshRotation: true,
+          },
+        },
         { name: "partnerKey", type: "api-key", apiKey: { in: "header", name: "X-Api-Key", rotationDays: 30 } },
         { name: "cookie", type: "session", session: { cookieName: "sid", ttlSeconds: 3600 } },
       ],
@@ -67,7 +118,13 @@ export function hostileDesign(): NDesign {
       summary: HOSTILE,
       clients: [{ name: "end", kind: "ios", description: HOSTILE }],
       services: [
-        { name: "style", description: HOSTILE, responsibilities: [HOSTILE, "plain"], entities: ["Parent", "Style"], uses: ["subgraph", "graph"] },
+        {
+          name: "style",
+          description: HOSTILE,
+          responsibilities: [HOSTILE, "plain"],
+          entities: ["Parent", "Style"],
+          uses: ["subgraph", "graph"],
+        },
         { name: "class", entities: ["Child", "End"], uses: ["style", "subgraph"] },
       ],
       components: [

@@ -6,14 +6,24 @@ import { hostileDesign, HOSTILE, tiny } from "./designs.ts";
 import { loadBundle, loadDefaultEntry } from "../../../generators/mermaid/parse.ts";
 
 const TYPES: Record<string, string> = { erd: "er", "auth-flow": "sequence", architecture: "flowchart-v2" };
-const expectedType = (path: string) => TYPES[path.replace(/^diagrams\//, "").replace(/\.mmd$/, "").replace(/^erd-.*/, "erd")];
+const expectedType = (path: string) =>
+  TYPES[
+    path
+      .replace(/^diagrams\//, "")
+      .replace(/\.mmd$/, "")
+      .replace(/^erd-.*/, "erd")
+  ];
 
 describe.each(fixtureNames)("fixture %s", (name) => {
   it("every diagram parses with mermaid.parse, as the diagram type it claims", async () => {
     const design = await loadFixture(name);
     const files = generateDiagrams(design);
-    const services = (design.architecture?.services ?? []).filter((s) => (s.entities ?? []).length > 0).map((s) => `diagrams/erd-${s.name}.mmd`);
-    expect(files.map((f) => f.path)).toStrictEqual(["diagrams/architecture.mmd", "diagrams/auth-flow.mmd", ...services, "diagrams/erd.mmd"].sort());
+    const services = (design.architecture?.services ?? [])
+      .filter((s) => (s.entities ?? []).length > 0)
+      .map((s) => `diagrams/erd-${s.name}.mmd`);
+    expect(files.map((f) => f.path)).toStrictEqual(
+      ["diagrams/architecture.mmd", "diagrams/auth-flow.mmd", ...services, "diagrams/erd.mmd"].sort(),
+    );
     for (const f of files) {
       const r = await parseDiagram(f.contents);
       expect(r, f.path).toStrictEqual({ ok: true, diagramType: expectedType(f.path) });
@@ -24,7 +34,8 @@ describe.each(fixtureNames)("fixture %s", (name) => {
   it("the ERD names every entity and draws one relationship per foreign key", async () => {
     const design = await loadFixture(name);
     const erd = generateDiagrams(design).find((f) => f.path === "diagrams/erd.mmd")!.contents;
-    for (const e of design.data.entities) expect(erd).toMatch(new RegExp(`^  (entity_)?${e.name}(\\[.*\\])? \\{$`, "m"));
+    for (const e of design.data.entities)
+      expect(erd).toMatch(new RegExp(`^  (entity_)?${e.name}(\\[.*\\])? \\{$`, "m"));
     const relations = erd.split("\n").filter((l) => /^ {2}\S+ [|}][|o](--|\.\.)[o|][|{] \S+ : ".*"$/.test(l));
     expect(relations).toHaveLength(design.data.entities.reduce((n, e) => n + e.foreignKeys.length, 0));
   });
@@ -53,21 +64,30 @@ describe.each(fixtureNames)("fixture %s", (name) => {
 
 describe("the check", () => {
   const cases: Array<[string, { mutate: (text: string) => string; file: string; line: (text: string) => number }]> = [
-    ["a relationship missing its child entity", {
-      file: "diagrams/erd.mmd",
-      mutate: (t) => t.replace(/^( {2}\S+ \|\|\.\.o\{) \S+ (: .*)$/m, "$1 $2"),
-      line: (t) => t.split("\n").findIndex((l) => /^ {2}\S+ \|\|\.\.o\{ : /.test(l)) + 1,
-    }],
-    ["an unterminated alt block in the sequence", {
-      file: "diagrams/auth-flow.mmd",
-      mutate: (t) => t.replace(/\n {2}end\n/, "\n  end end end\n"),
-      line: (t) => t.split("\n").indexOf("  end end end") + 1,
-    }],
-    ["a raw quote inside a flowchart label", {
-      file: "diagrams/architecture.mmd",
-      mutate: (t) => t.replace(/(client_\w+\(\["[^"]*)"\]\)/, '$1" broken"])'),
-      line: (t) => t.split("\n").findIndex((l) => l.includes('" broken"')) + 1,
-    }],
+    [
+      "a relationship missing its child entity",
+      {
+        file: "diagrams/erd.mmd",
+        mutate: (t) => t.replace(/^( {2}\S+ \|\|\.\.o\{) \S+ (: .*)$/m, "$1 $2"),
+        line: (t) => t.split("\n").findIndex((l) => /^ {2}\S+ \|\|\.\.o\{ : /.test(l)) + 1,
+      },
+    ],
+    [
+      "an unterminated alt block in the sequence",
+      {
+        file: "diagrams/auth-flow.mmd",
+        mutate: (t) => t.replace(/\n {2}end\n/, "\n  end end end\n"),
+        line: (t) => t.split("\n").indexOf("  end end end") + 1,
+      },
+    ],
+    [
+      "a raw quote inside a flowchart label",
+      {
+        file: "diagrams/architecture.mmd",
+        mutate: (t) => t.replace(/(client_\w+\(\["[^"]*)"\]\)/, '$1" broken"])'),
+        line: (t) => t.split("\n").findIndex((l) => l.includes('" broken"')) + 1,
+      },
+    ],
   ];
   it.each(cases)("catches %s with its file and line", async (_, { file, mutate, line }) => {
     const files = generateDiagrams(await loadFixture("listly"));
@@ -77,7 +97,9 @@ describe("the check", () => {
     const want = line(text);
     expect(want).toBeGreaterThan(2);
     const found = await checkDiagrams(broken);
-    expect(found.map((d) => [d.code, d.severity, d.path])).toStrictEqual([["mermaid-parse-failed", "error", `${file}:${want}`]]);
+    expect(found.map((d) => [d.code, d.severity, d.path])).toStrictEqual([
+      ["mermaid-parse-failed", "error", `${file}:${want}`],
+    ]);
     expect(found[0]!.message).toContain(file);
   });
 
@@ -91,7 +113,13 @@ describe("the check", () => {
   });
 
   it("its codes are registered", () => {
-    for (const code of ["mermaid-parse-failed", "mermaid-render-failed", "mermaid-no-browser", "mermaid-browser-failed"]) expect(registry[code]?.table).toBe("mermaid");
+    for (const code of [
+      "mermaid-parse-failed",
+      "mermaid-render-failed",
+      "mermaid-no-browser",
+      "mermaid-browser-failed",
+    ])
+      expect(registry[code]?.table).toBe("mermaid");
   });
 });
 
@@ -103,15 +131,18 @@ describe("which mermaid parses", () => {
     expect(bundle).not.toBe(core);
     const outcome = async (m: typeof core, text: string) => {
       try {
-        return { ok: (await m.parse(text)) };
+        return { ok: await m.parse(text) };
       } catch (error) {
         return { error: String(error), hash: (error as { hash?: unknown }).hash };
       }
     };
-    const texts = [...generateDiagrams(await loadFixture("listly")), ...generateDiagrams(hostileDesign())].map((f) => f.contents);
+    const texts = [...generateDiagrams(await loadFixture("listly")), ...generateDiagrams(hostileDesign())].map(
+      (f) => f.contents,
+    );
     const broken = texts.map((t) => t.replace(/\n {2}\S.*\n/, "\n  ]]] ]\n"));
     expect(broken.filter((t, i) => t !== texts[i])).toHaveLength(texts.length);
-    for (const text of [...texts, ...broken, "not a diagram\n"]) expect(await outcome(bundle!, text), text).toStrictEqual(await outcome(core, text));
+    for (const text of [...texts, ...broken, "not a diagram\n"])
+      expect(await outcome(bundle!, text), text).toStrictEqual(await outcome(core, text));
     expect((await outcome(bundle!, broken[0]!)).error).toBeDefined();
   });
 });
@@ -124,8 +155,11 @@ describe("hostile text", () => {
   });
 
   it("no raw hostile character survives into a label, and nothing is dropped", () => {
-    const all = generateDiagrams(hostileDesign()).map((f) => f.contents).join("\n");
-    const escaped = 'a #quot;quoted#quot; [b] {c} (d) #lt;e#gt; #amp; f#59; #35;g #37;#37; h --#gt; i -.-#gt; #124;j#124; #96;k#96; #92;l: style#58;#35;m#59; classDef x#58;#35;1#59; direction#32;TB end new line tab ünï © 😀';
+    const all = generateDiagrams(hostileDesign())
+      .map((f) => f.contents)
+      .join("\n");
+    const escaped =
+      "a #quot;quoted#quot; [b] {c} (d) #lt;e#gt; #amp; f#59; #35;g #37;#37; h --#gt; i -.-#gt; #124;j#124; #96;k#96; #92;l: style#58;#35;m#59; classDef x#58;#35;1#59; direction#32;TB end new line tab ünï © 😀";
     expect(all).toContain(escaped);
     expect(all).not.toContain(HOSTILE.split("\n")[0]);
     for (const line of all.split("\n")) if (!line.startsWith("%%")) expect(line).not.toMatch(/%%|-->.*-->.*-->.*-->/);
@@ -141,25 +175,65 @@ describe("hostile text", () => {
 });
 
 describe("names Mermaid reads as keywords", () => {
-  const keywords = ["End", "Style", "Class", "ClassDef", "Subgraph", "One", "Many", "To", "ErDiagram", "Direction", "Zero", "Only", "U", "Pk", "FK", "Uk"];
+  const keywords = [
+    "End",
+    "Style",
+    "Class",
+    "ClassDef",
+    "Subgraph",
+    "One",
+    "Many",
+    "To",
+    "ErDiagram",
+    "Direction",
+    "Zero",
+    "Only",
+    "U",
+    "Pk",
+    "FK",
+    "Uk",
+  ];
   it.each(keywords)("%s as an entity (referenced, self-referencing) and as an enum type still parses", async (word) => {
     const asEntity = tiny((d) => {
-      d.data.entities.push({ name: word, timestamps: false, fields: [{ name: "id", type: "uuid", primaryKey: true }, { name: "selfId", type: "uuid", nullable: true, references: { entity: word } }] });
+      d.data.entities.push({
+        name: word,
+        timestamps: false,
+        fields: [
+          { name: "id", type: "uuid", primaryKey: true },
+          { name: "selfId", type: "uuid", nullable: true, references: { entity: word } },
+        ],
+      });
       d.data.entities[1]!.fields.push({ name: "otherId", type: "uuid", references: { entity: word } });
     });
     const asEnum = tiny((d) => {
       d.data.enums = [{ name: word, values: ["a", "b"] }];
-      d.data.entities[0]!.fields.push({ name: "kind", type: "enum", enum: word }, { name: "kinds", type: "array", items: { type: "enum", enum: word } });
+      d.data.entities[0]!.fields.push(
+        { name: "kind", type: "enum", enum: word },
+        { name: "kinds", type: "array", items: { type: "enum", enum: word } },
+      );
     });
-    const files = [...generateDiagrams(asEntity), ...generateDiagrams(asEnum).map((f) => ({ ...f, path: f.path.replace(".mmd", "-enum.mmd") }))];
+    const files = [
+      ...generateDiagrams(asEntity),
+      ...generateDiagrams(asEnum).map((f) => ({ ...f, path: f.path.replace(".mmd", "-enum.mmd") })),
+    ];
     expect(await checkDiagrams(files)).toStrictEqual([]);
     const erd = files.find((f) => f.path === "diagrams/erd.mmd")!.contents;
     expect(erd).toMatch(new RegExp(`^ {2}(entity_${word}\\["${word}"\\]|${word}) \\{$`, "m"));
   });
 
   it("a design with no auth schemes and no architecture still gets all three diagrams, parsed", async () => {
-    const files = generateDiagrams(tiny((d) => { delete d.auth; delete d.api.defaultAuth; d.api.endpoints[0]!.auth = { public: true }; }));
-    expect(files.map((f) => f.path)).toStrictEqual(["diagrams/architecture.mmd", "diagrams/auth-flow.mmd", "diagrams/erd.mmd"]);
+    const files = generateDiagrams(
+      tiny((d) => {
+        delete d.auth;
+        delete d.api.defaultAuth;
+        d.api.endpoints[0]!.auth = { public: true };
+      }),
+    );
+    expect(files.map((f) => f.path)).toStrictEqual([
+      "diagrams/architecture.mmd",
+      "diagrams/auth-flow.mmd",
+      "diagrams/erd.mmd",
+    ]);
     expect(files[1]!.contents).toContain("Note over M,A: No auth schemes declared: every endpoint is public.");
     expect(files[0]!.contents).toContain('api --> db[("Database<br/>2 entities")]');
     expect(await checkDiagrams(files)).toStrictEqual([]);
@@ -169,16 +243,45 @@ describe("names Mermaid reads as keywords", () => {
 describe("cardinality", () => {
   const cases: Array<[string, { patch: Parameters<typeof tiny>[0]; want: string }]> = [
     ["required, many", { patch: () => {}, want: '  Parent ||..o{ Child : "has"' }],
-    ["nullable: zero or one parent", { patch: (d) => { d.data.entities[1]!.fields[1]!.nullable = true; }, want: '  Parent |o..o{ Child : "has"' }],
-    ["unique: at most one child", { patch: (d) => { d.data.entities[1]!.fields[1]!.unique = true; }, want: '  Parent ||..o| Child : "has"' }],
-    ["key in the primary key: identifying", {
-      patch: (d) => { d.data.entities[1]!.primaryKey = ["id", "parentId"]; d.data.entities[1]!.fields[0]!.primaryKey = false; },
-      want: '  Parent ||--o{ Child : "has"',
-    }],
-    ["the whole primary key: identifying, one to one", {
-      patch: (d) => { d.data.entities[1]!.fields = [{ name: "parentId", type: "uuid", primaryKey: true, references: { entity: "Parent" } }]; },
-      want: '  Parent ||--o| Child : "parent_id"',
-    }],
+    [
+      "nullable: zero or one parent",
+      {
+        patch: (d) => {
+          d.data.entities[1]!.fields[1]!.nullable = true;
+        },
+        want: '  Parent |o..o{ Child : "has"',
+      },
+    ],
+    [
+      "unique: at most one child",
+      {
+        patch: (d) => {
+          d.data.entities[1]!.fields[1]!.unique = true;
+        },
+        want: '  Parent ||..o| Child : "has"',
+      },
+    ],
+    [
+      "key in the primary key: identifying",
+      {
+        patch: (d) => {
+          d.data.entities[1]!.primaryKey = ["id", "parentId"];
+          d.data.entities[1]!.fields[0]!.primaryKey = false;
+        },
+        want: '  Parent ||--o{ Child : "has"',
+      },
+    ],
+    [
+      "the whole primary key: identifying, one to one",
+      {
+        patch: (d) => {
+          d.data.entities[1]!.fields = [
+            { name: "parentId", type: "uuid", primaryKey: true, references: { entity: "Parent" } },
+          ];
+        },
+        want: '  Parent ||--o| Child : "parent_id"',
+      },
+    ],
   ];
   it.each(cases)("%s", (_, { patch, want }) => {
     const erd = generateDiagrams(tiny(patch)).find((f) => f.path === "diagrams/erd.mmd")!.contents;
@@ -208,12 +311,20 @@ describe("cardinality", () => {
 describe("scale", () => {
   it("a 300-entity design yields ERDs that parse", async () => {
     const files = generateDiagrams(largeFixture(300));
-    expect(files.map((f) => f.path)).toStrictEqual(["diagrams/architecture.mmd", "diagrams/auth-flow.mmd", "diagrams/erd-core.mmd", "diagrams/erd-extra.mmd", "diagrams/erd.mmd"]);
+    expect(files.map((f) => f.path)).toStrictEqual([
+      "diagrams/architecture.mmd",
+      "diagrams/auth-flow.mmd",
+      "diagrams/erd-core.mmd",
+      "diagrams/erd-extra.mmd",
+      "diagrams/erd.mmd",
+    ]);
     const erd = files.find((f) => f.path === "diagrams/erd.mmd")!.contents;
     expect(erd.match(/^ {2}Thing\d{4} \{$/gm)).toHaveLength(300);
     expect(erd.match(/^ {2}Thing\d{4} \|o\.\.o\{ Thing\d{4} : "parent_id"$/gm)).toHaveLength(299);
     expect(await checkDiagrams(files)).toStrictEqual([]);
     // The "extra" service references its first parent in "core": drawn as an external box.
-    expect(files.find((f) => f.path === "diagrams/erd-extra.mmd")!.contents).toContain('  Thing0149["Thing0149 (core service)"]');
+    expect(files.find((f) => f.path === "diagrams/erd-extra.mmd")!.contents).toContain(
+      '  Thing0149["Thing0149 (core service)"]',
+    );
   }, 60_000);
 });

@@ -5,16 +5,55 @@ import { join } from "node:path";
 import { fixtureNames, fixturePath, largeFixture, loadFixture } from "../../helpers.ts";
 import { build } from "../../../src/pipeline/build.ts";
 import { generateDiagrams, mermaidArtifact } from "../../../generators/mermaid/index.ts";
-import { findBrowser, puppeteerBrowserPath, renderDiagrams, type BrowserChoice } from "../../../generators/mermaid/render.ts";
+import {
+  findBrowser,
+  puppeteerBrowserPath,
+  renderDiagrams,
+  type BrowserChoice,
+} from "../../../generators/mermaid/render.ts";
 import { hostileDesign } from "./designs.ts";
 
 describe("findBrowser", () => {
-  const cases: Array<[string, { env: Record<string, string>; own?: string; present: string[]; want: BrowserChoice | undefined }]> = [
-    ["PUPPETEER_EXECUTABLE_PATH first", { env: { PUPPETEER_EXECUTABLE_PATH: "/x/chrome" }, present: ["/x/chrome", "/usr/bin/chromium"], want: { path: "/x/chrome", source: "PUPPETEER_EXECUTABLE_PATH" } }],
-    ["a missing PUPPETEER_EXECUTABLE_PATH falls through", { env: { PUPPETEER_EXECUTABLE_PATH: "/x/chrome" }, present: ["/usr/bin/chromium"], want: { path: "/usr/bin/chromium", source: "system" } }],
-    ["Debian's chromium", { env: {}, present: ["/usr/bin/chromium", "/usr/bin/google-chrome"], want: { path: "/usr/bin/chromium", source: "system" } }],
-    ["another installed Chrome", { env: {}, present: ["/usr/bin/google-chrome"], want: { path: "/usr/bin/google-chrome", source: "system" } }],
-    ["puppeteer's own last", { env: {}, own: "/cache/chrome", present: ["/cache/chrome"], want: { path: "/cache/chrome", source: "puppeteer" } }],
+  const cases: Array<
+    [string, { env: Record<string, string>; own?: string; present: string[]; want: BrowserChoice | undefined }]
+  > = [
+    [
+      "PUPPETEER_EXECUTABLE_PATH first",
+      {
+        env: { PUPPETEER_EXECUTABLE_PATH: "/x/chrome" },
+        present: ["/x/chrome", "/usr/bin/chromium"],
+        want: { path: "/x/chrome", source: "PUPPETEER_EXECUTABLE_PATH" },
+      },
+    ],
+    [
+      "a missing PUPPETEER_EXECUTABLE_PATH falls through",
+      {
+        env: { PUPPETEER_EXECUTABLE_PATH: "/x/chrome" },
+        present: ["/usr/bin/chromium"],
+        want: { path: "/usr/bin/chromium", source: "system" },
+      },
+    ],
+    [
+      "Debian's chromium",
+      {
+        env: {},
+        present: ["/usr/bin/chromium", "/usr/bin/google-chrome"],
+        want: { path: "/usr/bin/chromium", source: "system" },
+      },
+    ],
+    [
+      "another installed Chrome",
+      { env: {}, present: ["/usr/bin/google-chrome"], want: { path: "/usr/bin/google-chrome", source: "system" } },
+    ],
+    [
+      "puppeteer's own last",
+      {
+        env: {},
+        own: "/cache/chrome",
+        present: ["/cache/chrome"],
+        want: { path: "/cache/chrome", source: "puppeteer" },
+      },
+    ],
     ["none", { env: {}, own: "/cache/chrome", present: [], want: undefined }],
   ];
   it.each(cases)("%s", (_, { env, own, present, want }) => {
@@ -28,7 +67,11 @@ describe("without a usable browser", () => {
     const outcome = await renderDiagrams(files, undefined);
     expect(outcome.files).toStrictEqual([]);
     expect(outcome.diagnostics).toHaveLength(1);
-    expect(outcome.diagnostics[0]).toMatchObject({ code: "mermaid-no-browser", severity: "warning", path: "diagrams/architecture.mmd" });
+    expect(outcome.diagnostics[0]).toMatchObject({
+      code: "mermaid-no-browser",
+      severity: "warning",
+      path: "diagrams/architecture.mmd",
+    });
     expect(outcome.diagnostics[0]!.message).toContain("apt-get install chromium");
     expect(outcome.diagnostics[0]!.message).toContain("PUPPETEER_EXECUTABLE_PATH");
   });
@@ -44,10 +87,13 @@ describe("without a usable browser", () => {
   it("build --render with no browser passes, writing the .mmd files and no SVG", async () => {
     const out = await mkdtemp(join(tmpdir(), "contractor-mermaid-"));
     try {
-      const noBrowser = { ...mermaidArtifact, render: async (own: Parameters<NonNullable<typeof mermaidArtifact.render>>[0]) => {
-        const o = await renderDiagrams(own, undefined);
-        return { files: o.files, diagnostics: o.diagnostics };
-      } };
+      const noBrowser = {
+        ...mermaidArtifact,
+        render: async (own: Parameters<NonNullable<typeof mermaidArtifact.render>>[0]) => {
+          const o = await renderDiagrams(own, undefined);
+          return { files: o.files, diagnostics: o.diagnostics };
+        },
+      };
       const result = await build({ file: fixturePath("listly") }, { out, render: true, artifacts: [noBrowser] });
       expect(result.ok).toBe(true);
       expect(result.diagnostics.map((d) => d.code)).toStrictEqual(["mermaid-no-browser"]);
@@ -60,52 +106,67 @@ describe("without a usable browser", () => {
 });
 
 const browser = findBrowser(process.env, await puppeteerBrowserPath());
-const skipReason = browser ? "" : " (SKIPPED: no Chrome/Chromium found — apt-get install chromium or set PUPPETEER_EXECUTABLE_PATH; CI installs one)";
+const skipReason = browser
+  ? ""
+  : " (SKIPPED: no Chrome/Chromium found — apt-get install chromium or set PUPPETEER_EXECUTABLE_PATH; CI installs one)";
 
 describe.skipIf(!browser)(`rendering in headless Chromium${skipReason}`, () => {
-  it.each(fixtureNames)("build --render writes an SVG beside each .mmd of %s; each ERD SVG names every entity", async (name) => {
-    const out = await mkdtemp(join(tmpdir(), "contractor-mermaid-"));
-    try {
-      const result = await build({ file: fixturePath(name) }, { out, render: true, artifacts: [mermaidArtifact] });
-      expect(result.diagnostics).toStrictEqual([]);
-      expect(result.timings.find((t) => t.step === "render mermaid")?.detail).toMatch(/SVGs rendered in one browser/);
-      const listed = (await readdir(join(out, "diagrams"))).sort();
-      const mmd = listed.filter((f) => f.endsWith(".mmd"));
-      expect(listed.filter((f) => f.endsWith(".svg"))).toStrictEqual(mmd.map((f) => f.replace(/\.mmd$/, ".svg")));
-      const design = await loadFixture(name);
-      for (const file of mmd.filter((f) => f.startsWith("erd"))) {
-        const svg = await readFile(join(out, "diagrams", file.replace(/\.mmd$/, ".svg")), "utf8");
-        expect(svg.startsWith("<svg")).toBe(true);
-        const source = await readFile(join(out, "diagrams", file), "utf8");
-        const shown = design.data.entities.filter((e) => new RegExp(`^ {2}(entity_)?${e.name}\\b`, "m").test(source));
-        expect(shown.length).toBeGreaterThan(0);
-        for (const e of shown) expect(svg, `${file}: ${e.name}`).toMatch(new RegExp(`>${e.name}( \\([^<]*\\))?<`));
-        if (file === "erd.mmd") expect(shown.length).toBe(design.data.entities.length);
+  it.each(fixtureNames)(
+    "build --render writes an SVG beside each .mmd of %s; each ERD SVG names every entity",
+    async (name) => {
+      const out = await mkdtemp(join(tmpdir(), "contractor-mermaid-"));
+      try {
+        const result = await build({ file: fixturePath(name) }, { out, render: true, artifacts: [mermaidArtifact] });
+        expect(result.diagnostics).toStrictEqual([]);
+        expect(result.timings.find((t) => t.step === "render mermaid")?.detail).toMatch(/SVGs rendered in one browser/);
+        const listed = (await readdir(join(out, "diagrams"))).sort();
+        const mmd = listed.filter((f) => f.endsWith(".mmd"));
+        expect(listed.filter((f) => f.endsWith(".svg"))).toStrictEqual(mmd.map((f) => f.replace(/\.mmd$/, ".svg")));
+        const design = await loadFixture(name);
+        for (const file of mmd.filter((f) => f.startsWith("erd"))) {
+          const svg = await readFile(join(out, "diagrams", file.replace(/\.mmd$/, ".svg")), "utf8");
+          expect(svg.startsWith("<svg")).toBe(true);
+          const source = await readFile(join(out, "diagrams", file), "utf8");
+          const shown = design.data.entities.filter((e) => new RegExp(`^ {2}(entity_)?${e.name}\\b`, "m").test(source));
+          expect(shown.length).toBeGreaterThan(0);
+          for (const e of shown) expect(svg, `${file}: ${e.name}`).toMatch(new RegExp(`>${e.name}( \\([^<]*\\))?<`));
+          if (file === "erd.mmd") expect(shown.length).toBe(design.data.entities.length);
+        }
+      } finally {
+        await rm(out, { recursive: true, force: true });
       }
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 
   it("hostile text renders decoded: the SVG shows the characters, not the codes", async () => {
     const files = generateDiagrams(hostileDesign());
     const outcome = await renderDiagrams(files, browser);
     expect(outcome.diagnostics).toStrictEqual([]);
     const arch = outcome.files.find((f) => f.path === "diagrams/architecture.svg")!.contents;
-    expect(arch).toContain("#g %% h --&gt; i -.-&gt; |j| `k` \\l: style:#m; classDef x:#1; direction TB end new line tab ünï © 😀");
+    expect(arch).toContain(
+      "#g %% h --&gt; i -.-&gt; |j| `k` \\l: style:#m; classDef x:#1; direction TB end new line tab ünï © 😀",
+    );
     const flow = outcome.files.find((f) => f.path === "diagrams/auth-flow.svg")!.contents;
     expect(flow).toContain("f; #g %% h");
     expect(outcome.files.find((f) => f.path === "diagrams/erd.svg")!.contents).toMatch(/>Style</);
   }, 300_000);
 
   it("a diagram that parses nowhere is a render error naming its file", async () => {
-    const outcome = await renderDiagrams([{ path: "diagrams/bad.mmd", contents: "erDiagram\n  A ||--o{ : x\n" }], browser);
+    const outcome = await renderDiagrams(
+      [{ path: "diagrams/bad.mmd", contents: "erDiagram\n  A ||--o{ : x\n" }],
+      browser,
+    );
     expect(outcome.files).toStrictEqual([]);
-    expect(outcome.diagnostics.map((d) => [d.code, d.severity, d.path])).toStrictEqual([["mermaid-render-failed", "error", "diagrams/bad.mmd"]]);
+    expect(outcome.diagnostics.map((d) => [d.code, d.severity, d.path])).toStrictEqual([
+      ["mermaid-render-failed", "error", "diagrams/bad.mmd"],
+    ]);
   }, 120_000);
 
   it("SVGs are byte-identical across runs", async () => {
-    const files = generateDiagrams(await loadFixture("listly")).filter((f) => f.path === "diagrams/erd-identity.mmd" || f.path === "diagrams/auth-flow.mmd");
+    const files = generateDiagrams(await loadFixture("listly")).filter(
+      (f) => f.path === "diagrams/erd-identity.mmd" || f.path === "diagrams/auth-flow.mmd",
+    );
     const a = await renderDiagrams(files, browser);
     const b = await renderDiagrams(files, browser);
     expect(a.files.length).toBe(2);
@@ -116,9 +177,12 @@ describe.skipIf(!browser)(`rendering in headless Chromium${skipReason}`, () => {
     const files = generateDiagrams(largeFixture(300)).filter((f) => f.path.startsWith("diagrams/erd"));
     const outcome = await renderDiagrams(files, browser);
     expect(outcome.diagnostics).toStrictEqual([]);
-    expect(outcome.files.map((f) => f.path)).toStrictEqual(["diagrams/erd-core.svg", "diagrams/erd-extra.svg", "diagrams/erd.svg"]);
+    expect(outcome.files.map((f) => f.path)).toStrictEqual([
+      "diagrams/erd-core.svg",
+      "diagrams/erd-extra.svg",
+      "diagrams/erd.svg",
+    ]);
     const erd = outcome.files.find((f) => f.path === "diagrams/erd.svg")!.contents;
     expect(erd.match(/>Thing\d{4}</g)?.length).toBe(300);
   }, 900_000);
 });
-

@@ -18,15 +18,25 @@ function base(): Obj {
           summary: "One thing",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
-            "200": { description: "OK", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
-            "404": { description: "Not found", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+            "200": {
+              description: "OK",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } },
+            },
+            "404": {
+              description: "Not found",
+              content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+            },
           },
         },
       },
     },
     components: {
       schemas: {
-        Thing: { type: "object", properties: { id: { type: "string" }, example: { type: "string" } }, example: { id: "a", example: "b" } },
+        Thing: {
+          type: "object",
+          properties: { id: { type: "string" }, example: { type: "string" } },
+          example: { id: "a", example: "b" },
+        },
         Problem: { type: "object", properties: { title: { type: "string" } }, example: { title: "x" } },
       },
     },
@@ -35,15 +45,72 @@ function base(): Obj {
 const get = (d: Obj) => d.paths["/things/{id}"].get;
 
 const cases: Array<[Finding["code"], (d: Obj) => void, string]> = [
-  ["openapi-path-param-mismatch", (d) => { get(d).parameters = []; }, "{id} is not declared"],
-  ["openapi-path-param-mismatch", (d) => { get(d).parameters.push({ name: "other", in: "path", required: true, schema: { type: "string" } }); }, "\"other\" is not in the template"],
-  ["openapi-duplicate-operation-id", (d) => { d.paths["/things"] = { get: { ...get(d), parameters: [] } }; }, "getThing"],
-  ["openapi-missing-success-response", (d) => { delete get(d).responses["200"]; }, "no 2xx"],
-  ["openapi-missing-error-response", (d) => { delete get(d).responses["404"]; }, "no 4xx or 5xx"],
-  ["openapi-inline-object-schema", (d) => { get(d).responses["200"].content["application/json"].schema = { type: "object", properties: { id: { type: "string" } } }; }, "anonymous object schema at /paths/"],
-  ["openapi-inline-object-schema", (d) => { d.components.schemas.Thing.properties.nested = { type: "array", items: { type: "object" } }; }, "components/schemas/Thing/properties/nested/items"],
-  ["openapi-unresolved-ref", (d) => { get(d).responses["404"].content["application/problem+json"].schema = { $ref: "#/components/schemas/Missing" }; }, "#/components/schemas/Missing"],
-  ["openapi-schema-missing-example", (d) => { delete d.components.schemas.Problem.example; }, "Problem"],
+  [
+    "openapi-path-param-mismatch",
+    (d) => {
+      get(d).parameters = [];
+    },
+    "{id} is not declared",
+  ],
+  [
+    "openapi-path-param-mismatch",
+    (d) => {
+      get(d).parameters.push({ name: "other", in: "path", required: true, schema: { type: "string" } });
+    },
+    '"other" is not in the template',
+  ],
+  [
+    "openapi-duplicate-operation-id",
+    (d) => {
+      d.paths["/things"] = { get: { ...get(d), parameters: [] } };
+    },
+    "getThing",
+  ],
+  [
+    "openapi-missing-success-response",
+    (d) => {
+      delete get(d).responses["200"];
+    },
+    "no 2xx",
+  ],
+  [
+    "openapi-missing-error-response",
+    (d) => {
+      delete get(d).responses["404"];
+    },
+    "no 4xx or 5xx",
+  ],
+  [
+    "openapi-inline-object-schema",
+    (d) => {
+      get(d).responses["200"].content["application/json"].schema = {
+        type: "object",
+        properties: { id: { type: "string" } },
+      };
+    },
+    "anonymous object schema at /paths/",
+  ],
+  [
+    "openapi-inline-object-schema",
+    (d) => {
+      d.components.schemas.Thing.properties.nested = { type: "array", items: { type: "object" } };
+    },
+    "components/schemas/Thing/properties/nested/items",
+  ],
+  [
+    "openapi-unresolved-ref",
+    (d) => {
+      get(d).responses["404"].content["application/problem+json"].schema = { $ref: "#/components/schemas/Missing" };
+    },
+    "#/components/schemas/Missing",
+  ],
+  [
+    "openapi-schema-missing-example",
+    (d) => {
+      delete d.components.schemas.Problem.example;
+    },
+    "Problem",
+  ],
 ];
 
 describe("lint rules", () => {
@@ -60,7 +127,9 @@ describe("lint rules", () => {
   });
 
   it("every lint code has a case, and every code is in the code table", () => {
-    const ruled = Object.entries(LINT_RULES).filter(([, r]) => r).map(([c]) => c);
+    const ruled = Object.entries(LINT_RULES)
+      .filter(([, r]) => r)
+      .map(([c]) => c);
     expect(new Set(cases.map(([c]) => c))).toStrictEqual(new Set(ruled));
     expect(Object.keys(LINT_RULES).sort()).toStrictEqual(Object.keys(openapiCodes).sort());
   });
@@ -73,7 +142,12 @@ describe("checkOpenApi", () => {
     const text = stringify(d);
     const line = text.split("\n").findIndex((l) => l.startsWith("    Problem:")) + 1;
     expect(await checkOpenApi(text)).toStrictEqual([
-      { code: "openapi-schema-missing-example", severity: "error", message: "schema Problem has no example", path: `openapi.yaml:${line}` },
+      {
+        code: "openapi-schema-missing-example",
+        severity: "error",
+        message: "schema Problem has no example",
+        path: `openapi.yaml:${line}`,
+      },
     ]);
   });
 
@@ -97,8 +171,12 @@ describe("checkOpenApi", () => {
   });
 
   it("reports YAML that does not parse, and a document that is not a mapping", async () => {
-    expect(await checkOpenApi("a: [1\n")).toMatchObject([{ code: "openapi-invalid", path: expect.stringMatching(/^openapi\.yaml/) }]);
-    expect(await checkOpenApi("a: 1\na: 2\n")).toMatchObject([{ code: "openapi-invalid", message: expect.stringContaining("duplicated mapping key") }]);
+    expect(await checkOpenApi("a: [1\n")).toMatchObject([
+      { code: "openapi-invalid", path: expect.stringMatching(/^openapi\.yaml/) },
+    ]);
+    expect(await checkOpenApi("a: 1\na: 2\n")).toMatchObject([
+      { code: "openapi-invalid", message: expect.stringContaining("duplicated mapping key") },
+    ]);
     expect(await checkOpenApi("- 1\n")).toMatchObject([{ code: "openapi-invalid", path: "openapi.yaml" }]);
   });
 });

@@ -26,7 +26,8 @@ async function listly(): Promise<Obj> {
   return parse((Array.isArray(out) ? out : (out as { files: GeneratedFile[] }).files)[0]!.contents) as Obj;
 }
 
-const op = (d: Obj) => d.paths[Object.keys(d.paths)[0]!][Object.keys(d.paths[Object.keys(d.paths)[0]!]).find((k) => k !== "parameters")!];
+const op = (d: Obj) =>
+  d.paths[Object.keys(d.paths)[0]!][Object.keys(d.paths[Object.keys(d.paths)[0]!]).find((k) => k !== "parameters")!];
 
 /**
  * Each breaks the listly document one way: the schema, $refs, cycles, versions. "(valid)": cases
@@ -36,18 +37,90 @@ const op = (d: Obj) => d.paths[Object.keys(d.paths)[0]!][Object.keys(d.paths[Obj
  */
 const breakages: Array<[string, (d: Obj) => void]> = [
   ["valid as generated", () => {}],
-  ["a response without description", (d) => { delete Object.values(op(d).responses as Obj)[0].description; }],
-  ["a wrong type and an unknown keyword", (d) => { d.info.version = 2; d.components.schemas[Object.keys(d.components.schemas)[0]!].typo = true; }],
-  ["many schema errors at once", (d) => { for (const s of Object.values(d.components.schemas as Obj)) s.type = "objekt"; }],
-  ["a $ref to nowhere", (d) => { op(d).responses[Object.keys(op(d).responses)[0]!] = { $ref: "#/components/responses/Nowhere" }; }],
-  ["a self-referencing schema (valid)", (d) => { d.components.schemas.Tree = { type: "object", properties: { child: { $ref: "#/components/schemas/Tree" } } }; }],
-  ["a cycle with a schema error inside", (d) => { d.components.schemas.Tree = { type: "object", properties: { child: { $ref: "#/components/schemas/Tree" }, n: { type: "int" } } }; }],
-  ["a path parameter with no template variable (valid)", (d) => { op(d).parameters = [...(op(d).parameters ?? []), { name: "ghost", in: "path", required: true, schema: { type: "string" } }]; }],
-  ["a duplicate operationId (valid)", (d) => { const paths = Object.keys(d.paths); const [a, b] = [paths[0]!, paths[1]!]; const m = Object.keys(d.paths[b]).find((k) => k !== "parameters")!; d.paths[b][m].operationId = op(d).operationId; void a; }],
-  ["an unsupported version", (d) => { d.openapi = "3.0.9"; }],
-  ["OpenAPI 3.1, swagger-parser's own path (valid)", (d) => { d.openapi = "3.1.0"; }],
-  ["OpenAPI 3.1 with a schema error", (d) => { d.openapi = "3.1.0"; d.info.version = 2; }],
-  ["no paths", (d) => { delete d.paths; }],
+  [
+    "a response without description",
+    (d) => {
+      delete Object.values(op(d).responses as Obj)[0].description;
+    },
+  ],
+  [
+    "a wrong type and an unknown keyword",
+    (d) => {
+      d.info.version = 2;
+      d.components.schemas[Object.keys(d.components.schemas)[0]!].typo = true;
+    },
+  ],
+  [
+    "many schema errors at once",
+    (d) => {
+      for (const s of Object.values(d.components.schemas as Obj)) s.type = "objekt";
+    },
+  ],
+  [
+    "a $ref to nowhere",
+    (d) => {
+      op(d).responses[Object.keys(op(d).responses)[0]!] = { $ref: "#/components/responses/Nowhere" };
+    },
+  ],
+  [
+    "a self-referencing schema (valid)",
+    (d) => {
+      d.components.schemas.Tree = { type: "object", properties: { child: { $ref: "#/components/schemas/Tree" } } };
+    },
+  ],
+  [
+    "a cycle with a schema error inside",
+    (d) => {
+      d.components.schemas.Tree = {
+        type: "object",
+        properties: { child: { $ref: "#/components/schemas/Tree" }, n: { type: "int" } },
+      };
+    },
+  ],
+  [
+    "a path parameter with no template variable (valid)",
+    (d) => {
+      op(d).parameters = [
+        ...(op(d).parameters ?? []),
+        { name: "ghost", in: "path", required: true, schema: { type: "string" } },
+      ];
+    },
+  ],
+  [
+    "a duplicate operationId (valid)",
+    (d) => {
+      const paths = Object.keys(d.paths);
+      const [a, b] = [paths[0]!, paths[1]!];
+      const m = Object.keys(d.paths[b]).find((k) => k !== "parameters")!;
+      d.paths[b][m].operationId = op(d).operationId;
+      void a;
+    },
+  ],
+  [
+    "an unsupported version",
+    (d) => {
+      d.openapi = "3.0.9";
+    },
+  ],
+  [
+    "OpenAPI 3.1, swagger-parser's own path (valid)",
+    (d) => {
+      d.openapi = "3.1.0";
+    },
+  ],
+  [
+    "OpenAPI 3.1 with a schema error",
+    (d) => {
+      d.openapi = "3.1.0";
+      d.info.version = 2;
+    },
+  ],
+  [
+    "no paths",
+    (d) => {
+      delete d.paths;
+    },
+  ],
 ];
 
 describe("swagger-parser validation with the schema compiled ahead of time", () => {

@@ -23,17 +23,25 @@ describe("parser allow-list", () => {
     expect(parseStatement(sql)).toStrictEqual({ ok: true, gaps: [id] });
   });
   it("parses ordinary statements without the allow-list", () => {
-    expect(parseStatement(`CREATE TABLE "t" ("a" varchar(32)[] NOT NULL DEFAULT '{}')`)).toStrictEqual({ ok: true, gaps: [] });
+    expect(parseStatement(`CREATE TABLE "t" ("a" varchar(32)[] NOT NULL DEFAULT '{}')`)).toStrictEqual({
+      ok: true,
+      gaps: [],
+    });
   });
   it("still rejects a broken statement that merely shows a gap's shape", () => {
     const r = parseStatement(`COMMENT ON TYPE "member_role" IS`);
     expect(r.ok).toBe(false);
   });
   it("reports unparseable statements as sql-parse-error at file:line, and counts allow-listed ones", () => {
-    const files = [{ path: "migrations/0001_x.up.sql", contents: `BEGIN;\nCOMMENT ON TYPE "k" IS 'x';\nFROBNICATE "t";\nCOMMIT;\n` }, { path: "migrations/0001_x.down.sql", contents: "BEGIN;\nCOMMIT;\n" }];
+    const files = [
+      { path: "migrations/0001_x.up.sql", contents: `BEGIN;\nCOMMENT ON TYPE "k" IS 'x';\nFROBNICATE "t";\nCOMMIT;\n` },
+      { path: "migrations/0001_x.down.sql", contents: "BEGIN;\nCOMMIT;\n" },
+    ];
     const report = parseCheck(readMigrations(files, "golang-migrate"));
     expect(report.statements).toBe(6);
     expect(report.allowListed).toStrictEqual({ "comment-on-type": 1 });
-    expect(report.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([["sql-parse-error", "migrations/0001_x.up.sql:3"]]);
+    expect(report.diagnostics.map((d) => [d.code, d.path])).toStrictEqual([
+      ["sql-parse-error", "migrations/0001_x.up.sql:3"],
+    ]);
   });
 });

@@ -10,7 +10,7 @@ describe("splitStatements", () => {
       `CREATE TABLE "a;b" (`,
       `  "x" text DEFAULT 'it''s; fine'`,
       ");",
-      "/* block; comment */ COMMENT ON TABLE \"a;b\" IS 'multi",
+      '/* block; comment */ COMMENT ON TABLE "a;b" IS \'multi',
       "line; text';",
       "COMMIT;",
     ].join("\n");
@@ -23,7 +23,21 @@ describe("splitStatements", () => {
   });
   it("tokenises losslessly", () => {
     const sql = `SELECT 'a''b', "c""d" -- e\n/* f */;`;
-    expect(tokenize(sql).map((t) => t.text).join("")).toBe(sql);
-    expect(tokenize(sql).map((t) => t.kind)).toStrictEqual(["other", "string", "other", "ident", "other", "comment", "other", "comment", "semicolon"]);
+    expect(
+      tokenize(sql)
+        .map((t) => t.text)
+        .join(""),
+    ).toBe(sql);
+    expect(tokenize(sql).map((t) => t.kind)).toStrictEqual([
+      "other",
+      "string",
+      "other",
+      "ident",
+      "other",
+      "comment",
+      "other",
+      "comment",
+      "semicolon",
+    ]);
   });
 });

@@ -1,12 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import {
-  dropDatabase, FOREIGN_MAX_AGE_MS, HOST_KEY, isStale, parseThrowawayName, pidAlive, THROWAWAY_MARKER, THROWAWAY_PREFIX, throwawayName, type SqlClient,
+  dropDatabase,
+  FOREIGN_MAX_AGE_MS,
+  HOST_KEY,
+  isStale,
+  parseThrowawayName,
+  pidAlive,
+  THROWAWAY_MARKER,
+  THROWAWAY_PREFIX,
+  throwawayName,
+  type SqlClient,
 } from "../../../generators/sql/throwaway.ts";
 
 const now = Date.UTC(2026, 0, 1);
 const other = HOST_KEY === "00000000" ? "11111111" : "00000000";
-const name = (pid: number, host: string, ms: number) => `${THROWAWAY_PREFIX}${pid}_${host}_${Math.floor(ms / 1000).toString(36)}_0badc0de`;
+const name = (pid: number, host: string, ms: number) =>
+  `${THROWAWAY_PREFIX}${pid}_${host}_${Math.floor(ms / 1000).toString(36)}_0badc0de`;
 
 describe("throw-away names", () => {
   it("carry this process, this host key and the time, and fit PostgreSQL's 63 bytes", () => {
@@ -33,7 +43,13 @@ describe("isStale", () => {
     ["this very process", name(process.pid, HOST_KEY, now), THROWAWAY_MARKER, now, false],
     ["no marker", name(8, HOST_KEY, now), null, now, false],
     ["another comment", name(8, HOST_KEY, now), "keep me", now, false],
-    ["another host, a day and a second old", name(7, other, now - FOREIGN_MAX_AGE_MS - 1000), THROWAWAY_MARKER, now, true],
+    [
+      "another host, a day and a second old",
+      name(7, other, now - FOREIGN_MAX_AGE_MS - 1000),
+      THROWAWAY_MARKER,
+      now,
+      true,
+    ],
     ["another host, younger than a day", name(8, other, now - FOREIGN_MAX_AGE_MS + 1000), THROWAWAY_MARKER, now, false],
     ["not a throw-away name", `${THROWAWAY_PREFIX}mine`, THROWAWAY_MARKER, now, false],
   ] as const)("%s", (_what, n, comment, at, want) => {
@@ -53,7 +69,8 @@ describe("dropDatabase", () => {
       query: async (sql) => {
         sent.push(sql.replace(/\s+/g, " "));
         if (sql.includes("server_version_num")) return { rows: [{ v: String(version) }] };
-        if (sql.startsWith("DROP DATABASE") && busy-- > 0) throw Object.assign(new Error("being accessed"), { code: "55006" });
+        if (sql.startsWith("DROP DATABASE") && busy-- > 0)
+          throw Object.assign(new Error("being accessed"), { code: "55006" });
         return { rows: [] };
       },
     };
@@ -70,6 +87,11 @@ describe("dropDatabase", () => {
     const { client, sent } = recorder(120010, 1);
     await dropDatabase(client, "contractor_check_x");
     const end = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()";
-    expect(sent.slice(1)).toStrictEqual([end, `DROP DATABASE IF EXISTS "contractor_check_x"`, end, `DROP DATABASE IF EXISTS "contractor_check_x"`]);
+    expect(sent.slice(1)).toStrictEqual([
+      end,
+      `DROP DATABASE IF EXISTS "contractor_check_x"`,
+      end,
+      `DROP DATABASE IF EXISTS "contractor_check_x"`,
+    ]);
   });
 });

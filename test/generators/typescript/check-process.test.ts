@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { loadFixture, normalizeOrThrow } from "../../helpers.ts";
 import { generateTypeScript, TYPES_FILE, CLIENT_FILE } from "../../../generators/typescript/index.ts";
 import { typeCheck, toDiagnostic, CHECK_OPTIONS } from "../../../generators/typescript/check.ts";
-import { buildSnapshotInBackground, prestartCheckProcess, snapshotFile, startCheckProcess, takeCheckProcess, tsMorphLibs } from "../../../generators/typescript/check-process.ts";
+import {
+  buildSnapshotInBackground,
+  prestartCheckProcess,
+  snapshotFile,
+  startCheckProcess,
+  takeCheckProcess,
+  tsMorphLibs,
+} from "../../../generators/typescript/check-process.ts";
 import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
 import { miniDesign } from "./mini.ts";
 
@@ -49,10 +56,23 @@ describe("the compiler snapshot process", () => {
       ["listly, clean", listly],
       ["mini, clean", mini],
       ["an unknown type", replaceIn(mini, TYPES_FILE, "hasMore: boolean;", "hasMore: Boolen;")],
-      ["an unused local and a wrong return", replaceIn(listly, CLIENT_FILE, /\nexport function /, "\nconst unused = 1;\nexport function ")],
+      [
+        "an unused local and a wrong return",
+        replaceIn(listly, CLIENT_FILE, /\nexport function /, "\nconst unused = 1;\nexport function "),
+      ],
       ["a missing module", replaceIn(listly, CLIENT_FILE, './types.ts"', './nowhere.ts"')],
       ["a syntax error", replaceIn(mini, TYPES_FILE, "hasMore: boolean;", "hasMore: boolean;;; {")],
-      ["exactOptionalPropertyTypes and noUncheckedIndexedAccess", [...mini, { path: "usage.ts", contents: "const a: { x?: string } = { x: undefined };\nconst b: string[] = [];\nexport const c: string = b[0];\nexport { a };\n" }]],
+      [
+        "exactOptionalPropertyTypes and noUncheckedIndexedAccess",
+        [
+          ...mini,
+          {
+            path: "usage.ts",
+            contents:
+              "const a: { x?: string } = { x: undefined };\nconst b: string[] = [];\nexport const c: string = b[0];\nexport { a };\n",
+          },
+        ],
+      ],
     ];
     for (const [name, files] of cases) {
       const raw = await startCheckProcess()!.check(files, CHECK_OPTIONS);

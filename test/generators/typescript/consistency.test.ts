@@ -34,35 +34,63 @@ async function consistencyFiles(yamlText: string): Promise<{ names: string[]; ex
     `import type * as Ours from "./types.ts";`,
     `import type { components } from "./openapi-typescript.ts";`,
     `type Theirs = components["schemas"];`,
-    ...names.flatMap((n) => [`export const ours${n}: Ours.${n} = null! as Theirs["${n}"];`, `export const theirs${n}: Theirs["${n}"] = null! as Ours.${n};`]),
+    ...names.flatMap((n) => [
+      `export const ours${n}: Ours.${n} = null! as Theirs["${n}"];`,
+      `export const theirs${n}: Theirs["${n}"] = null! as Ours.${n};`,
+    ]),
   ];
-  return { names, extra: [{ path: "openapi-typescript.ts", contents: theirs }, { path: "consistency.ts", contents: lines.join("\n") + "\n" }] };
+  return {
+    names,
+    extra: [
+      { path: "openapi-typescript.ts", contents: theirs },
+      { path: "consistency.ts", contents: lines.join("\n") + "\n" },
+    ],
+  };
 }
 
 describe("types.ts ⇄ openapi.yaml (openapi-typescript)", () => {
   const designs: Array<[string, () => Promise<NDesign>]> = [
     ...fixtureNames.map((n): [string, () => Promise<NDesign>] => [`fixture ${n}`, () => loadFixture(n)]),
-    ["the mini design (json, decimal, bigint, enum arrays, nullable enum refs)", async () => normalizeOrThrow(miniDesign((d) => {
-      d.data.entities[0]!.fields.push({ name: "mood", type: "enum", enum: "Tag", nullable: true });
-    }))],
+    [
+      "the mini design (json, decimal, bigint, enum arrays, nullable enum refs)",
+      async () =>
+        normalizeOrThrow(
+          miniDesign((d) => {
+            d.data.entities[0]!.fields.push({ name: "mood", type: "enum", enum: "Tag", nullable: true });
+          }),
+        ),
+    ],
     ["a generated large design (15 entities)", async () => largeFixture(15)],
   ];
-  it.each(designs)("%s: every component schema is mutually assignable with ours", async (_name, load) => {
-    const design = await load();
-    const { names, extra } = await consistencyFiles(await openapiYaml(design));
-    expect(names).toEqual(expect.arrayContaining(["ErrorCode", "Problem", "ProblemFieldError"]));
-    const { files } = generateTypeScript(design);
-    // The same set of schemas: ours are exactly the spec's components, plus the endpoint map.
-    const ours = [...files.find((f) => f.path === TYPES_FILE)!.contents.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]!);
-    expect(ours.filter((n) => n !== "Endpoints").sort()).toStrictEqual(names);
-    expect(typeCheck(files, extra)).toStrictEqual([]);
-  }, 180_000);
+  it.each(designs)(
+    "%s: every component schema is mutually assignable with ours",
+    async (_name, load) => {
+      const design = await load();
+      const { names, extra } = await consistencyFiles(await openapiYaml(design));
+      expect(names).toEqual(expect.arrayContaining(["ErrorCode", "Problem", "ProblemFieldError"]));
+      const { files } = generateTypeScript(design);
+      // The same set of schemas: ours are exactly the spec's components, plus the endpoint map.
+      const ours = [
+        ...files.find((f) => f.path === TYPES_FILE)!.contents.matchAll(/^export (?:interface|type) (\w+)/gm),
+      ].map((m) => m[1]!);
+      expect(ours.filter((n) => n !== "Endpoints").sort()).toStrictEqual(names);
+      expect(typeCheck(files, extra)).toStrictEqual([]);
+    },
+    180_000,
+  );
 
   it("a disagreement is caught, in both directions, at the line of the schema", async () => {
     const design = await loadFixture("listly");
     const { extra } = await consistencyFiles(await openapiYaml(design));
     const files = generateTypeScript(design).files.map((f) =>
-      f.path === TYPES_FILE ? { ...f, contents: f.contents.replaceAll("hasMore: boolean;", "hasMore: boolean | null;").replace(/(export interface ItemMove \{[\s\S]*?position: )number;/, "$1string;") } : f,
+      f.path === TYPES_FILE
+        ? {
+            ...f,
+            contents: f.contents
+              .replaceAll("hasMore: boolean;", "hasMore: boolean | null;")
+              .replace(/(export interface ItemMove \{[\s\S]*?position: )number;/, "$1string;"),
+          }
+        : f,
     );
     const found = typeCheck(files, extra);
     const lineOf = (needle: string) => extra[1]!.contents.split("\n").findIndex((l) => l.includes(`${needle}:`)) + 1;

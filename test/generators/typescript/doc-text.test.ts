@@ -18,7 +18,10 @@ describe("doc text", () => {
     ["both at once", { given: "/*/", want: "/\\*\\/" }],
     ["a tag at a line start", { given: "a\n  @deprecated b", want: "a\n  \\@deprecated b" }],
     ["an inline tag", { given: "see {@link https://evil.example}", want: "see {\\@link https://evil.example}" }],
-    ["an @ after a space (TypeScript reads a tag there too)", { given: "mail a@b.c or @team", want: "mail a@b.c or \\@team" }],
+    [
+      "an @ after a space (TypeScript reads a tag there too)",
+      { given: "mail a@b.c or @team", want: "mail a@b.c or \\@team" },
+    ],
     ["CRLF", { given: "a\r\nb", want: "a\nb" }],
   ];
   it.each(cases)("%s", (_n, { given, want }) => expect(docText(given)).toBe(want));

@@ -41,7 +41,13 @@ function listlyServer(seen: Seen[]) {
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   };
-  const problem = (res: ServerResponse, status: number, code: string, title: string, extra: Record<string, unknown> = {}) => {
+  const problem = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    title: string,
+    extra: Record<string, unknown> = {},
+  ) => {
     res.writeHead(status, { "content-type": "application/problem+json" });
     res.end(JSON.stringify({ type: `https://api.listly.example/problems/${code}`, title, status, code, ...extra }));
   };
@@ -61,18 +67,26 @@ function listlyServer(seen: Seen[]) {
         res.writeHead(503, { "content-type": "text/html" });
         return res.end("<html>down for maintenance</html>");
       }
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return problem(res, 401, "unauthenticated", "Authentication required");
-      if (route[0] === "lists" && route.length === 1) return send(res, 200, { items: [], nextCursor: null, hasMore: false });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return problem(res, 401, "unauthenticated", "Authentication required");
+      if (route[0] === "lists" && route.length === 1)
+        return send(res, 200, { items: [], nextCursor: null, hasMore: false });
       if (route[0] !== "lists" || route[2] !== "items") return problem(res, 404, "internal-error", "No route");
-      if (decodeURIComponent(route[1]!) !== LIST) return problem(res, 404, "list-not-found", "List not found", { detail: `no list ${decodeURIComponent(route[1]!)}` });
+      if (decodeURIComponent(route[1]!) !== LIST)
+        return problem(res, 404, "list-not-found", "List not found", {
+          detail: `no list ${decodeURIComponent(route[1]!)}`,
+        });
       const itemId = route[3] !== undefined ? decodeURIComponent(route[3]) : undefined;
 
       if (req.method === "POST" && itemId === undefined) {
         const key = req.headers["idempotency-key"];
-        if (typeof key === "string" && byKey.has(key)) return send(res, 201, view(byKey.get(key)!), { etag: etag(byKey.get(key)!) });
+        if (typeof key === "string" && byKey.has(key))
+          return send(res, 201, view(byKey.get(key)!), { etag: etag(byKey.get(key)!) });
         const input = JSON.parse(body) as { title?: unknown };
         if (typeof input.title !== "string" || input.title === "") {
-          return problem(res, 422, "validation-failed", "Invalid request", { errors: [{ pointer: "/title", detail: "Required." }] });
+          return problem(res, 422, "validation-failed", "Invalid request", {
+            errors: [{ pointer: "/title", detail: "Required." }],
+          });
         }
         const item: Item = { ...input, id: `item-${items.length + 1}`, listId: LIST, title: input.title, version: 1 };
         items.push(item);
@@ -84,7 +98,11 @@ function listlyServer(seen: Seen[]) {
         const limit = Number(url.searchParams.get("limit") ?? "25");
         const page = items.slice(start, start + limit);
         const more = start + limit < items.length;
-        return send(res, 200, { items: page.map(view), nextCursor: more ? String(start + limit) : null, hasMore: more });
+        return send(res, 200, {
+          items: page.map(view),
+          nextCursor: more ? String(start + limit) : null,
+          hasMore: more,
+        });
       }
       const item = items.find((i) => i.id === itemId);
       if (!item) return problem(res, 404, "item-not-found", "Item not found");
@@ -106,11 +124,16 @@ function listlyServer(seen: Seen[]) {
 }
 
 // The generated module, loaded at runtime: its types are proven by the compile-time tests.
-type Client = Record<string, (input?: unknown, init?: unknown) => Promise<{ data: any; status: number; etag: string | undefined }>>;
+type Client = Record<
+  string,
+  (input?: unknown, init?: unknown) => Promise<{ data: any; status: number; etag: string | undefined }>
+>;
 interface ClientModule {
   createClient(options: { baseUrl: string; token?: () => Promise<string | undefined> }): Client;
   paginate<T>(fetchPage: (cursor: string | undefined) => Promise<unknown>): AsyncGenerator<T>;
-  ApiError: new (...args: never[]) => Error & { code: string; status: number; problem: Record<string, unknown>; headers: Headers };
+  ApiError: new (
+    ...args: never[]
+  ) => Error & { code: string; status: number; problem: Record<string, unknown>; headers: Headers };
   isApiError(e: unknown): boolean;
   servers: Record<string, string>;
 }
@@ -142,11 +165,18 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
   });
 
   it("exports the servers of the design with the base path", () => {
-    expect(mod.servers).toStrictEqual({ production: "https://api.listly.example/api/v1", staging: "https://api.staging.listly.example/api/v1" });
+    expect(mod.servers).toStrictEqual({
+      production: "https://api.listly.example/api/v1",
+      staging: "https://api.staging.listly.example/api/v1",
+    });
   });
 
   it("a typed call: JSON body, bearer token, Idempotency-Key, 201 with data and ETag", async () => {
-    const res = await client.createItem!({ listId: LIST, body: { title: "Oat milk", quantity: "2.000" }, idempotencyKey: "key-1" });
+    const res = await client.createItem!({
+      listId: LIST,
+      body: { title: "Oat milk", quantity: "2.000" },
+      idempotencyKey: "key-1",
+    });
     expect(res.status).toBe(201);
     expect(res.data).toMatchObject({ id: "item-1", listId: LIST, title: "Oat milk", quantity: "2.000" });
     expect(res.etag).toBe('"v1"');
@@ -165,7 +195,10 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
     for (let i = 2; i <= 5; i++) await client.createItem!({ listId: LIST, body: { title: `Item ${i}` } });
     const before = seen.length;
     const titles: string[] = [];
-    for await (const item of mod.paginate<{ title: string }>((cursor) => client.listItems!({ listId: LIST, cursor, limit: 2 }))) titles.push(item.title);
+    for await (const item of mod.paginate<{ title: string }>((cursor) =>
+      client.listItems!({ listId: LIST, cursor, limit: 2 }),
+    ))
+      titles.push(item.title);
     expect(titles).toStrictEqual(["Oat milk", "Item 2", "Item 3", "Item 4", "Item 5"]);
     expect(seen.slice(before).map((r) => r.url)).toStrictEqual([
       `/api/v1/lists/${LIST}/items?limit=2`,
@@ -176,10 +209,20 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
 
   it("If-Match: the ETag of a read updates; a stale one is a precondition-failed ApiError", async () => {
     const current = await client.getItem!({ listId: LIST, itemId: "item-2" });
-    const updated = await client.updateItem!({ listId: LIST, itemId: "item-2", body: { checked: true }, ifMatch: current.etag });
+    const updated = await client.updateItem!({
+      listId: LIST,
+      itemId: "item-2",
+      body: { checked: true },
+      ifMatch: current.etag,
+    });
     expect(seen.at(-1)!.headers["if-match"]).toBe('"v1"');
     expect([updated.status, updated.etag, updated.data.checked]).toStrictEqual([200, '"v2"', true]);
-    const stale = await client.updateItem!({ listId: LIST, itemId: "item-2", body: { checked: false }, ifMatch: current.etag }).catch((e: unknown) => e);
+    const stale = await client.updateItem!({
+      listId: LIST,
+      itemId: "item-2",
+      body: { checked: false },
+      ifMatch: current.etag,
+    }).catch((e: unknown) => e);
     expect(stale).toBeInstanceOf(mod.ApiError);
     expect(stale).toMatchObject({ code: "precondition-failed", status: 412 });
   });
@@ -205,17 +248,26 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
     expect(mod.isApiError(error)).toBe(true);
     const e = error as InstanceType<ClientModule["ApiError"]>;
     expect([e.code, e.status, e.message, e.name]).toStrictEqual(["item-not-found", 404, "Item not found", "ApiError"]);
-    expect(e.problem).toStrictEqual({ type: "https://api.listly.example/problems/item-not-found", title: "Item not found", status: 404, code: "item-not-found" });
+    expect(e.problem).toStrictEqual({
+      type: "https://api.listly.example/problems/item-not-found",
+      title: "Item not found",
+      status: 404,
+      code: "item-not-found",
+    });
   });
 
   it("validation errors carry the field errors of the problem", async () => {
-    const e = (await client.createItem!({ listId: LIST, body: { title: "" } }).catch((x: unknown) => x)) as InstanceType<ClientModule["ApiError"]>;
+    const e = (await client.createItem!({ listId: LIST, body: { title: "" } }).catch(
+      (x: unknown) => x,
+    )) as InstanceType<ClientModule["ApiError"]>;
     expect([e.code, e.status]).toStrictEqual(["validation-failed", 422]);
     expect(e.problem["errors"]).toStrictEqual([{ pointer: "/title", detail: "Required." }]);
   });
 
   it("path parameters are encoded with encodeURIComponent", async () => {
-    const e = (await client.getItem!({ listId: "a/b?c", itemId: "x y" }).catch((x: unknown) => x)) as InstanceType<ClientModule["ApiError"]>;
+    const e = (await client.getItem!({ listId: "a/b?c", itemId: "x y" }).catch((x: unknown) => x)) as InstanceType<
+      ClientModule["ApiError"]
+    >;
     expect(seen.at(-1)!.url).toBe("/api/v1/lists/a%2Fb%3Fc/items/x%20y");
     expect([e.code, e.problem["detail"]]).toStrictEqual(["list-not-found", "no list a/b?c"]);
   });
@@ -235,7 +287,11 @@ describe("client.ts against a loopback HTTP server (listly)", () => {
   it("a non-problem error body falls back to a code by status, keeping the text as detail", async () => {
     const e = (await client.getHealth!().catch((x: unknown) => x)) as InstanceType<ClientModule["ApiError"]>;
     expect(seen.at(-1)!.headers["authorization"]).toBeUndefined(); // a public operation sends no token
-    expect([e.code, e.status, e.problem["detail"]]).toStrictEqual(["internal-error", 503, "<html>down for maintenance</html>"]);
+    expect([e.code, e.status, e.problem["detail"]]).toStrictEqual([
+      "internal-error",
+      503,
+      "<html>down for maintenance</html>",
+    ]);
   });
 });
 
@@ -256,12 +312,23 @@ describe("client.ts with an injected fetch (marketplace: header parameters, API 
   });
 
   const fakeFetch = async (url: string | URL | Request, init?: RequestInit) => {
-    calls.push({ url: String(url), method: init?.method ?? "GET", headers: { ...(init?.headers as Record<string, string>) } });
-    return new Response(JSON.stringify({ items: [], nextCursor: null, hasMore: false }), { status: 200, headers: { "content-type": "application/json" } });
+    calls.push({
+      url: String(url),
+      method: init?.method ?? "GET",
+      headers: { ...(init?.headers as Record<string, string>) },
+    });
+    return new Response(JSON.stringify({ items: [], nextCursor: null, hasMore: false }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   };
 
   it("sends declared header parameters and query values, and no credentials to a public operation", async () => {
-    const client = mod.createClient({ baseUrl: "https://api.example/api/v1/", fetch: fakeFetch, token: async () => "tok" });
+    const client = mod.createClient({
+      baseUrl: "https://api.example/api/v1/",
+      fetch: fakeFetch,
+      token: async () => "tok",
+    });
     await client.searchListings!({ q: "lamp", minPrice: "10.00", "Accept-Language": "de-DE" });
     const call = calls.at(-1)!;
     expect([call.method, call.url]).toStrictEqual(["GET", "https://api.example/api/v1/listings?q=lamp&minPrice=10.00"]);
@@ -270,7 +337,11 @@ describe("client.ts with an injected fetch (marketplace: header parameters, API 
   });
 
   it("sends the API key header to operations of an api-key scheme", async () => {
-    const client = mod.createClient({ baseUrl: "https://api.example/api/v1", fetch: fakeFetch, apiKey: async () => "partner-key" });
+    const client = mod.createClient({
+      baseUrl: "https://api.example/api/v1",
+      fetch: fakeFetch,
+      apiKey: async () => "partner-key",
+    });
     await client.partnerListOrders!({ updatedSince: "2026-01-01T00:00:00Z" });
     expect(calls.at(-1)!.url).toBe("https://api.example/api/v1/partner/orders?updatedSince=2026-01-01T00%3A00%3A00Z");
     expect(calls.at(-1)!.headers["x-api-key"]).toBe("partner-key");

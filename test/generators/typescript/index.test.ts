@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Project, SyntaxKind, type SourceFile } from "ts-morph";
 import { fixtureNames, loadFixture, largeFixture, normalizeOrThrow, contextFor } from "../../helpers.ts";
-import { generateTypeScript, typescriptArtifact, TYPES_FILE, CLIENT_FILE } from "../../../generators/typescript/index.ts";
+import {
+  generateTypeScript,
+  typescriptArtifact,
+  TYPES_FILE,
+  CLIENT_FILE,
+} from "../../../generators/typescript/index.ts";
 import { typeCheck } from "../../../generators/typescript/check.ts";
 import { tsType, propName, docText, type Typed } from "../../../generators/typescript/model.ts";
 import { generatedHeader, type GeneratedFile } from "../../../src/pipeline/artifact.ts";
@@ -19,7 +24,11 @@ function parse(files: readonly GeneratedFile[], path: string): SourceFile {
 /** Property name → type text of an exported interface. */
 function members(file: SourceFile, name: string): Record<string, string> {
   const i = file.getInterfaceOrThrow(name);
-  return Object.fromEntries(i.getProperties().map((p) => [`${p.getName()}${p.hasQuestionToken() ? "?" : ""}`, p.getTypeNodeOrThrow().getText()]));
+  return Object.fromEntries(
+    i
+      .getProperties()
+      .map((p) => [`${p.getName()}${p.hasQuestionToken() ? "?" : ""}`, p.getTypeNodeOrThrow().getText()]),
+  );
 }
 
 describe("type mapping", () => {
@@ -77,20 +86,39 @@ describe("types.ts of a small design", () => {
 
   it("read shape: every read-visible field required, nullable as | null, internal fields absent", () => {
     expect(members(types, "Note")).toStrictEqual({
-      id: "string", title: "string", body: "string | null", amount: "string | null", views: "number", pinned: "boolean",
-      due: "string | null", meta: "unknown", tags: "Tag[]", createdAt: "string", updatedAt: "string",
+      id: "string",
+      title: "string",
+      body: "string | null",
+      amount: "string | null",
+      views: "number",
+      pinned: "boolean",
+      due: "string | null",
+      meta: "unknown",
+      tags: "Tag[]",
+      createdAt: "string",
+      updatedAt: "string",
     });
   });
 
   it("create shape: required unless nullable or defaulted; update shape: all optional", () => {
     expect(members(types, "NoteCreate")).toStrictEqual({
-      title: "string", "body?": "string | null", "amount?": "string | null", "pinned?": "boolean", "due?": "string | null", "meta?": "unknown", "tags?": "Tag[]",
+      title: "string",
+      "body?": "string | null",
+      "amount?": "string | null",
+      "pinned?": "boolean",
+      "due?": "string | null",
+      "meta?": "unknown",
+      "tags?": "Tag[]",
     });
     expect(Object.keys(members(types, "NoteUpdate")).every((k) => k.endsWith("?"))).toBe(true);
   });
 
   it("page envelope, enums as unions, unused enums left out", () => {
-    expect(members(types, "NotePage")).toStrictEqual({ items: "Note[]", nextCursor: "string | null", hasMore: "boolean" });
+    expect(members(types, "NotePage")).toStrictEqual({
+      items: "Note[]",
+      nextCursor: "string | null",
+      hasMore: "boolean",
+    });
     expect(types.getTypeAliasOrThrow("Tag").getTypeNodeOrThrow().getText()).toBe('"work" | "home"');
     expect(types.getTypeAlias("Unused")).toBeUndefined();
   });
@@ -100,25 +128,40 @@ describe("types.ts of a small design", () => {
       '"forbidden" | "internal-error" | "note-not-found" | "precondition-failed" | "rate-limited" | "unauthenticated" | "validation-failed"',
     );
     expect(members(types, "Problem")).toStrictEqual({
-      type: "string", title: "string", status: "number", "detail?": "string", "instance?": "string", code: "ErrorCode", "errors?": "ProblemFieldError[]",
+      type: "string",
+      title: "string",
+      status: "number",
+      "detail?": "string",
+      "instance?": "string",
+      code: "ErrorCode",
+      "errors?": "ProblemFieldError[]",
     });
     expect(members(types, "ProblemFieldError")).toStrictEqual({ pointer: "string", detail: "string" });
   });
 
   it("endpoint map: method, path, params, body, response, errors", () => {
     const endpoints = types.getInterfaceOrThrow("Endpoints");
-    const update = endpoints.getPropertyOrThrow("updateNote").getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeLiteral);
+    const update = endpoints
+      .getPropertyOrThrow("updateNote")
+      .getTypeNodeOrThrow()
+      .asKindOrThrow(SyntaxKind.TypeLiteral);
     const member = (n: string) => update.getPropertyOrThrow(n).getTypeNodeOrThrow().getText().replace(/\s+/g, " ");
     expect(member("method")).toBe('"PATCH"');
     expect(member("path")).toBe('"/notes/{noteId}"');
     expect(member("pathParams")).toBe("{ noteId: string; }");
     expect(member("body")).toBe("NoteUpdate");
     expect(member("response")).toBe("Note");
-    expect(member("errors")).toBe('"note-not-found" | "unauthenticated" | "precondition-failed" | "validation-failed" | "internal-error"');
+    expect(member("errors")).toBe(
+      '"note-not-found" | "unauthenticated" | "precondition-failed" | "validation-failed" | "internal-error"',
+    );
     const list = endpoints.getPropertyOrThrow("listNotes").getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeLiteral);
-    expect(list.getPropertyOrThrow("query").getTypeNodeOrThrow().getText()).toMatch(/tag\?: Tag\[\];[\s\S]*cursor\?: string;[\s\S]*limit\?: number;/);
+    expect(list.getPropertyOrThrow("query").getTypeNodeOrThrow().getText()).toMatch(
+      /tag\?: Tag\[\];[\s\S]*cursor\?: string;[\s\S]*limit\?: number;/,
+    );
     const table = types.getVariableDeclarationOrThrow("endpoints").getInitializerOrThrow().getText();
-    expect(table).toContain('updateNote: { method: "PATCH", path: "/notes/{noteId}", status: 200, paginated: false, idempotencyKey: false, ifMatch: true, etag: true, auth: ["bearer"]');
+    expect(table).toContain(
+      'updateNote: { method: "PATCH", path: "/notes/{noteId}", status: 200, paginated: false, idempotencyKey: false, ifMatch: true, etag: true, auth: ["bearer"]',
+    );
   });
 
   it("doc comments come from descriptions and examples, escaped", () => {
@@ -140,36 +183,75 @@ describe("client.ts of listly", () => {
     const names = client.getMethods().map((m) => m.getName());
     expect([...new Set(names)]).toStrictEqual(design.api.endpoints.map((e) => e.operationId));
     // A cached GET with an ETag has two signatures: plain, and revalidating (If-None-Match → NotModified).
-    const revalidating = design.api.endpoints.filter((e) => e.method === "GET" && e.caching?.etag).map((e) => e.operationId);
+    const revalidating = design.api.endpoints
+      .filter((e) => e.method === "GET" && e.caching?.etag)
+      .map((e) => e.operationId);
     expect(revalidating.length).toBeGreaterThan(0);
-    for (const op of design.api.endpoints.map((e) => e.operationId)) expect(names.filter((n) => n === op).length, op).toBe(revalidating.includes(op) ? 2 : 1);
-    expect(client.getMethods().filter((m) => m.getName() === "getItem").map((m) => m.getReturnTypeNodeOrThrow().getText())).toStrictEqual(["Promise<ApiResponse<T.Item>>", "Promise<ApiResponse<T.Item> | NotModified>"]);
+    for (const op of design.api.endpoints.map((e) => e.operationId))
+      expect(names.filter((n) => n === op).length, op).toBe(revalidating.includes(op) ? 2 : 1);
+    expect(
+      client
+        .getMethods()
+        .filter((m) => m.getName() === "getItem")
+        .map((m) => m.getReturnTypeNodeOrThrow().getText()),
+    ).toStrictEqual(["Promise<ApiResponse<T.Item>>", "Promise<ApiResponse<T.Item> | NotModified>"]);
     const legacy = client.getMethodOrThrow("getLegacyProfile").getJsDocs()[0]!;
     expect(legacy.getTags().map((t) => [t.getTagName(), t.getCommentText()])).toStrictEqual([
-      ["deprecated", "Since 1.2.0. Removed after 2027-06-30. Use `getMe`. Renamed to /me so profile, devices and settings share one prefix."],
+      [
+        "deprecated",
+        "Since 1.2.0. Removed after 2027-06-30. Use `getMe`. Renamed to /me so profile, devices and settings share one prefix.",
+      ],
       ["throws", "with one of: `unauthenticated`, `rate-limited`, `internal-error`."], // the {ApiError} type expression is not part of the comment
     ]);
-    expect(client.getMethodOrThrow("updateItem").getParameters().map((p) => p.getText())).toStrictEqual(["input: UpdateItemInput", "init?: CallOptions"]);
+    expect(
+      client
+        .getMethodOrThrow("updateItem")
+        .getParameters()
+        .map((p) => p.getText()),
+    ).toStrictEqual(["input: UpdateItemInput", "init?: CallOptions"]);
   });
 });
 
 describe("strict type check (the artifact's checker)", () => {
-  it.each(fixtureNames)("fixture %s: types.ts and client.ts have zero diagnostics", async (name) => {
-    const { files, diagnostics } = generateTypeScript(await loadFixture(name));
-    expect(diagnostics).toStrictEqual([]);
-    expect(typeCheck(files)).toStrictEqual([]);
-  }, 120_000);
+  it.each(fixtureNames)(
+    "fixture %s: types.ts and client.ts have zero diagnostics",
+    async (name) => {
+      const { files, diagnostics } = generateTypeScript(await loadFixture(name));
+      expect(diagnostics).toStrictEqual([]);
+      expect(typeCheck(files)).toStrictEqual([]);
+    },
+    120_000,
+  );
 
   it.each([
-    ["only revalidating GETs (no plain call)", (d: Design) => {
-      d.api.endpoints = [{ operationId: "listNotes", method: "GET", path: "/notes", summary: "Notes", response: { status: 200, schema: "Note", paginated: true }, caching: { maxAgeSeconds: 0, etag: true } }];
-    }],
-    ["no revalidating GET (no conditional call)", (d: Design) => {
-      for (const e of d.api.endpoints) delete e.caching;
-    }],
-  ])("client.ts with %s has zero diagnostics", (_name, patch) => {
-    expect(typeCheck(generateTypeScript(normalizeOrThrow(miniDesign(patch))).files)).toStrictEqual([]);
-  }, 60_000);
+    [
+      "only revalidating GETs (no plain call)",
+      (d: Design) => {
+        d.api.endpoints = [
+          {
+            operationId: "listNotes",
+            method: "GET",
+            path: "/notes",
+            summary: "Notes",
+            response: { status: 200, schema: "Note", paginated: true },
+            caching: { maxAgeSeconds: 0, etag: true },
+          },
+        ];
+      },
+    ],
+    [
+      "no revalidating GET (no conditional call)",
+      (d: Design) => {
+        for (const e of d.api.endpoints) delete e.caching;
+      },
+    ],
+  ])(
+    "client.ts with %s has zero diagnostics",
+    (_name, patch) => {
+      expect(typeCheck(generateTypeScript(normalizeOrThrow(miniDesign(patch))).files)).toStrictEqual([]);
+    },
+    60_000,
+  );
 
   it("a generated large design (40 entities) has zero diagnostics", () => {
     expect(typeCheck(generateTypeScript(largeFixture(40)).files)).toStrictEqual([]);
@@ -241,9 +323,13 @@ export async function run(): Promise<void> {
     const { files } = generateTypeScript(normalizeOrThrow(miniDesign()));
     const types = files.find((f) => f.path === TYPES_FILE)!;
     const line = types.contents.split("\n").findIndex((l) => l.includes("hasMore: boolean;")) + 1;
-    const broken = files.map((f) => (f === types ? { ...f, contents: f.contents.replace("hasMore: boolean;", "hasMore: Boolen;") } : f));
+    const broken = files.map((f) =>
+      f === types ? { ...f, contents: f.contents.replace("hasMore: boolean;", "hasMore: Boolen;") } : f,
+    );
     const found = typeCheck(broken);
-    expect(found.map((d) => [d.code, d.severity, d.path])).toStrictEqual([["ts-type-error", "error", `types.ts:${line}`]]);
+    expect(found.map((d) => [d.code, d.severity, d.path])).toStrictEqual([
+      ["ts-type-error", "error", `types.ts:${line}`],
+    ]);
     expect(found[0]!.message).toMatch(/^TS2552: Cannot find name 'Boolen'/);
   }, 60_000);
 
@@ -263,14 +349,21 @@ describe("generator diagnostics", () => {
       d.api.endpoints[1]!.params = [{ name: "body", in: "query", type: "string" }];
     });
     const { diagnostics } = generateTypeScript(normalizeOrThrow(design));
-    expect(diagnostics.map((d) => [d.code, d.path])).toStrictEqual([["ts-input-name-reserved", "/api/endpoints/1/params/0/name"]]);
+    expect(diagnostics.map((d) => [d.code, d.path])).toStrictEqual([
+      ["ts-input-name-reserved", "/api/endpoints/1/params/0/name"],
+    ]);
   });
 
   it("ts-input-name-reserved: ifNoneMatch on a cached GET, but not on a GET without an ETag", () => {
-    const named = (patch: (d: Design) => void) => generateTypeScript(normalizeOrThrow(miniDesign((d) => {
-      d.api.endpoints[0]!.params = [{ name: "ifNoneMatch", in: "query", type: "string" }];
-      patch(d);
-    }))).diagnostics.map((x) => [x.code, x.path]);
+    const named = (patch: (d: Design) => void) =>
+      generateTypeScript(
+        normalizeOrThrow(
+          miniDesign((d) => {
+            d.api.endpoints[0]!.params = [{ name: "ifNoneMatch", in: "query", type: "string" }];
+            patch(d);
+          }),
+        ),
+      ).diagnostics.map((x) => [x.code, x.path]);
     expect(named(() => {})).toStrictEqual([["ts-input-name-reserved", "/api/endpoints/0/params/0/name"]]);
     expect(named((d) => void delete d.api.endpoints[0]!.caching)).toStrictEqual([]);
   });

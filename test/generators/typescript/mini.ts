@@ -10,13 +10,42 @@ export function miniDesign(patch: (d: Design) => void = () => {}): Design {
       servers: [{ name: "production", url: "https://api.mini.example" }],
       defaultAuth: ["bearer"],
       endpoints: [
-        { operationId: "listNotes", method: "GET", path: "/notes", summary: "Notes", params: [{ name: "tag", in: "query", type: "array", items: { type: "enum", enum: "Tag" } }], response: { status: 200, schema: "Note", paginated: true }, caching: { maxAgeSeconds: 0, etag: true } },
-        { operationId: "createNote", method: "POST", path: "/notes", summary: "Create a note", body: { schema: "Note" }, response: { status: 201, schema: "Note" }, idempotencyKey: true },
-        { operationId: "updateNote", method: "PATCH", path: "/notes/{noteId}", summary: "Edit a note", params: [{ name: "noteId", in: "path", type: "uuid" }], body: { schema: "Note" }, response: { status: 200, schema: "Note" }, ifMatch: true, errors: ["note-not-found"] },
+        {
+          operationId: "listNotes",
+          method: "GET",
+          path: "/notes",
+          summary: "Notes",
+          params: [{ name: "tag", in: "query", type: "array", items: { type: "enum", enum: "Tag" } }],
+          response: { status: 200, schema: "Note", paginated: true },
+          caching: { maxAgeSeconds: 0, etag: true },
+        },
+        {
+          operationId: "createNote",
+          method: "POST",
+          path: "/notes",
+          summary: "Create a note",
+          body: { schema: "Note" },
+          response: { status: 201, schema: "Note" },
+          idempotencyKey: true,
+        },
+        {
+          operationId: "updateNote",
+          method: "PATCH",
+          path: "/notes/{noteId}",
+          summary: "Edit a note",
+          params: [{ name: "noteId", in: "path", type: "uuid" }],
+          body: { schema: "Note" },
+          response: { status: 200, schema: "Note" },
+          ifMatch: true,
+          errors: ["note-not-found"],
+        },
       ],
     },
     data: {
-      enums: [{ name: "Tag", values: ["work", "home"], description: "A label." }, { name: "Unused", values: ["x"] }],
+      enums: [
+        { name: "Tag", values: ["work", "home"], description: "A label." },
+        { name: "Unused", values: ["x"] },
+      ],
       entities: [
         {
           name: "Note",
