@@ -1,6 +1,8 @@
 /** The library: everything the CLI does. */
 export { build, validate, resolveOptions } from "./pipeline/build.ts";
 export type { BuildOptions, BuildResult, DesignInput, StepTiming } from "./pipeline/build.ts";
+export { diff } from "./pipeline/diff.ts";
+export type { DiffOptions, DiffResult } from "./pipeline/diff.ts";
 export type { Diagnostic, Severity } from "./design/diagnostics.ts";
 export type { Design } from "./design/schema.ts";
 export type { NDesign } from "./design/normalize.ts";

@@ -27,26 +27,19 @@ export const diffCommand = defineCommand({
     "max-size": { type: "string", description: "Largest design file accepted (default 5MB)", valueHint: "size" },
   },
   async run({ positionals, values }, io) {
-    const { diffDesignFiles } = await import("../../../generators/evolution/diff.ts");
+    const { diff } = await import("../../index.ts");
     const format = (values["migrations-format"] as string | undefined) ?? "golang-migrate";
     if (!(MIGRATION_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--migrations-format must be one of ${MIGRATION_FORMATS.join(", ")}`);
     const [oldFile, newFile] = positionals as [string, string];
-    const r = await diffDesignFiles(oldFile, newFile, {
+    const r = await diff(oldFile, newFile, {
       allowDestructive: Boolean(values["allow-destructive"]),
       allowBreaking: Boolean(values["allow-breaking"]),
       migrationsFormat: format as MigrationFormat,
       maxBytes: parseSize(values["max-size"]),
     });
     if (values.json) {
-      const { reportJson } = await import("../../../generators/evolution/report.ts");
-      io.stdout(
-        JSON.stringify(
-          r.report ? reportJson(r.report, { ok: r.ok }) : { ok: false, diagnostics: r.diagnostics },
-          null,
-          2,
-        ) + "\n",
-      );
+      io.stdout(JSON.stringify(r.json, null, 2) + "\n");
     } else if (!r.report) {
       printDiagnostics(r.diagnostics, `${oldFile} / ${newFile}`, io);
     } else {

@@ -5,13 +5,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { NDesign } from "../../src/design/normalize.ts";
-import { hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
-import type { MigrationFormat } from "../../src/pipeline/artifact.ts";
-import { validate } from "../../src/pipeline/build.ts";
-import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "./history.ts";
-import { nextMigration } from "./index.ts";
-import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
+import type { NDesign } from "../design/normalize.ts";
+import { hasErrors, type Diagnostic } from "../design/diagnostics.ts";
+import type { MigrationFormat } from "./artifact.ts";
+import { validate } from "./build.ts";
+import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "../../generators/evolution/history.ts";
+import { nextMigration } from "../../generators/evolution/index.ts";
+import { compareDesigns, renderChanges, reportJson, type EvolutionReport } from "../../generators/evolution/report.ts";
 
 export interface DiffOptions {
   allowDestructive?: boolean;
@@ -29,6 +29,8 @@ export interface DiffResult {
   diagnostics: Diagnostic[];
   breaking: number;
   destructive: number;
+  /** The machine-readable report (`contractor diff --json`): the report with the verdict, or the diagnostics. */
+  json: unknown;
 }
 
 /**
@@ -65,15 +67,18 @@ async function loadDesign(
   return { ...(r.design ? { design: r.design } : {}), diagnostics: r.diagnostics, nextVersion: 2 };
 }
 
-export async function diffDesignFiles(
-  oldFile: string,
-  newFile: string,
-  options: DiffOptions = {},
-): Promise<DiffResult> {
+/** Compares two design files (see the module comment); never throws for a user's input. */
+export async function diff(oldFile: string, newFile: string, options: DiffOptions = {}): Promise<DiffResult> {
   const [a, b] = await Promise.all([loadDesign(oldFile, options.maxBytes), loadDesign(newFile, options.maxBytes)]);
   const loadDiagnostics = [...a.diagnostics, ...b.diagnostics];
   if (!a.design || !b.design || hasErrors(loadDiagnostics))
-    return { ok: false, diagnostics: loadDiagnostics, breaking: 0, destructive: 0 };
+    return {
+      ok: false,
+      diagnostics: loadDiagnostics,
+      breaking: 0,
+      destructive: 0,
+      json: { ok: false, diagnostics: loadDiagnostics },
+    };
   const allowDestructive = options.allowDestructive ?? false;
   const report = compareDesigns(a.design, b.design, { allowDestructive });
   const next = nextMigration(a.design, b.design, a.nextVersion, {
@@ -95,5 +100,13 @@ export async function diffDesignFiles(
   const destructive = report.destructive.length;
   const diagnostics = [...loadDiagnostics, ...report.destructive, ...report.diagnostics];
   const ok = !hasErrors(diagnostics) && (breaking === 0 || (options.allowBreaking ?? false));
-  return { ok, report, markdown: renderChanges(report), diagnostics, breaking, destructive };
+  return {
+    ok,
+    report,
+    markdown: renderChanges(report),
+    diagnostics,
+    breaking,
+    destructive,
+    json: reportJson(report, { ok }),
+  };
 }
