@@ -75,8 +75,22 @@ export type ScalarType = (typeof SCALAR_TYPES)[number];
 export const FIELD_TYPES = [...SCALAR_TYPES, "enum", "array"] as const;
 export const PROPERTY_TYPES = [...FIELD_TYPES, "ref"] as const;
 
+/**
+ * Length of a varchar-backed type when the design states none (email: RFC 5321's path limit; url:
+ * the common browser limit). The schema's descriptions and the normaliser both read this table.
+ */
+export const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<
+  Record<ScalarType, number>
+>;
+/** `decimal` without precision/scale. */
+export const DEFAULT_DECIMAL = { precision: 12, scale: 2 } as const;
+
+const defaultLengths = Object.entries(DEFAULT_MAX_LENGTH)
+  .map(([type, n]) => `\`${type}\` ${n}`)
+  .join(", ");
+
 const constraints = {
-  maxLength: optInt("Maximum length in characters (string, email, url). `string` defaults to 255.", {
+  maxLength: optInt(`Maximum length in characters (string, email, url). Defaults: ${defaultLengths}.`, {
     minimum: 1,
     maximum: MAX_VARCHAR_LENGTH,
   }),
@@ -96,8 +110,8 @@ const constraints = {
     }),
   ),
   pattern: optStr("ECMAScript regular expression the value must match (API validation only, not a database check)."),
-  precision: optInt("Total digits of a decimal (1–1000). Defaults to 12.", { minimum: 1, maximum: 1000 }),
-  scale: optInt("Digits after the decimal point of a decimal. Defaults to 2.", { minimum: 0, maximum: 1000 }),
+  precision: optInt(`Total digits of a decimal (1–1000). Defaults to ${DEFAULT_DECIMAL.precision}.`, { minimum: 1, maximum: 1000 }),
+  scale: optInt(`Digits after the decimal point of a decimal. Defaults to ${DEFAULT_DECIMAL.scale}.`, { minimum: 0, maximum: 1000 }),
   enum: optStr("For type `enum` (or array items of type `enum`): the name of an enum in `data.enums`.", {
     pattern: PATTERNS.pascal,
   }),

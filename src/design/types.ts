@@ -5,18 +5,13 @@
  * defaults (`resolveType`); every entry reads the resolved values, so a generator never decides a
  * length or a precision on its own.
  */
-import type { ArrayItems, Property } from "./schema.ts";
+import { DEFAULT_DECIMAL, DEFAULT_MAX_LENGTH, type ArrayItems, type Property } from "./schema.ts";
 import { assert } from "./diagnostics.ts";
 
 /** Every type a field, property, parameter or array item can have. */
 export type DesignType = Property["type"];
 
-/** Length of a varchar-backed type when the design states none. */
-export const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<
-  Record<DesignType, number>
->;
-/** `decimal` without precision/scale: numeric(12,2). */
-export const DEFAULT_DECIMAL = { precision: 12, scale: 2 } as const;
+export { DEFAULT_MAX_LENGTH, DEFAULT_DECIMAL };
 
 type Sized = keyof typeof DEFAULT_MAX_LENGTH;
 const isSized = (t: DesignType): t is Sized => t in DEFAULT_MAX_LENGTH;
