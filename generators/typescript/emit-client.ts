@@ -6,10 +6,10 @@
  * `./types.ts`, so the runtime needs nothing but `fetch`; the syntax is erasable (no enums,
  * namespaces or parameter properties), so Node's type stripping runs it as is.
  */
+import { readFileSync } from "node:fs";
 import {
   StructureKind,
-  VariableDeclarationKind,
-  type FunctionDeclarationStructure,
+  ts,
   type InterfaceDeclarationStructure,
   type MethodSignatureStructure,
   type OptionalKind,
@@ -17,6 +17,7 @@ import {
 } from "ts-morph";
 import { blockStatement, jsDoc, printFile, type Statement } from "./print.ts";
 import { docText, propName, type EndpointModel, type TsModel } from "./model.ts";
+import { assert } from "../../src/design/diagnostics.ts";
 
 const qualify = (name: string) => `T.${name}`;
 
@@ -167,70 +168,161 @@ function implementation(e: EndpointModel): string {
     : `${e.operationId}: (init) => call(operations.${e.operationId}, undefined, init),`;
 }
 
-const FALLBACK_CODES: ReadonlyArray<readonly [number, string]> = [
-  [400, "validation-failed"],
-  [401, "unauthenticated"],
-  [403, "forbidden"],
-  [412, "precondition-failed"],
-  [422, "validation-failed"],
-  [429, "rate-limited"],
+/** The fixed part of client.ts: a type-checked TypeScript file beside this module, read as text. */
+const RUNTIME_FILE = new URL("./runtime/client-runtime.ts", import.meta.url);
+
+/** The comment line of the runtime's `send` that the design's API-key statement replaces. */
+const API_KEY_MARKER = "// emit-client.ts: the API-key statement of the design, when it has an api-key scheme.";
+
+/** The runtime declarations that client.ts holds as written, before and after the design's `operations`. */
+const BEFORE_OPERATIONS = [
+  "CallOptions",
+  "ApiResponse",
+  "NotModified",
+  "ApiError",
+  "isApiError",
+  "paginate",
+  "Operation",
 ];
+const AFTER_OPERATIONS = ["fallbackCodes", "toApiError"];
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+interface ClientRuntime {
+  /** The import of types.ts, as written. */
+  readonly imports: string;
+  /** Each top-level declaration by name, as written, JSDoc included. */
+  readonly declarations: ReadonlyMap<string, string>;
+  /** `createClient` as written, with the parts the design decides as ranges into `text`. */
+  readonly createClient: {
+    readonly text: string;
+    /** The marker line, its indentation and line break included. */
+    readonly apiKey: Range & { readonly indent: string };
+    /** Each optional function with the blank line before it. */
+    readonly call: Range;
+    readonly callConditional: Range;
+    /** The returned object (the stand-in design's operations). */
+    readonly returned: Range;
+    readonly returnIndent: string;
+  };
+}
+
+function declarationName(statement: ts.Statement): string {
+  if (ts.isVariableStatement(statement)) {
+    const [first] = statement.declarationList.declarations;
+    if (first && ts.isIdentifier(first.name)) return first.name.text;
+  } else if (
+    (ts.isInterfaceDeclaration(statement) ||
+      ts.isClassDeclaration(statement) ||
+      ts.isFunctionDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement)) &&
+    statement.name
+  ) {
+    return statement.name.text;
+  }
+  assert(false, `client runtime: a top-level statement that is not a named declaration: ${statement.getText()}`);
+}
+
+/** Splits the runtime's text into the import, its declarations by name, and the design's places in `createClient`. */
+function parseRuntime(text: string): ClientRuntime {
+  const file = ts.createSourceFile(RUNTIME_FILE.pathname, text, ts.ScriptTarget.Latest, /* setParentNodes */ true);
+  let imports: string | undefined;
+  const declarations = new Map<string, string>();
+  let create: ts.FunctionDeclaration | undefined;
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      assert(imports === undefined, "client runtime: one import, of types.ts");
+      imports = statement.getText(file);
+      continue;
+    }
+    const name = declarationName(statement);
+    const start = statement.getStart(file, /* includeJsDocComment */ true);
+    declarations.set(name, text.slice(start, statement.end));
+    if (name === "createClient" && ts.isFunctionDeclaration(statement)) create = statement;
+  }
+  assert(imports !== undefined && create?.body !== undefined, "client runtime: an import and a createClient");
+  const base = create.getStart(file, /* includeJsDocComment */ true);
+  const nested = (name: string): Range => {
+    const fn = create.body!.statements.find((s) => ts.isFunctionDeclaration(s) && s.name?.text === name);
+    assert(fn !== undefined, `client runtime: createClient declares ${name}`);
+    return { start: fn.getFullStart() - base, end: fn.end - base };
+  };
+  const returned = create.body.statements.at(-1);
+  assert(returned !== undefined && ts.isReturnStatement(returned), "client runtime: createClient ends in its return");
+  const createText = text.slice(base, create.end);
+  const marker = createText.indexOf(API_KEY_MARKER);
+  assert(marker >= 0 && createText.indexOf(API_KEY_MARKER, marker + 1) < 0, "client runtime: one API-key marker");
+  const lineStart = createText.lastIndexOf("\n", marker) + 1;
+  return {
+    imports,
+    declarations,
+    createClient: {
+      text: createText,
+      apiKey: {
+        start: lineStart,
+        end: createText.indexOf("\n", marker) + 1,
+        indent: createText.slice(lineStart, marker),
+      },
+      call: nested("call"),
+      callConditional: nested("callConditional"),
+      returned: { start: returned.getStart(file) - base, end: returned.end - base },
+      returnIndent: " ".repeat(file.getLineAndCharacterOfPosition(returned.getStart(file)).character),
+    },
+  };
+}
+
+let loaded: ClientRuntime | undefined;
+
+/** The runtime, read and split once per process. */
+function clientRuntime(): ClientRuntime {
+  return (loaded ??= parseRuntime(readFileSync(RUNTIME_FILE, "utf8")));
+}
+
+function runtimeDeclaration(name: string): string {
+  const text = clientRuntime().declarations.get(name);
+  assert(text !== undefined, `client runtime: no declaration ${name}`);
+  return text;
+}
+
+/** The statement sending the design's API key, in a header or the query, to operations that accept one. */
+function apiKeyStatement(apiKey: NonNullable<TsModel["apiKey"]>): string {
+  const send =
+    apiKey.in === "header"
+      ? `headers[${JSON.stringify(apiKey.name.toLowerCase())}] = key;`
+      : `search.append(${JSON.stringify(apiKey.name)}, key);`;
+  return `if (op.auth.includes("apiKey") && options.apiKey && !headers["authorization"]) { const key = await options.apiKey(); if (key) ${send} }`;
+}
+
+/**
+ * The runtime's `createClient` for the design: its API-key statement at the marker, `call` and
+ * `callConditional` only when an operation uses each (the client is checked with noUnusedLocals),
+ * and the design's operations as the returned object.
+ */
+function createClient(model: TsModel): string {
+  const runtime = clientRuntime().createClient;
+  const edits: Array<Range & { text: string }> = [
+    { ...runtime.apiKey, text: model.apiKey ? `${runtime.apiKey.indent}${apiKeyStatement(model.apiKey)}\n` : "" },
+    { ...runtime.returned, text: returnedClient(model, runtime.returnIndent) },
+  ];
+  if (!model.endpoints.some((e) => !e.ifNoneMatch)) edits.push({ ...runtime.call, text: "" });
+  if (!model.endpoints.some((e) => e.ifNoneMatch)) edits.push({ ...runtime.callConditional, text: "" });
+  let text = runtime.text;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+  return text;
+}
+
+/** `return { … };` with one method per operation, its lines after the first indented as the return statement. */
+function returnedClient(model: TsModel, indent: string): string {
+  return [`return {`, ...model.endpoints.map(implementation), `};`].join(`\n${indent}`);
+}
 
 function runtime(model: TsModel): Statement[] {
   const hasApiKey = model.apiKey !== undefined;
   const hasSession = model.endpoints.some((e) => e.auth.includes("session"));
-  const apiKeyLine = model.apiKey
-    ? model.apiKey.in === "header"
-      ? `if (op.auth.includes("apiKey") && options.apiKey && !headers["authorization"]) { const key = await options.apiKey(); if (key) headers[${JSON.stringify(model.apiKey.name.toLowerCase())}] = key; }\n`
-      : `if (op.auth.includes("apiKey") && options.apiKey && !headers["authorization"]) { const key = await options.apiKey(); if (key) search.append(${JSON.stringify(model.apiKey.name)}, key); }\n`
-    : "";
-  const sendBody = `const values = (input ?? {}) as Record<string, unknown>;
-const path = op.path.replace(/\\{([A-Za-z0-9]+)\\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
-const search = new URLSearchParams();
-for (const name of op.query) {
-  const value = values[name];
-  if (value === undefined || value === null) continue;
-  if (Array.isArray(value)) {
-    if (op.comma.includes(name)) search.append(name, value.map(String).join(","));
-    else for (const item of value) search.append(name, String(item));
-  } else {
-    search.append(name, String(value));
-  }
-}
-const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...options.headers };
-for (const name of op.headers) {
-  const value = values[name];
-  if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
-}
-if (op.auth.includes("bearer") && options.token) {
-  const token = await options.token();
-  if (token) headers["authorization"] = \`Bearer \${token}\`;
-}
-${apiKeyLine}if (op.ifMatch && typeof values["ifMatch"] === "string") headers["if-match"] = values["ifMatch"];
-if (op.ifNoneMatch && typeof values["ifNoneMatch"] === "string") headers["if-none-match"] = values["ifNoneMatch"];
-if (op.idempotencyKey && typeof values["idempotencyKey"] === "string") headers["idempotency-key"] = values["idempotencyKey"];
-let body: string | undefined;
-if (op.body && values["body"] !== undefined) {
-  headers["content-type"] = "application/json";
-  body = JSON.stringify(values["body"]);
-}
-Object.assign(headers, init?.headers);
-const query = search.toString();
-return fetchImpl(root + path + (query ? \`?\${query}\` : ""), {
-  method: op.method,
-  headers,
-  ...(body !== undefined ? { body } : {}),
-  ...(init?.signal ? { signal: init.signal } : {}),
-  ...(options.credentials ? { credentials: options.credentials } : {}),
-});`;
-  const readBody = `if (!response.ok) throw await toApiError(response);
-const text = response.status === 204 ? "" : await response.text();
-return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data, status: response.status, etag: response.headers.get("etag") ?? undefined, headers: response.headers };`;
-  // Each of call / callConditional is emitted only when an operation uses it (noUnusedLocals).
-  const revalidates = model.endpoints.some((e) => e.ifNoneMatch);
-  const plain = model.endpoints.some((e) => !e.ifNoneMatch);
-
-  const operationShape = `{ readonly method: string; readonly path: string; readonly query: readonly string[]; readonly comma: readonly string[]; readonly headers: readonly string[]; readonly auth: readonly string[]; readonly body: boolean; readonly ifMatch: boolean; readonly ifNoneMatch: boolean; readonly idempotencyKey: boolean }`;
   const opsEntries = model.endpoints.map(operationEntry);
   const operations = blockStatement(
     undefined,
@@ -240,7 +332,7 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
   );
 
   return [
-    `import type * as T from "./types.ts";`,
+    clientRuntime().imports,
     blockStatement(
       `The API's servers, base path included: pass one as \`baseUrl\`.`,
       "export const servers = {",
@@ -306,220 +398,10 @@ return { notModified: false, data: (text ? JSON.parse(text) : undefined) as Data
         },
       ],
     },
-    {
-      kind: StructureKind.Interface,
-      name: "CallOptions",
-      isExported: true,
-      docs: jsDoc("Per-call options."),
-      properties: [
-        { name: "signal", type: "AbortSignal | undefined", hasQuestionToken: true, docs: jsDoc("Aborts the request.") },
-        {
-          name: "headers",
-          type: "Record<string, string> | undefined",
-          hasQuestionToken: true,
-          docs: jsDoc("Extra headers for this call (lower-case names)."),
-        },
-      ],
-    },
-    {
-      kind: StructureKind.Interface,
-      name: "ApiResponse",
-      isExported: true,
-      typeParameters: ["Data"],
-      docs: jsDoc("A successful response."),
-      properties: [
-        {
-          name: "notModified",
-          type: "false",
-          docs: jsDoc("`false`: this response carries the current representation (see `NotModified`)."),
-        },
-        { name: "data", type: "Data", docs: jsDoc("The parsed JSON body (`undefined` for 204 No Content).") },
-        { name: "status", type: "number", docs: jsDoc("The HTTP status.") },
-        {
-          name: "etag",
-          type: "string | undefined",
-          docs: jsDoc("The ETag header: pass it as `ifMatch` to update this version."),
-        },
-        { name: "headers", type: "Headers", docs: jsDoc("All response headers.") },
-      ],
-    },
-    {
-      kind: StructureKind.Interface,
-      name: "NotModified",
-      isExported: true,
-      docs: jsDoc("304 Not Modified: the copy whose ETag was sent as `ifNoneMatch` is still current; keep using it."),
-      properties: [
-        { name: "notModified", type: "true" },
-        { name: "data", type: "undefined", docs: jsDoc("No body: use the copy you hold.") },
-        { name: "status", type: "304" },
-        { name: "etag", type: "string | undefined", docs: jsDoc("The ETag header (the same version).") },
-        { name: "headers", type: "Headers", docs: jsDoc("All response headers (Cache-Control may have changed).") },
-      ],
-    },
-    {
-      kind: StructureKind.Class,
-      name: "ApiError",
-      isExported: true,
-      extends: "Error",
-      docs: jsDoc("An error response, decoded from `application/problem+json` (RFC 9457). Switch on `code`."),
-      properties: [
-        { name: "status", type: "number", isReadonly: true, docs: jsDoc("The HTTP status.") },
-        { name: "code", type: "T.ErrorCode", isReadonly: true, docs: jsDoc("The error catalog code.") },
-        { name: "problem", type: "T.Problem", isReadonly: true, docs: jsDoc("The whole problem document.") },
-        {
-          name: "headers",
-          type: "Headers",
-          isReadonly: true,
-          docs: jsDoc("Response headers (e.g. Retry-After on `rate-limited`)."),
-        },
-      ],
-      ctors: [
-        {
-          parameters: [
-            { name: "problem", type: "T.Problem" },
-            { name: "headers", type: "Headers" },
-          ],
-          statements: `super(problem.detail ?? problem.title);\nthis.name = "ApiError";\nthis.status = problem.status;\nthis.code = problem.code;\nthis.problem = problem;\nthis.headers = headers;`,
-        },
-      ],
-    },
-    {
-      kind: StructureKind.Function,
-      name: "isApiError",
-      isExported: true,
-      docs: jsDoc("True for an `ApiError` (also across bundles, where `instanceof` can fail)."),
-      parameters: [{ name: "error", type: "unknown" }],
-      returnType: "error is ApiError",
-      statements: `return error instanceof ApiError || (error instanceof Error && error.name === "ApiError" && typeof (error as { code?: unknown }).code === "string");`,
-    },
-    {
-      kind: StructureKind.Function,
-      name: "paginate",
-      isExported: true,
-      isAsync: true,
-      isGenerator: true,
-      typeParameters: ["Item"],
-      docs: jsDoc(
-        "Walks a cursor-paginated operation, yielding every item of every page:\n`for await (const item of paginate((cursor) => client.listThings({ cursor }))) …`",
-      ),
-      parameters: [
-        {
-          name: "fetchPage",
-          type: "(cursor: string | undefined) => Promise<ApiResponse<{ items: Item[]; nextCursor: string | null; hasMore?: boolean }>>",
-        },
-      ],
-      returnType: "AsyncGenerator<Item, void, undefined>",
-      statements: `let cursor: string | undefined;
-const seen = new Set<string>();
-while (true) {
-  const page = await fetchPage(cursor);
-  yield* page.data.items;
-  const next = page.data.nextCursor;
-  if (!next || page.data.hasMore === false || seen.has(next)) return;
-  seen.add(next);
-  cursor = next;
-}`,
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      name: "Operation",
-      type: operationShape,
-    },
+    ...BEFORE_OPERATIONS.map(runtimeDeclaration),
     operations,
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [
-        {
-          name: "fallbackCodes",
-          type: "Partial<Record<number, T.ErrorCode>>",
-          initializer: `{ ${FALLBACK_CODES.map(([s, c]) => `${s}: ${JSON.stringify(c)}`).join(", ")} }`,
-        },
-      ],
-    },
-    {
-      kind: StructureKind.Function,
-      name: "toApiError",
-      isAsync: true,
-      parameters: [{ name: "response", type: "Response" }],
-      returnType: "Promise<ApiError>",
-      statements: `const text = await response.text();
-let body: unknown;
-try {
-  body = text ? JSON.parse(text) : undefined;
-} catch {
-  body = undefined;
-}
-const base = { type: "about:blank", title: response.statusText || \`HTTP \${response.status}\`, status: response.status };
-if (typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "string") {
-  return new ApiError({ ...base, ...(body as T.Problem) }, response.headers);
-}
-const code = fallbackCodes[response.status] ?? "internal-error";
-return new ApiError({ ...base, code, ...(text ? { detail: text.slice(0, 500) } : {}) }, response.headers);`,
-    },
-    {
-      kind: StructureKind.Function,
-      name: "createClient",
-      isExported: true,
-      docs: jsDoc(
-        "Creates the client: one method per operation, each resolving to `ApiResponse` or rejecting with `ApiError`.",
-      ),
-      parameters: [{ name: "options", type: "ClientOptions" }],
-      returnType: "Client",
-      statements: [
-        `const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);`,
-        `const root = options.baseUrl.replace(/\\/+$/, "");`,
-        {
-          kind: StructureKind.Function,
-          name: "send",
-          isAsync: true,
-          parameters: [
-            { name: "op", type: "Operation" },
-            { name: "input", type: "object | undefined" },
-            { name: "init", type: "CallOptions | undefined" },
-          ],
-          returnType: "Promise<Response>",
-          statements: sendBody,
-        },
-        ...(plain
-          ? [
-              {
-                kind: StructureKind.Function,
-                name: "call",
-                isAsync: true,
-                typeParameters: ["Data"],
-                parameters: [
-                  { name: "op", type: "Operation" },
-                  { name: "input", type: "object | undefined" },
-                  { name: "init", type: "CallOptions | undefined" },
-                ],
-                returnType: "Promise<ApiResponse<Data>>",
-                statements: `const response = await send(op, input, init);\n${readBody}`,
-              } satisfies FunctionDeclarationStructure,
-            ]
-          : []),
-        ...(revalidates
-          ? [
-              {
-                kind: StructureKind.Function,
-                name: "callConditional",
-                isAsync: true,
-                typeParameters: ["Data"],
-                parameters: [
-                  { name: "op", type: "Operation" },
-                  { name: "input", type: "object | undefined" },
-                  { name: "init", type: "CallOptions | undefined" },
-                ],
-                returnType: "Promise<ApiResponse<Data> | NotModified>",
-                statements: `const response = await send(op, input, init);
-if (response.status === 304) return { notModified: true, data: undefined, status: 304, etag: response.headers.get("etag") ?? undefined, headers: response.headers };
-${readBody}`,
-              } satisfies FunctionDeclarationStructure,
-            ]
-          : []),
-        `return {\n${model.endpoints.map(implementation).join("\n")}\n};`,
-      ],
-    },
+    ...AFTER_OPERATIONS.map(runtimeDeclaration),
+    createClient(model),
   ];
 }
 

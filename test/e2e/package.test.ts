@@ -99,7 +99,7 @@ describe("the npm package", () => {
   it("holds only the compiled code, the binary, the schema, the starter design, README and LICENSE", () => {
     const paths = packed.files.map((f) => f.path).sort();
     const allowed =
-      /^(package\.json|README\.md|LICENSE|bin\/(contractor|liftoff)\.js|schemas\/design\.schema\.json|templates\/design\.yaml|dist\/(src|generators)\/.+\.(js|d\.ts|cjs))$/;
+      /^(package\.json|README\.md|LICENSE|bin\/(contractor|liftoff)\.js|schemas\/design\.schema\.json|templates\/design\.yaml|dist\/(src|generators)\/.+\.(js|d\.ts|cjs)|dist\/generators\/typescript\/runtime\/client-runtime\.ts)$/;
     expect(paths.filter((p) => !allowed.test(p))).toStrictEqual([]);
     for (const p of [
       "bin/contractor.js",
@@ -109,12 +109,15 @@ describe("the npm package", () => {
       "dist/src/pipeline/check-worker.js",
       "dist/src/design/design-validator.generated.cjs",
       "dist/generators/typescript/snapshot-entry.cjs",
+      "dist/generators/typescript/runtime/client-runtime.ts",
       "templates/design.yaml",
       "LICENSE",
     ]) {
       expect(paths, p).toContain(p);
     }
-    expect(paths.some((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"))).toBe(false);
+    // No module needs type stripping; the client runtime is TypeScript read as text, never imported.
+    const runtime = "dist/generators/typescript/runtime/client-runtime.ts";
+    expect(paths.some((p) => p.endsWith(".ts") && !p.endsWith(".d.ts") && p !== runtime)).toBe(false);
   });
 
   it("installs without a browser: neither puppeteer nor mermaid-cli is pulled in", () => {
