@@ -9,8 +9,8 @@ import type { NDesign } from "../../src/design/normalize.ts";
 import { hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
 import type { MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { validate } from "../../src/pipeline/build.ts";
-import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "./history.ts";
-import { nextMigration } from "./index.ts";
+import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "../migrations/history.ts";
+import { nextMigration } from "../migrations/derive.ts";
 import { compareDesigns, renderChanges, type EvolutionReport } from "./report.ts";
 
 export interface DiffOptions {

@@ -11,7 +11,7 @@ import {
   THROWAWAY_PREFIX,
   throwawayName,
   type SqlClient,
-} from "../../../generators/sql/throwaway.ts";
+} from "../../../generators/migrations/throwaway.ts";
 
 const now = Date.UTC(2026, 0, 1);
 const other = HOST_KEY === "00000000" ? "11111111" : "00000000";

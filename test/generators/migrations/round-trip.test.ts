@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { verifyMigrationSequence, onEngine, snapshot, compareSnapshots } from "../../../generators/evolution/verify.ts";
-import { applyScript } from "../../../generators/sql/engine.ts";
+import { engineCheck, onEngine, snapshot, compareSnapshots } from "../../../generators/migrations/round-trip.ts";
+import { applyScript } from "../../../generators/migrations/engine.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
-import { readMigrations } from "../../../generators/sql/format.ts";
-import { nextMigration } from "../../../generators/evolution/index.ts";
-import { planInitialMigration } from "../../../generators/sql/plan.ts";
-import { migrationFiles, toSql } from "../../../generators/sql/format.ts";
+import { readMigrations } from "../../../generators/migrations/format.ts";
+import { nextMigration } from "../../../generators/migrations/derive.ts";
+import { planInitialMigration } from "../../../generators/migrations/initial-plan.ts";
+import { migrationFiles, toSql } from "../../../generators/migrations/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
-import type { MigrationFormat } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile, MigrationFormat } from "../../../src/pipeline/artifact.ts";
 import type { Design } from "../../../src/design/schema.ts";
-import { mini, entity, field, series } from "./mini.ts";
+import { mini, entity, field, series } from "../evolution/mini.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 
 function filesFor(before: NDesign, after: NDesign, format: MigrationFormat = "golang-migrate") {
@@ -20,6 +20,10 @@ function filesFor(before: NDesign, after: NDesign, format: MigrationFormat = "go
   expect(next.diagnostics).toStrictEqual([]);
   return { files: [...first, ...next.migration!.files], options };
 }
+
+/** The round trip of `files` with migration `from` on as the ones a build wrote (the first migration as the earlier one). */
+const roundTripFrom = async (files: readonly GeneratedFile[], from: number, format: MigrationFormat) =>
+  (await engineCheck(readMigrations(files, format), { from })).diagnostics;
 
 /** Schema changes of every planner step; each must round-trip on the engine. */
 const cases: Array<[string, (d: Design) => void]> = [
@@ -161,11 +165,11 @@ const beforeOf = (name: string) =>
             )
           : mini();
 
-describe("verifyMigrationSequence (PGlite)", () => {
+describe("the round trip of a next migration on top of the first (PGlite)", () => {
   it.each(cases)("%s round-trips", { timeout: 60_000 }, async (name, edit) => {
     const before = beforeOf(name);
     const { files, options } = filesFor(before, mini(edit));
-    expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
+    expect(await roundTripFrom(files, 2, options.migrationsFormat)).toStrictEqual([]);
   });
 
   it.each(cases)(
@@ -209,7 +213,7 @@ describe("verifyMigrationSequence (PGlite)", () => {
     { timeout: 60_000 },
     async (format) => {
       const { files, options } = filesFor(await series("v1"), await series("v2"), format);
-      expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
+      expect(await roundTripFrom(files, 2, options.migrationsFormat)).toStrictEqual([]);
     },
   );
 
@@ -220,17 +224,16 @@ describe("verifyMigrationSequence (PGlite)", () => {
         ? { ...f, contents: f.contents.replace(/ALTER TABLE "items" RENAME COLUMN "notes" TO "note";\n/, "") }
         : f,
     );
-    const found = await verifyMigrationSequence(broken, 2, { options });
-    // The leftover rename is named; applying the up again then fails on the engine.
-    expect(found.map((d) => d.code)).toStrictEqual([
-      "sql-rollback-mismatch",
-      "sql-rollback-mismatch",
-      "sql-engine-error",
+    const found = await roundTripFrom(broken, 2, options.migrationsFormat);
+    // The leftover rename is named, at the broken down; the round trip stops there.
+    const down = "migrations/0002_create_reminders_rename_items_note_and_more.down.sql";
+    expect(found.map((d) => [d.code, d.path])).toStrictEqual([
+      ["sql-rollback-mismatch", down],
+      ["sql-rollback-mismatch", down],
     ]);
     expect(found.map((d) => d.message)).toStrictEqual([
-      expect.stringContaining('column "items"."note" is missing'),
-      expect.stringContaining('column "items"."notes" is left over'),
-      expect.stringContaining('column "note" does not exist'),
+      'column "items"."note" missing after migrations/0002_create_reminders_rename_items_note_and_more.up.sql and its down',
+      expect.stringMatching(/^leftover column "items"."notes" after migrations\/0002_.*\.up\.sql and its down$/),
     ]);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * Check 2: the migrations on a real PostgreSQL engine. Up → snapshot → down → must equal the
- * starting snapshot → up again → must equal the first snapshot. Runs in a throw-away schema of
- * a shared embedded PGlite (started once per process, from a cached initialised data dir when
- * one exists), or on a server (`--database-url`) inside a throw-away database — or, without the
- * CREATEDB privilege, a throw-away schema — that is dropped afterwards, also on SIGINT/SIGTERM.
+ * The PostgreSQL engines the migrations are checked on (round-trip.ts, chain.ts): a throw-away
+ * schema of a shared embedded PGlite (started once per process, from a cached initialised data
+ * dir when one exists), or a server (`--database-url`) with a throw-away database — or, without
+ * the CREATEDB privilege, a throw-away schema — that is dropped afterwards, also on
+ * SIGINT/SIGTERM. A script is applied in one round trip to the engine, its failing statement
+ * located by a replay.
  */
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile, rename, rm } from "node:fs/promises";
@@ -12,10 +13,9 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
-import { snapshotCatalog, diffCatalogs, type Engine, type Catalog, type CatalogDifference } from "./catalog.ts";
-import type { ReadMigration, ScriptRef } from "./format.ts";
-import { sqlDiag } from "./codes.ts";
-import { seedRows } from "./seed.ts";
+import type { Engine } from "./catalog.ts";
+import type { ScriptRef } from "./format.ts";
+import { migrationDiag } from "./codes.ts";
 import {
   applicationName,
   dropDatabase,
@@ -91,7 +91,7 @@ async function startPglite(): Promise<PGliteInstance> {
   const { PGlite } = await import("@electric-sql/pglite");
   // A whole schema created and dropped in one transaction takes a lock per object; the default
   // (64 per connection slot) runs out of shared memory around 1,000 tables. A 32 MB buffer pool
-  // (not 128 MB) starts 60-100 ms faster; a check's working set is far smaller.
+  // (not the default 128 MB) starts faster; a check's working set is far smaller.
   const startParams = [
     ...PGlite.defaultStartParams,
     "-c",
@@ -110,8 +110,7 @@ async function startPglite(): Promise<PGliteInstance> {
   }
   const db = await PGlite.create({ startParams });
   // initdb is most of a cold start; later processes load this snapshot instead. Kept as a plain
-  // tar: reading it takes 20 ms, gunzipping 100+ ms. 25 MB: the preallocated 16 MB WAL segment
-  // and the one database (template0 and template1 are left out: 7.5 MB each, 90 ms of each start).
+  // tar (reading beats gunzipping), without template0 and template1, which no check opens.
   try {
     const databases = await db.query<{ oid: number; current: boolean }>(
       "SELECT oid::int AS oid, datname = current_database() AS current FROM pg_database",
@@ -271,7 +270,7 @@ export async function staleDropped(url: string): Promise<string[]> {
   return sweep;
 }
 
-// ---- the round trip ----
+// ---- applying a script ----
 
 /** The line of an engine error inside a statement, from the error's 1-based character `position`. */
 function errorLine(sql: string, startLine: number, error: unknown): number {
@@ -298,12 +297,12 @@ export async function applyScript(engine: Engine, script: ScriptRef, out: Diagno
     const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
     out.push(
       failure
-        ? sqlDiag(
+        ? migrationDiag(
             "sql-engine-error",
             `PostgreSQL rejected the statement: ${message(failure.error)}`,
             `${script.file}:${errorLine(failure.sql, failure.line, failure.error)}`,
           )
-        : sqlDiag("sql-engine-error", `PostgreSQL rejected the script: ${message(whole)}`, `${script.file}:1`),
+        : migrationDiag("sql-engine-error", `PostgreSQL rejected the script: ${message(whole)}`, `${script.file}:1`),
     );
     return false;
   }
@@ -324,162 +323,4 @@ async function locateFailure(
     }
   }
   return undefined;
-}
-
-function describe(d: CatalogDifference, phase: string): string {
-  switch (d.change) {
-    case "leftover":
-      return `leftover ${d.object} ${phase}`;
-    case "missing":
-      return `${d.object} missing ${phase}`;
-    case "differs":
-      return `${d.object} differs ${phase}: ${d.before} → ${d.after}`;
-  }
-}
-
-export interface RoundTripResult {
-  diagnostics: Diagnostic[];
-  /** The catalog after the first up (for later diffs and tests). */
-  applied?: Catalog;
-}
-
-/** Rows per table generated before each down. */
-export const SEED_ROWS = 3;
-
-/** Where the rows of a round trip stand: the next row number, and the seeding gaps already reported. */
-export interface SeedState {
-  next: number;
-  reported: Set<string>;
-}
-
-export const newSeedState = (): SeedState => ({ next: 0, reported: new Set() });
-
-/** Removes every row of every table of `schema`; false when the engine refuses. */
-export async function emptyTables(engine: Engine, schema: string): Promise<boolean> {
-  const tables = await engine.query<{ relname: string }>(
-    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`,
-    [schema],
-  );
-  if (tables.length === 0) return true;
-  return engine.exec(`TRUNCATE ${tables.map((t) => quote(t.relname)).join(", ")} CASCADE`).then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * Runs a down on tables holding rows: SEED_ROWS generated rows per table first (seed.ts), valid
- * under every constraint. A down that fails is tried again on emptied tables; when it passes there,
- * the failure is reported as `sql-down-fails-with-rows` (the statement's file and line, prefixed
- * with the migration). Rows that could not be generated are reported once each, as info in `notes`.
- */
-export async function downWithRows(
-  engine: Engine,
-  schema: string,
-  version: number,
-  down: ScriptRef,
-  state: SeedState,
-  out: Diagnostic[],
-  notes: Diagnostic[],
-): Promise<boolean> {
-  const seeded = await seedRows(engine, schema, { rows: SEED_ROWS, start: state.next });
-  state.next = seeded.next;
-  for (const s of seeded.skipped) {
-    const message = `rows of table ${s.table} could not be generated before a down (${s.reason}); downs ran with that table short of rows`;
-    if (state.reported.has(message)) continue;
-    state.reported.add(message);
-    notes.push(sqlDiag("sql-seed-incomplete", message, down.file));
-  }
-  const failed: Diagnostic[] = [];
-  if (await applyScript(engine, down, failed)) return true;
-  if ((await emptyTables(engine, schema)) && (await applyScript(engine, down, []))) {
-    out.push(
-      ...failed.map((d) =>
-        sqlDiag(
-          "sql-down-fails-with-rows",
-          `the down of migration ${version} fails on tables holding rows: ${d.message}`,
-          d.path,
-        ),
-      ),
-    );
-  } else out.push(...failed);
-  return false;
-}
-
-/**
- * Up → snapshot A → down (each on seeded rows) → equals the start → up → equals A, on `engine`
- * in `schema`.
- */
-export async function roundTrip(
-  engine: Engine,
-  schema: string,
-  migrations: readonly ReadMigration[],
-): Promise<RoundTripResult> {
-  const out: Diagnostic[] = [];
-  const notes: Diagnostic[] = [];
-  const done = (applied?: Catalog): RoundTripResult => ({
-    diagnostics: [...out, ...notes],
-    ...(applied ? { applied } : {}),
-  });
-  const start = await snapshotCatalog(engine, schema);
-  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done();
-  const applied = await snapshotCatalog(engine, schema);
-  const seeds = newSeedState();
-  for (const m of [...migrations].reverse()) {
-    if (!m.down) {
-      out.push(sqlDiag("sql-rollback-mismatch", `migration ${m.version} has no down migration`, m.up.file));
-      return done(applied);
-    }
-    if (!(await downWithRows(engine, schema, m.version, m.down, seeds, out, notes))) return done(applied);
-  }
-  const downFile = migrations.at(-1)?.down?.file ?? "migrations";
-  for (const d of diffCatalogs(start, await snapshotCatalog(engine, schema)))
-    out.push(sqlDiag("sql-rollback-mismatch", describe(d, "after down"), downFile));
-  if (out.length > 0) return done(applied);
-  for (const m of migrations) if (!(await applyScript(engine, m.up, out))) return done(applied);
-  const upFile = migrations.at(-1)?.up.file ?? "migrations";
-  for (const d of diffCatalogs(applied, await snapshotCatalog(engine, schema)))
-    out.push(sqlDiag("sql-reapply-mismatch", describe(d, "after up, down, up"), upFile));
-  return done(applied);
-}
-
-/** The engine check: PGlite by default, or the server at `databaseUrl`. */
-export async function engineCheck(
-  migrations: readonly ReadMigration[],
-  databaseUrl?: string,
-): Promise<RoundTripResult> {
-  try {
-    if (!databaseUrl) return await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
-    const result = await withServer(databaseUrl, (engine, schema) => roundTrip(engine, schema, migrations));
-    const stale = (await staleDropped(databaseUrl)).map((what) =>
-      sqlDiag(
-        "sql-stale-database-dropped",
-        `removed ${what} from ${redact(databaseUrl)}: a throw-away left behind by a contractor run that was killed`,
-        "migrations",
-      ),
-    );
-    return stale.length ? { ...result, diagnostics: [...stale, ...result.diagnostics] } : result;
-  } catch (e) {
-    const what = databaseUrl ? `the PostgreSQL server at ${redact(databaseUrl)}` : "the embedded PGlite engine";
-    return {
-      diagnostics: [
-        sqlDiag(
-          "sql-engine-unavailable",
-          `could not run the round trip on ${what}: ${e instanceof Error ? e.message : String(e)}`,
-          "migrations",
-        ),
-      ],
-    };
-  }
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(unparseable URL)";
-  }
 }

@@ -1,27 +1,38 @@
 /**
  * Rollbacks proven with rows: every down of the evolution fixtures runs on tables holding seeded
- * rows (round trip of the whole chain, and the evolution check of each new migration); a down
+ * rows (round trip of the whole chain, and of each new migration on top of the earlier ones); a down
  * that only works on empty tables is caught; CHANGES.md says what a down does not restore.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { verifyMigrationSequence, onEngine, snapshot, compareSnapshots } from "../../../generators/evolution/verify.ts";
-import { nextMigration } from "../../../generators/evolution/index.ts";
-import { rollbackNotes, renderChanges, compareDesigns } from "../../../generators/evolution/report.ts";
-import { planNextMigration } from "../../../generators/evolution/plan.ts";
-import { applyScript, roundTrip, closeSharedPglite, withPgliteSchema } from "../../../generators/sql/engine.ts";
-import { seedRows } from "../../../generators/sql/seed.ts";
-import { planInitialMigration } from "../../../generators/sql/plan.ts";
-import { migrationFiles, readMigrations, toSql } from "../../../generators/sql/format.ts";
+import {
+  engineCheck,
+  roundTrip,
+  onEngine,
+  snapshot,
+  compareSnapshots,
+} from "../../../generators/migrations/round-trip.ts";
+import { nextMigration } from "../../../generators/migrations/derive.ts";
+import { rollbackNotes } from "../../../generators/migrations/rollback-notes.ts";
+import { renderChanges, compareDesigns } from "../../../generators/evolution/report.ts";
+import { planNextMigration } from "../../../generators/migrations/next-plan.ts";
+import { applyScript, closeSharedPglite, withPgliteSchema } from "../../../generators/migrations/engine.ts";
+import { seedRows } from "../../../generators/migrations/seed.ts";
+import { planInitialMigration } from "../../../generators/migrations/initial-plan.ts";
+import { migrationFiles, readMigrations, toSql } from "../../../generators/migrations/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
-import { mini, entity, series } from "./mini.ts";
+import { mini, entity, series } from "../evolution/mini.ts";
 import { fixtureNames, loadFixture } from "../../helpers.ts";
 
 afterAll(closeSharedPglite);
 
 const options = resolveOptions({ allowDestructive: true });
+
+/** The round trip of `files` with the migrations from version `from` on as the ones a build wrote. */
+const roundTripFrom = async (files: readonly GeneratedFile[], from: number) =>
+  (await engineCheck(readMigrations(files, "golang-migrate"), { from })).diagnostics;
 
 /** The migration files of a design series: the first design's initial migration, then one per change. */
 function chain(designs: readonly NDesign[]): GeneratedFile[] {
@@ -63,8 +74,8 @@ describe("round trip with seeded rows", () => {
     });
     const result = await withPgliteSchema((engine, schema) => roundTrip(engine, schema, migrations));
     expect(result.diagnostics).toStrictEqual([]);
-    expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
-    expect(await verifyMigrationSequence(files, 3, { options })).toStrictEqual([]);
+    expect(await roundTripFrom(files, 2)).toStrictEqual([]);
+    expect(await roundTripFrom(files, 3)).toStrictEqual([]);
   });
 
   it("the listly 0002 down keeps every row: the rows holding the enum value it removes get its neighbour", async () => {
@@ -160,7 +171,7 @@ describe("downs that convert back, re-add keys and restore columns, on rows", ()
     ],
   ] as const)("%s", async (_name, a, b) => {
     const files = chain([a, b]);
-    expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
+    expect(await roundTripFrom(files, 2)).toStrictEqual([]);
     const result = await withPgliteSchema((engine, schema) =>
       roundTrip(engine, schema, readMigrations(files, "golang-migrate")),
     );
@@ -218,14 +229,14 @@ describe("a down that only works on empty tables", () => {
   });
 
   it("passes with rows", async () => {
-    expect(await verifyMigrationSequence(files, 2, { options })).toStrictEqual([]);
+    expect(await roundTripFrom(files, 2)).toStrictEqual([]);
   });
 
   it("the naive down fails with rows: sql-down-fails-with-rows names the migration, file and line", async () => {
     const text = broken.find((f) => f.path === downFile.path)!.contents;
     expect(text).not.toBe(downFile.contents);
     const line = text.split("\n").findIndex((l) => l.includes(`ADD COLUMN "title" varchar(80) NOT NULL`)) + 1;
-    expect(await verifyMigrationSequence(broken, 2, { options })).toStrictEqual([
+    expect(await roundTripFrom(broken, 2)).toStrictEqual([
       {
         code: "sql-down-fails-with-rows",
         severity: "error",

@@ -39,6 +39,9 @@ export function toSql(statements: readonly Statement[]): string[] {
 const MIGRATIONS_DIR = "migrations";
 const pad4 = (n: number) => String(n).padStart(4, "0");
 
+/** A migration's name, whatever the format: the golang-migrate stem (`0002_add_reminders`). */
+export const migrationName = (version: number, slug: string) => `${pad4(version)}_${slug}`;
+
 /** Statements one per line, a blank line before each table or type and between groups (indexes, foreign keys…). */
 function body(statements: readonly string[]): string {
   let previous = "";
@@ -68,11 +71,11 @@ const header = generatedHeader("--");
 export function migrationFiles(m: MigrationText, format: MigrationFormat): GeneratedFile[] {
   switch (format) {
     case "golang-migrate": {
-      const base = `${MIGRATIONS_DIR}/${pad4(m.version)}_${m.slug}`;
+      const base = `${MIGRATIONS_DIR}/${migrationName(m.version, m.slug)}`;
       return [
         {
           path: `${base}.down.sql`,
-          contents: `${header}-- Down: undoes ${pad4(m.version)}_${m.slug}.up.sql exactly, in reverse dependency order.\n${transaction(m.down)}`,
+          contents: `${header}-- Down: undoes ${migrationName(m.version, m.slug)}.up.sql exactly, in reverse dependency order.\n${transaction(m.down)}`,
         },
         { path: `${base}.up.sql`, contents: `${header}${transaction(m.up)}` },
       ];
@@ -80,7 +83,7 @@ export function migrationFiles(m: MigrationText, format: MigrationFormat): Gener
     case "dbmate":
       return [
         {
-          path: `${MIGRATIONS_DIR}/${pad4(m.version)}_${m.slug}.sql`,
+          path: `${MIGRATIONS_DIR}/${migrationName(m.version, m.slug)}.sql`,
           contents: `${header}-- dbmate runs each section in its own transaction.\n-- migrate:up\n${body(m.up)}\n-- migrate:down\n${body(m.down)}`,
         },
       ];
@@ -140,6 +143,32 @@ export function migrationFileName(
     case "dbmate":
       return (m = /^(\d+)_.+\.sql$/.exec(name)) ? { version: Number(m[1]), direction: "both" } : undefined;
   }
+}
+
+/**
+ * The newest migration among `files` by the naming of `format`: its version and the files holding
+ * its up and its down (a dbmate file holds both and is `up`).
+ */
+export function newestMigration(
+  files: readonly GeneratedFile[],
+  format: MigrationFormat,
+): { version: number; up: GeneratedFile; down?: GeneratedFile } | undefined {
+  const byVersion = new Map<number, { up?: GeneratedFile; down?: GeneratedFile }>();
+  for (const f of files) {
+    const named = migrationFileName(f.path, format);
+    if (!named) continue;
+    const slot = byVersion.get(named.version) ?? {};
+    slot[named.direction === "down" ? "down" : "up"] = f;
+    byVersion.set(named.version, slot);
+  }
+  const [version, newest] =
+    [...byVersion]
+      .filter(([, s]) => s.up)
+      .sort((a, b) => a[0] - b[0])
+      .at(-1) ?? [];
+  return version !== undefined && newest?.up
+    ? { version, up: newest.up, ...(newest.down ? { down: newest.down } : {}) }
+    : undefined;
 }
 
 /** Reads the migrations of `format` among `files`, in version order. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseStatement, parseCheck, PARSER_GAPS } from "../../../generators/sql/parse-check.ts";
-import { readMigrations } from "../../../generators/sql/format.ts";
+import { parseStatement, parseCheck, PARSER_GAPS } from "../../../generators/migrations/parse-check.ts";
+import { readMigrations } from "../../../generators/migrations/format.ts";
 
 /** Each allow-listed gap: a statement PostgreSQL accepts that node-sql-parser rejects as written. */
 const gaps: Array<[string, string]> = [

@@ -6,22 +6,21 @@
  * `0001` is caught even when its lock hash was updated with it.
  *
  * On a first build the only migration is the fresh one, and a history of one migration whose files
- * are byte for byte the fresh ones adds up to it by construction: no engine run then. Otherwise one
- * throw-away schema: the chain, a snapshot, the schema emptied, the fresh migration, a snapshot.
+ * are byte for byte the fresh ones adds up to it by construction: no comparison then. Otherwise it
+ * runs in the round trip's session (round-trip.ts `engineCheck`), which ends with the chain
+ * applied: a snapshot, the schema emptied, the fresh migration, a snapshot.
  */
 import type { ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
-import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
-import { migrationFiles, readMigrations, toSql, type ReadMigration } from "../sql/format.ts";
-import { planInitialMigration } from "../sql/plan.ts";
-import { applyScript, type Engine } from "../sql/engine.ts";
-import type { Catalog } from "../sql/catalog.ts";
-import { sqlDiag } from "../sql/codes.ts";
-import { markSql } from "../sql/throwaway.ts";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import { migrationFiles, readMigrations, toSql, type ReadMigration } from "./format.ts";
+import { planInitialMigration } from "./initial-plan.ts";
+import { applyScript, type Engine } from "./engine.ts";
+import type { Catalog } from "./catalog.ts";
+import { markSql } from "./throwaway.ts";
 import { LOCK_FILE, readHistory } from "./history.ts";
-import { compareSnapshots, onEngine, snapshot } from "./verify.ts";
-import { evolutionCodes } from "./codes.ts";
+import { compareSnapshots, snapshot, type AfterRoundTrip } from "./round-trip.ts";
+import { migrationDiag } from "./codes.ts";
 
-const diag = diagnosticsFor(evolutionCodes);
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The design's fresh migration files, as the SQL artifact writes them on a first build. */
@@ -64,7 +63,7 @@ export function chainDifferences(
   const object = first.replace(/ (differs: .*|is missing|is left over)$/s, "");
   const more = lines.length > 1 ? ` (and ${lines.length - 1} more difference${lines.length > 2 ? "s" : ""})` : "";
   return [
-    diag(
+    migrationDiag(
       "migration-chain-differs",
       `the migrations applied in order do not give the schema of the design: ${first} (migrations ≠ design)${more}. An earlier migration was changed by hand; restore it from version control`,
       locate(object, migrations, files),
@@ -88,37 +87,23 @@ function byConstruction(
 }
 
 /**
- * Proves the chain of `files` equal to the design on the engine (PGlite, or the `--database-url`
- * server). `ran` says whether the engine was needed.
+ * The comparison of the chain of `files` with the design, to run on a schema holding the chain
+ * applied in order (the end of a round trip); undefined when the chain is the design's fresh
+ * migration by construction.
  */
-export async function verifyChain(
-  files: readonly GeneratedFile[],
-  ctx: ArtifactContext,
-): Promise<{ diagnostics: Diagnostic[]; ran: boolean }> {
+export function chainComparison(files: readonly GeneratedFile[], ctx: ArtifactContext): AfterRoundTrip | undefined {
   const chain = readMigrations(files, ctx.options.migrationsFormat);
-  if (chain.length === 0 || byConstruction(ctx, chain, files)) return { diagnostics: [], ran: false };
+  if (chain.length === 0 || byConstruction(ctx, chain, files)) return undefined;
   const [fresh] = readMigrations(freshFiles(ctx), ctx.options.migrationsFormat);
-  const diagnostics = await onEngine(
-    ctx.options.databaseUrl,
-    async (engine: Engine, schema: string): Promise<Diagnostic[]> => {
-      const out: Diagnostic[] = [];
-      // A migration the engine rejects is reported by the SQL artifact's round trip, at its line.
-      for (const m of chain) if (!(await applyScript(engine, m.up, out))) return [];
-      const applied = await snapshot(engine, schema);
-      // The same schema name again: index definitions name the schema.
-      await engine.exec(
-        `DROP SCHEMA ${quote(schema)} CASCADE; CREATE SCHEMA ${quote(schema)}; ${markSql("SCHEMA", schema)}`,
-      );
-      if (!(await applyScript(engine, fresh!.up, out)))
-        return out.map((d) => ({ ...d, message: `the design's fresh migration: ${d.message}` }));
-      return chainDifferences(applied, await snapshot(engine, schema), chain, files);
-    },
-  ).catch((e: unknown) => [
-    sqlDiag(
-      "sql-engine-unavailable",
-      `could not compare the migration chain with the design: ${e instanceof Error ? e.message : String(e)}`,
-      "migrations",
-    ),
-  ]);
-  return { diagnostics, ran: true };
+  return async (engine: Engine, schema: string): Promise<Diagnostic[]> => {
+    const applied = await snapshot(engine, schema);
+    // The same schema name again: index definitions name the schema.
+    await engine.exec(
+      `DROP SCHEMA ${quote(schema)} CASCADE; CREATE SCHEMA ${quote(schema)}; ${markSql("SCHEMA", schema)}`,
+    );
+    const out: Diagnostic[] = [];
+    if (!(await applyScript(engine, fresh!.up, out)))
+      return out.map((d) => ({ ...d, message: `the design's fresh migration: ${d.message}` }));
+    return chainDifferences(applied, await snapshot(engine, schema), chain, files);
+  };
 }

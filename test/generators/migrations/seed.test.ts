@@ -4,20 +4,18 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { seedRows } from "../../../generators/sql/seed.ts";
+import { seedRows } from "../../../generators/migrations/seed.ts";
 import {
   withPgliteSchema,
   closeSharedPglite,
   applyScript,
-  downWithRows,
-  newSeedState,
   type Engine,
-} from "../../../generators/sql/engine.ts";
-import { planInitialMigration } from "../../../generators/sql/plan.ts";
-import { migrationFiles, readMigrations, toSql } from "../../../generators/sql/format.ts";
+} from "../../../generators/migrations/engine.ts";
+import { downWithRows, newSeedState } from "../../../generators/migrations/round-trip.ts";
+import { planInitialMigration } from "../../../generators/migrations/initial-plan.ts";
+import { migrationFiles, readMigrations, toSql } from "../../../generators/migrations/format.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
-import type { Design } from "../../../src/design/schema.ts";
 import { fixtureNames, loadFixture, normalizeOrThrow } from "../../helpers.ts";
 import { designSeed, designFromSeed } from "../../../fixtures/property/arbitraries.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { planNextMigration } from "../../../generators/evolution/plan.ts";
-import { toSql } from "../../../generators/sql/format.ts";
+import { planNextMigration } from "../../../generators/migrations/next-plan.ts";
+import { toSql } from "../../../generators/migrations/format.ts";
 import type { Design } from "../../../src/design/schema.ts";
-import { mini, entity, field } from "./mini.ts";
+import { mini, entity, field } from "../evolution/mini.ts";
 
 const plan = (edit: (d: Design) => void, from: (d: Design) => void = () => {}) =>
   planNextMigration(mini(from), mini(edit));

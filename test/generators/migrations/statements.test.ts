@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { statementSql, inverse, downOf, type Statement } from "../../../generators/sql/statements.ts";
-import { toSql } from "../../../generators/sql/format.ts";
+import { statementSql, inverse, downOf, type Statement } from "../../../generators/migrations/statements.ts";
+import { toSql } from "../../../generators/migrations/format.ts";
 
 const table = {
   name: "items",

@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { tokenize } from "./sqltext.ts";
-import { sqlDiag } from "./codes.ts";
+import { migrationDiag } from "./codes.ts";
 import type { ReadMigration } from "./format.ts";
 import { EVOLUTION_PARSER_GAPS, type ParserGap } from "./parser-gaps.ts";
 
@@ -149,7 +149,7 @@ export function parseCheck(migrations: readonly ReadMigration[]): ParseReport {
         const r = parseStatement(st.sql);
         if (!r.ok)
           report.diagnostics.push(
-            sqlDiag(
+            migrationDiag(
               "sql-parse-error",
               `node-sql-parser cannot parse: ${r.error} — in: ${st.sql.slice(0, 120)}`,
               `${script.file}:${st.line}`,

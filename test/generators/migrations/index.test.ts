@@ -16,10 +16,9 @@ import {
   planInitialMigration,
   toSql,
   closeSharedPglite,
-} from "../../../generators/sql/index.ts";
-import { sqlMigrations } from "../../../generators/evolution/index.ts";
-import { withPgliteSchema, type Engine } from "../../../generators/sql/engine.ts";
-import { MIGRATION_FORMATS, type GeneratedFile, type MigrationFormat } from "../../../src/pipeline/artifact.ts";
+} from "../../../generators/migrations/index.ts";
+import { withPgliteSchema, type Engine } from "../../../generators/migrations/engine.ts";
+import { MIGRATION_FORMATS, type GeneratedFile } from "../../../src/pipeline/artifact.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 import type { Design, Entity } from "../../../src/design/schema.ts";
 import type { BuildOptions } from "../../../src/pipeline/build.ts";
@@ -38,7 +37,7 @@ afterAll(async () => {
 
 function generate(design: NDesign, options: BuildOptions = {}) {
   const ctx = contextFor(design, options);
-  return { ctx, ...generateSql(ctx, sqlMigrations) };
+  return { ctx, ...generateSql(ctx) };
 }
 
 async function check(files: readonly GeneratedFile[], design: NDesign, options: BuildOptions = {}) {

@@ -20,7 +20,7 @@ import {
   type KeyDef,
   type ForeignKeyDef,
 } from "./statements.ts";
-import { sqlDiag } from "./codes.ts";
+import { migrationDiag } from "./codes.ts";
 
 export interface MigrationPlan {
   up: Statement[];
@@ -100,7 +100,7 @@ class Planner {
     const name = pgName(wanted);
     if (name !== wanted)
       this.diagnostics.push(
-        sqlDiag(
+        migrationDiag(
           "sql-name-shortened",
           `${what} name "${wanted}" is longer than 63 bytes; the migration uses "${name}"`,
           path,
@@ -112,7 +112,7 @@ class Planner {
   claim(namespace: Map<string, string>, name: string, what: string, path: string): void {
     const prev = namespace.get(name);
     if (prev !== undefined)
-      this.diagnostics.push(sqlDiag("sql-name-collision", `${what} "${name}" collides with ${prev}`, path));
+      this.diagnostics.push(migrationDiag("sql-name-collision", `${what} "${name}" collides with ${prev}`, path));
     else namespace.set(name, `${what} "${name}"`);
   }
 
@@ -124,7 +124,11 @@ class Planner {
     if (text === undefined) return null;
     if (text.includes("\u0000")) {
       this.diagnostics.push(
-        sqlDiag("sql-invalid-text", "the description contains a NUL character, which PostgreSQL cannot store", path),
+        migrationDiag(
+          "sql-invalid-text",
+          "the description contains a NUL character, which PostgreSQL cannot store",
+          path,
+        ),
       );
       return text.replace(/\u0000/g, "");
     }

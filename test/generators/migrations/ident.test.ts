@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pgName, quoteIdent, quoteLiteral, MAX_IDENTIFIER_BYTES } from "../../../generators/sql/ident.ts";
+import { pgName, quoteIdent, quoteLiteral, MAX_IDENTIFIER_BYTES } from "../../../generators/migrations/ident.ts";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 

@@ -16,10 +16,10 @@
  */
 import type { NDesign } from "../../src/design/normalize.ts";
 import { resolveDefaults } from "../../src/design/normalize.ts";
-import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
-import { planInitialMigration } from "../sql/plan.ts";
-import { pgName, quoteIdent as q, quoteLiteral } from "../sql/ident.ts";
-import { tokenize } from "../sql/sqltext.ts";
+import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import { planInitialMigration, enumTypeName, type MigrationPlan } from "./initial-plan.ts";
+import { pgName, quoteIdent as q, quoteLiteral } from "./ident.ts";
+import { tokenize } from "./sqltext.ts";
 import {
   downOf,
   type Statement,
@@ -31,12 +31,9 @@ import {
   type ConstraintDef,
   type EnumRebuild,
   type CommentText,
-} from "../sql/statements.ts";
-import { evolutionCodes } from "./codes.ts";
+} from "./statements.ts";
+import { migrationDiag } from "./codes.ts";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "./schema-diff.ts";
-import { enumTypeName } from "../sql/plan.ts";
-
-const diag = diagnosticsFor(evolutionCodes);
 
 export interface NextMigrationPlan {
   up: Statement[];
@@ -294,13 +291,24 @@ export function planNextMigration(previous: NDesign, current: NDesign): NextMigr
   // An older design.json may lack type defaults that normalisation now fills.
   const before = resolveDefaults(previous);
   const after = resolveDefaults(current);
-  const diff = diffSchemas(before, after);
+  return planChange(before, after, diffSchemas(before, after));
+}
+
+/**
+ * Plans the migration of `diff` (`diffSchemas(before, after)`, both designs with their defaults
+ * resolved). `newPlan` is the initial migration of `after`, when the caller has it already.
+ */
+export function planChange(
+  before: NDesign,
+  after: NDesign,
+  diff: SchemaDiff,
+  newPlan: MigrationPlan = planInitialMigration(after),
+): NextMigrationPlan {
   // The diff's own findings (ignored renamedFrom) travel with `diff`, reported by the evolution artifact.
   const diagnostics: Diagnostic[] = [];
   if (isEmptyDiff(diff)) return { up: [], down: [], slug: "", diagnostics, diff };
 
   const oldPlan = planInitialMigration(before);
-  const newPlan = planInitialMigration(after);
   const newCat = catalogOf(newPlan.up);
 
   // Renames from the schema diff, in database names.
@@ -743,7 +751,7 @@ function alterColumn(
   const typeChanged = o.type !== n.type;
   if (o.identity !== n.identity) {
     diagnostics.push(
-      diag(
+      migrationDiag(
         "evolution-unsupported-change",
         `column ${table}.${n.name} ${n.identity ? "becomes" : "stops being"} an identity column; contractor does not migrate identity changes — add a new column instead`,
         "/data/entities",
@@ -813,7 +821,7 @@ function sameMigrationUse(up: readonly Statement[], added: ReadonlyMap<string, s
       });
       if (uses.length)
         out.push(
-          diag(
+          migrationDiag(
             "enum-value-used-in-same-migration",
             `enum ${type} gains ${v}, and the same migration already uses it (${uses.map((s) => s.kind).join(", ")}); build once with the new value unused, then use it in the next build`,
             "/data/enums",

@@ -4,18 +4,19 @@ import {
   designFile,
   designModel,
   lockEntry,
-  migrationHistory,
   readHistory,
   releasedBase,
   sha256,
   LOCK_FILE,
   RELEASED_FILE,
-  type MigrationFiles,
-} from "../../../generators/evolution/history.ts";
-import { evolutionArtifact, evolutionOf } from "../../../generators/evolution/index.ts";
+} from "../../../generators/migrations/history.ts";
+import { deriveMigrations } from "../../../generators/migrations/derive.ts";
+import type { MigrationFiles } from "../../../generators/migrations/format.ts";
+import { evolutionArtifact } from "../../../generators/evolution/index.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { ArtifactContext, PreviousBuild } from "../../../src/pipeline/artifact.ts";
-import { mini, miniInput } from "./mini.ts";
+import type { Design } from "../../../src/design/schema.ts";
+import { mini, miniInput } from "../evolution/mini.ts";
 
 const first: MigrationFiles = {
   version: 1,
@@ -39,9 +40,6 @@ const ctx = (
   options: resolveOptions({ migrationsFormat: format }),
   ...(prev ? { previous: prev } : {}),
 });
-const never = () => {
-  throw new Error("must not plan");
-};
 const codes = (r: { diagnostics: Array<{ code: string; path: string }> }) =>
   r.diagnostics.map((d) => `${d.code} ${d.path}`);
 const intact = {
@@ -61,12 +59,12 @@ describe("canonicalJson", () => {
   });
 });
 
-describe("migrationHistory", () => {
+describe("deriveMigrations: the files and lock of a history", () => {
   it("writes the initial migration and the lock when there is no history", () => {
-    const r = migrationHistory(ctx(undefined), () => first, never);
+    const r = deriveMigrations(ctx(undefined));
     expect(r.files.map((f) => f.path)).toStrictEqual([
-      "migrations/0001_notes.up.sql",
       "migrations/0001_notes.down.sql",
+      "migrations/0001_notes.up.sql",
       LOCK_FILE,
     ]);
     expect(JSON.parse(r.files[2]!.contents)).toStrictEqual({
@@ -78,19 +76,25 @@ describe("migrationHistory", () => {
           version: 1,
           name: "0001_notes",
           files: {
-            "migrations/0001_notes.down.sql": sha256("DROP TABLE x;\n"),
-            "migrations/0001_notes.up.sql": sha256("CREATE TABLE x ();\n"),
+            "migrations/0001_notes.down.sql": sha256(r.files[0]!.contents),
+            "migrations/0001_notes.up.sql": sha256(r.files[1]!.contents),
           },
         },
       ],
     });
+    expect(r.change).toBeUndefined();
+    expect(r.next).toBeUndefined();
+    expect(r.newest).toMatchObject({ version: 1, name: "0001_notes", up: r.files[1], down: r.files[0] });
   });
 
-  it("re-emits the history byte for byte when the schema is unchanged", () => {
+  it("re-emits the history byte for byte when the schema is unchanged, planning nothing", () => {
     const design = designFile(miniInput()).contents;
-    const r = migrationHistory(ctx(previous(intact, design)), never, () => ({ diagnostics: [] }));
+    const r = deriveMigrations(ctx(previous(intact, design)));
     expect(Object.fromEntries(r.files.map((f) => [f.path, f.contents]))).toStrictEqual(intact);
     expect(r.diagnostics).toStrictEqual([]);
+    expect([r.change, r.next]).toStrictEqual([undefined, undefined]);
+    expect(r.newest).toMatchObject({ version: 1, name: "0001_notes" });
+    expect(r.newest!.rollback).toBeUndefined();
   });
 
   it.each([
@@ -120,7 +124,7 @@ describe("migrationHistory", () => {
   });
 
   it("cannot plan without the previous design", () => {
-    const r = migrationHistory(ctx(previous(intact, "{ broken")), never, never);
+    const r = deriveMigrations(ctx(previous(intact, "{ broken")));
     expect(codes(r)).toStrictEqual(["previous-design-unreadable design.json:1"]);
   });
 
@@ -131,22 +135,15 @@ describe("migrationHistory", () => {
       released: 0,
       migrations: [lockEntry(first)],
     });
-    const regenerated: MigrationFiles = {
-      ...first,
-      files: [{ path: "migrations/0001_notes.up.sql", contents: "CREATE TABLE x (y int);\n" }, first.files[1]!],
-    };
+    const regenerated = deriveMigrations(ctx(undefined)).files.find((f) => f.path === "migrations/0001_notes.up.sql")!;
     const prev = previous({ ...intact, [LOCK_FILE]: openLock }, designFile(miniInput()).contents);
-    const r = migrationHistory(ctx(prev), () => regenerated, never);
+    const r = deriveMigrations(ctx(prev));
     expect(r.diagnostics).toStrictEqual([]);
-    expect(r.files.find((f) => f.path === "migrations/0001_notes.up.sql")!.contents).toBe("CREATE TABLE x (y int);\n");
+    expect(r.files.find((f) => f.path === regenerated.path)!.contents).toBe(regenerated.contents);
     expect(JSON.parse(r.files.find((f) => f.path === LOCK_FILE)!.contents).released).toBe(0);
     expect(r.files.some((f) => f.path === RELEASED_FILE)).toBe(false);
 
-    const sealed = migrationHistory(
-      { ...ctx(prev), options: resolveOptions({ release: true }) },
-      () => regenerated,
-      never,
-    );
+    const sealed = deriveMigrations({ ...ctx(prev), options: resolveOptions({ release: true }) });
     expect(JSON.parse(sealed.files.find((f) => f.path === LOCK_FILE)!.contents).released).toBe(1);
     expect(sealed.files.find((f) => f.path === RELEASED_FILE)!.contents).toBe(designFile(miniInput()).contents);
   });
@@ -176,10 +173,8 @@ describe("migrationHistory", () => {
       released: 1,
       migrations: [lockEntry(first)],
     });
-    const r = migrationHistory(
+    const r = deriveMigrations(
       ctx(previous({ ...intact, [LOCK_FILE]: releasedLock }, designFile(miniInput()).contents)),
-      never,
-      never,
     );
     expect(codes(r)).toStrictEqual([`migration-missing ${RELEASED_FILE}:1`]);
   });
@@ -192,7 +187,6 @@ describe("design files across formats and versions", () => {
     released: 1,
     migrations: [lockEntry(first)],
   });
-  const plannedNothing = () => ({ diagnostics: [] });
   const olderVersion = canonicalJson({ contractor: 2, generator: "contractor-cli@0.0.1", design: miniInput() });
 
   it.each([
@@ -206,8 +200,9 @@ describe("design files across formats and versions", () => {
     const base = releasedBase(prev, readHistory(prev, "golang-migrate")!);
     expect(base.diagnostics).toStrictEqual([]);
     expect(base.model).toBe(designModel(mini()));
-    const r = migrationHistory(ctx(prev), never, plannedNothing);
+    const r = deriveMigrations(ctx(prev));
     expect(r.diagnostics).toStrictEqual([]);
+    expect(r.change).toBeUndefined();
     expect(r.files.find((f) => f.path === RELEASED_FILE)!.contents).toBe(text);
   });
 
@@ -217,7 +212,7 @@ describe("design files across formats and versions", () => {
       [LOCK_FILE]: releasedLock,
       [RELEASED_FILE]: canonicalJson({ contractor: 2, generator: "contractor-cli@9.0.0", design: { contractor: 1 } }),
     });
-    const r = migrationHistory(ctx(prev), never, never);
+    const r = deriveMigrations(ctx(prev));
     expect(codes(r)).toStrictEqual([`previous-design-unreadable ${RELEASED_FILE}:1`]);
   });
 
@@ -226,7 +221,7 @@ describe("design files across formats and versions", () => {
       { ...intact, [LOCK_FILE]: releasedLock, [RELEASED_FILE]: olderVersion, "CHANGES.md": "# kept\n" },
       olderVersion,
     );
-    expect(evolutionOf(ctx(prev))).toBeUndefined();
+    expect(deriveMigrations(ctx(prev)).change).toBeUndefined();
     const out = evolutionArtifact.generate(ctx(prev));
     const files = Array.isArray(out) ? out : out.files;
     expect(Object.fromEntries(files.map((f) => [f.path, f.contents]))).toStrictEqual({
@@ -240,20 +235,19 @@ describe("design files across formats and versions", () => {
       { ...intact, [LOCK_FILE]: releasedLock, [RELEASED_FILE]: canonicalJson(mini()) },
       canonicalJson(mini()),
     );
-    const changed = miniInput((d) => {
+    const edit = (d: Design) => {
       d.data.entities[0]!.fields.push({ name: "extra", type: "text", nullable: true });
-    });
-    const planned: MigrationFiles = {
-      version: 2,
-      name: "0002_add",
-      files: [{ path: "migrations/0002_add.up.sql", contents: "ALTER TABLE x ADD y int;\n" }],
     };
-    const r = migrationHistory(
-      { ...ctx(prev), input: changed, options: resolveOptions({ release: true }) },
-      never,
-      () => ({ migration: planned, diagnostics: [] }),
-    );
+    const changed = miniInput(edit);
+    const r = deriveMigrations({
+      design: mini(edit),
+      input: changed,
+      options: resolveOptions({ release: true }),
+      previous: prev,
+    });
     expect(r.diagnostics).toStrictEqual([]);
+    expect(r.next?.name).toBe("0002_add_notes_extra");
+    expect(r.files.map((f) => f.path)).toContain("migrations/0002_add_notes_extra.up.sql");
     expect(r.files.find((f) => f.path === RELEASED_FILE)!.contents).toBe(designFile(changed, RELEASED_FILE).contents);
     expect(JSON.parse(r.files.find((f) => f.path === LOCK_FILE)!.contents).released).toBe(2);
   });

@@ -2,7 +2,12 @@ import { describe, it, expect, afterAll } from "vitest";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedPglite, closeSharedPglite, pgliteCacheFile, withPgliteSchema } from "../../../generators/sql/engine.ts";
+import {
+  sharedPglite,
+  closeSharedPglite,
+  pgliteCacheFile,
+  withPgliteSchema,
+} from "../../../generators/migrations/engine.ts";
 
 /** Paths of the regular files in a tar (ustar: name at 0, size at 124, type at 156, prefix at 345). */
 function tarFiles(tar: Uint8Array): string[] {

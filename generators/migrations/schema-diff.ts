@@ -12,10 +12,8 @@ import type { NDesign, NEntity, NField, NForeignKey } from "../../src/design/nor
 import { resolveDefaults } from "../../src/design/normalize.ts";
 import { hasLength } from "../../src/design/types.ts";
 import type { EnumDef, Index } from "../../src/design/schema.ts";
-import { diagnosticsFor, pointer, type Diagnostic } from "../../src/design/diagnostics.ts";
-import { evolutionCodes } from "./codes.ts";
-
-const diag = diagnosticsFor(evolutionCodes);
+import { pointer, type Diagnostic } from "../../src/design/diagnostics.ts";
+import { migrationDiag } from "./codes.ts";
 
 type Unique = NEntity["uniques"][number];
 type Check = NEntity["checks"][number];
@@ -148,7 +146,7 @@ function pairByName<T extends { name: string; renamedFrom?: string }>(
     const o = old.get(x.renamedFrom);
     if (!o || newNames.has(x.renamedFrom) || claimed.has(x.renamedFrom)) {
       out.push(
-        diag(
+        migrationDiag(
           "stale-renamed-from",
           `${what} ${x.name}: renamedFrom ${x.renamedFrom} ${!o ? "did not exist in the previous design" : "is still in use"}; ignored`,
           at(i) + "/renamedFrom",

@@ -12,20 +12,18 @@
  * `design.json` and `design.released.json` hold `{ contractor: <format>, generator, design }`: the
  * design as written, validated and normalised again when read, so a change of normalisation
  * between contractor versions is not a design change. Files of format 1 (the normalised model
- * itself, no wrapper) are still read, as they are.
- * The SQL artifact calls `migrationHistory` from its `generate` (the seam between the two).
+ * itself, no wrapper) are read as they are.
+ * derive.ts assembles a build's migration files and lock from what this module reads.
  */
 import { createHash } from "node:crypto";
 import type { ArtifactContext, GeneratedFile, MigrationFormat, PreviousBuild } from "../../src/pipeline/artifact.ts";
 import { normalizeDesign, resolveDefaults, type NDesign } from "../../src/design/normalize.ts";
 import type { Design } from "../../src/design/schema.ts";
 import { validateDesign } from "../../src/design/validate.ts";
-import { assert, diagnosticsFor, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
+import { assert, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
 import { packageVersion } from "../../src/pipeline/package-files.ts";
-import type { MigrationFiles } from "../sql/format.ts";
-import { evolutionCodes } from "./codes.ts";
-
-const diag = diagnosticsFor(evolutionCodes);
+import type { MigrationFiles } from "./format.ts";
+import { migrationDiag } from "./codes.ts";
 
 export const LOCK_FILE = "migrations/contractor.lock.json";
 export const DESIGN_FILE = "design.json";
@@ -46,8 +44,6 @@ export interface Lock {
   released?: number;
   migrations: LockEntry[];
 }
-
-export type { MigrationFiles } from "../sql/format.ts";
 
 export const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -144,7 +140,7 @@ function kindOf(v: unknown): 1 | 2 | undefined {
  */
 export function readDesignFile(text: string, path: string): DesignRead {
   const unreadable = (why: string): DesignRead => ({
-    diagnostics: [diag("previous-design-unreadable", `${path} ${why}`, `${path}:1`)],
+    diagnostics: [migrationDiag("previous-design-unreadable", `${path} ${why}`, `${path}:1`)],
   });
   const restore = "; restore it from version control";
   const value = parseJson(text);
@@ -250,7 +246,7 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
       released: 0,
       files: [],
       diagnostics: [
-        diag(
+        migrationDiag(
           "migration-lock-unreadable",
           `${LOCK_FILE} is not a contractor lock file; restore it from version control`,
           `${LOCK_FILE}:1`,
@@ -260,7 +256,7 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
   }
   if (lock.format !== format) {
     diagnostics.push(
-      diag(
+      migrationDiag(
         "migrations-format-changed",
         `the migrations were written as ${lock.format}, this build asks for ${format}; build with --migrations-format ${lock.format}`,
         `${LOCK_FILE}:1`,
@@ -276,7 +272,7 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
       if (contents === undefined) {
         if (!open)
           diagnostics.push(
-            diag(
+            migrationDiag(
               "migration-missing",
               `migration ${m.name} lost ${path}; restore it from version control (released migrations are never regenerated)`,
               `${path}:1`,
@@ -287,12 +283,12 @@ export function readHistory(previous: PreviousBuild | undefined, format: Migrati
       if (sha256(contents) !== hash) {
         diagnostics.push(
           open
-            ? diag(
+            ? migrationDiag(
                 "migration-tampered",
                 `${path} (open migration ${m.name}) was edited by hand: contractor regenerates an open migration from the design on every build and will not overwrite an edit; express the change in the design, or delete the file to have it regenerated`,
                 `${path}:1`,
               )
-            : diag(
+            : migrationDiag(
                 "migration-tampered",
                 `${path} (migration ${m.name}) changed since it was written: sha256 ${sha256(contents).slice(0, 12)}… ≠ locked ${hash.slice(0, 12)}…; restore it and express the change in the design instead`,
                 `${path}:1`,
@@ -332,12 +328,12 @@ export function releasedBase(previous: PreviousBuild | undefined, history: Histo
       version,
       diagnostics: [
         legacy
-          ? diag(
+          ? migrationDiag(
               "previous-design-unreadable",
               `${DESIGN_FILE} of the previous build is missing, so the next migration cannot be computed; restore it from version control`,
               `${DESIGN_FILE}:1`,
             )
-          : diag(
+          : migrationDiag(
               "migration-missing",
               `${RELEASED_FILE} (the design at the release of migration ${String(version).padStart(4, "0")}) is missing, so the open migration cannot be planned; restore it from version control`,
               `${RELEASED_FILE}:1`,
@@ -356,67 +352,14 @@ export function inputOf(ctx: ArtifactContext): Design {
   return ctx.input;
 }
 
-/** What the next migration needs from its planner (plan.ts, on the SQL statement model). */
-export type PlanNext = (
-  before: NDesign,
-  after: NDesign,
-  version: number,
-  ctx: ArtifactContext,
-) => { migration?: MigrationFiles; diagnostics: Diagnostic[] };
-
 /**
- * The migration files of this build and the lock: the released migrations copied, plus the open
- * one regenerated from the released design (`initial` when nothing is released yet), absent when
- * the schema equals the released one. With `options.release` the open migration is sealed: the
- * lock's `released` becomes its version and `design.released.json` this design.
+ * The first migration version a build may write: every migration up to the previous build's
+ * released version is sealed. 1 without a readable lock.
  */
-export function migrationHistory(
-  ctx: ArtifactContext,
-  initial: () => MigrationFiles,
-  planNext: PlanNext,
-): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
-  const format = ctx.options.migrationsFormat;
-  const history = readHistory(ctx.previous, format);
-  const diagnostics = [...(history?.diagnostics ?? [])];
-  const released = history?.released ?? 0;
-  const sealed = history?.files ?? [];
-  let open: MigrationFiles | undefined;
-  let base: string | undefined;
-  if (released === 0) {
-    open = initial();
-  } else {
-    const b = releasedBase(ctx.previous, history!);
-    diagnostics.push(...b.diagnostics);
-    if (!b.design)
-      return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
-    base = b.text;
-    const next = planNext(b.design, ctx.design, released + 1, ctx);
-    diagnostics.push(...next.diagnostics);
-    open = next.migration;
-  }
-  // A lock from before releases, with nothing open and nothing to release, stays as it was.
-  if (history && history.lock.released === undefined && !open && !ctx.options.release) {
-    return { files: [...sealed, { path: LOCK_FILE, contents: ctx.previous!.files.get(LOCK_FILE)! }], diagnostics };
-  }
-  const lock: Lock = {
-    generator: "contractor",
-    format: history?.lock.format ?? format,
-    released: ctx.options.release && open ? open.version : released,
-    migrations: [
-      ...(history?.lock.migrations.filter((m) => m.version <= released) ?? []),
-      ...(open ? [lockEntry(open)] : []),
-    ],
-  };
-  const releasedJson = ctx.options.release ? designFile(inputOf(ctx), RELEASED_FILE).contents : base;
-  return {
-    files: [
-      ...sealed,
-      ...(open?.files ?? []),
-      lockFile(lock),
-      ...(releasedJson !== undefined ? [{ path: RELEASED_FILE, contents: releasedJson }] : []),
-    ],
-    diagnostics,
-  };
+export function firstUnsealed(previous: PreviousBuild | undefined): number {
+  const text = previous?.files.get(LOCK_FILE);
+  const lock = text === undefined ? undefined : parseLock(text);
+  return (lock ? (lock.released ?? newestVersion(lock)) : 0) + 1;
 }
 
 /** The migration state a build's files record: the last released version and the open migration, if any. */

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type BuildOptions } from "../../../src/pipeline/build.ts";
 import { main } from "../../../src/cli/main.ts";
-import { LOCK_FILE, RELEASED_FILE } from "../../../generators/evolution/history.ts";
+import { LOCK_FILE, RELEASED_FILE } from "../../../generators/migrations/history.ts";
 import { repoRoot } from "../../helpers.ts";
 
 const ARCHIVED = "        - { name: archived, type: boolean, default: { kind: literal, value: false } }\n";

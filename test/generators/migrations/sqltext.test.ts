@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitStatements, tokenize } from "../../../generators/sql/sqltext.ts";
+import { splitStatements, tokenize } from "../../../generators/migrations/sqltext.ts";
 
 describe("splitStatements", () => {
   it("splits on semicolons outside literals, identifiers and comments, with start lines", () => {

@@ -15,7 +15,7 @@ import {
   readDesignFile,
   DESIGN_FORMAT,
   LOCK_FILE,
-} from "../../../generators/evolution/history.ts";
+} from "../../../generators/migrations/history.ts";
 import { build } from "../../../src/pipeline/build.ts";
 import { sqlArtifact } from "../../../generators/index.ts";
 import { evolutionArtifact } from "../../../generators/evolution/index.ts";
@@ -24,7 +24,7 @@ import { packageVersion } from "../../../src/pipeline/package-files.ts";
 import { normalizeDesign } from "../../../src/design/normalize.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import { repoRoot } from "../../helpers.ts";
-import { miniInput } from "./mini.ts";
+import { miniInput } from "../evolution/mini.ts";
 
 const input = (): Design => miniInput();
 const codes = (r: { diagnostics: Array<{ code: string; path: string }> }) =>

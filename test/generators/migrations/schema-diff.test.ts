@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../../../generators/evolution/schema-diff.ts";
+import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../../../generators/migrations/schema-diff.ts";
 import type { Design } from "../../../src/design/schema.ts";
-import { mini, entity, field, series } from "./mini.ts";
+import { mini, entity, field, series } from "../evolution/mini.ts";
 
 /** One line per change, so each case asserts the whole diff exactly. */
 function summary(d: SchemaDiff): string[] {
