@@ -8,21 +8,20 @@
  */
 import { rm } from "node:fs/promises";
 import {
-  generateSql,
+  deriveMigrations,
   readMigrations,
   parseCheck,
   engineCheck,
   sharedPglite,
   closeSharedPglite,
-} from "../generators/sql/index.ts";
-import { sqlMigrations } from "../generators/evolution/index.ts";
-import { pgliteCacheFile } from "../generators/sql/engine.ts";
+} from "../generators/migrations/index.ts";
+import { pgliteCacheFile } from "../generators/migrations/engine.ts";
 import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
 import { fmt, isMain, time } from "./util.ts";
 
 async function roundTripOk(design: NDesign): Promise<void> {
-  const files = generateSql(contextFor(design), sqlMigrations).files;
+  const files = deriveMigrations(contextFor(design)).files;
   const r = await engineCheck(readMigrations(files, "golang-migrate"));
   if (r.diagnostics.length) throw new Error(`round trip failed: ${JSON.stringify(r.diagnostics[0])}`);
 }
@@ -53,8 +52,8 @@ export async function run(): Promise<Record<string, number>> {
     ["generated, 300 entities", "large300", large, 3],
   ] as const) {
     const ctx = contextFor(design);
-    const generateMs = await time(() => generateSql(ctx, sqlMigrations), runs);
-    const migrations = readMigrations(generateSql(ctx, sqlMigrations).files, "golang-migrate");
+    const generateMs = await time(() => deriveMigrations(ctx), runs);
+    const migrations = readMigrations(deriveMigrations(ctx).files, "golang-migrate");
     let statements = 0;
     const parseMs = await time(() => {
       statements = parseCheck(migrations).statements;

@@ -5,7 +5,8 @@ import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";
 import { htmlArtifact } from "./html/index.ts";
 import { typescriptArtifact } from "./typescript/index.ts";
-import { evolutionArtifact, sqlArtifact } from "./evolution/index.ts";
+import { sqlArtifact } from "./migrations/index.ts";
+import { evolutionArtifact } from "./evolution/index.ts";
 
 export { sqlArtifact };
 

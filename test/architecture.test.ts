@@ -104,7 +104,7 @@ function cycleIn(graph: Graph, component: ReadonlySet<string>): string[] {
   return [start, start];
 }
 
-/** The graph between generators/ folders (`generators/sql`, …), from the file graph. */
+/** The graph between generators/ folders (`generators/migrations`, …), from the file graph. */
 function folderGraph(graph: Graph): Map<string, string[]> {
   const folder = (path: string) => /^generators\/[^/]+\//.exec(path)?.[0].slice(0, -1);
   const out = new Map<string, Set<string>>();
@@ -152,9 +152,9 @@ describe("architecture", () => {
 
   it("reads the sources (the graph is not empty and sees known imports)", () => {
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get("generators/evolution/index.ts")).toContain("generators/sql/index.ts");
+    expect(graph.get("generators/evolution/index.ts")).toContain("generators/migrations/derive.ts");
     expect(graph.get("src/pipeline/check-worker.ts")).toContain("generators/worker-modules.ts");
-    expect(graph.get("generators/sql/engine.ts")).toContain("generators/sql/catalog.ts");
+    expect(graph.get("generators/migrations/engine.ts")).toContain("generators/migrations/catalog.ts");
   });
 
   it("has no import cycle between files", () => {
@@ -188,20 +188,20 @@ describe("architecture", () => {
 
     it("finds a cycle between generator folders made of files that are not a file cycle", () => {
       const g = new Map([
-        ["generators/sql/index.ts", ["generators/evolution/history.ts"]],
-        ["generators/evolution/history.ts", []],
-        ["generators/evolution/plan.ts", ["generators/sql/statements.ts"]],
-        ["generators/sql/statements.ts", []],
+        ["generators/migrations/index.ts", ["generators/evolution/report.ts"]],
+        ["generators/evolution/report.ts", []],
+        ["generators/evolution/index.ts", ["generators/migrations/derive.ts"]],
+        ["generators/migrations/derive.ts", []],
       ]);
       expect(findCycles(g)).toStrictEqual([]);
       expect(findCycles(folderGraph(g)).map(show)).toStrictEqual([
-        "generators/evolution -> generators/sql -> generators/evolution",
+        "generators/evolution -> generators/migrations -> generators/evolution",
       ]);
     });
 
     it("flags an upward import and an import of test code", () => {
       const g = new Map([
-        ["generators/evolution/history.ts", ["src/cli/package-files.ts", "src/design/types.ts"]],
+        ["generators/migrations/history.ts", ["src/cli/package-files.ts", "src/design/types.ts"]],
         ["src/pipeline/build.ts", ["test/helpers.ts"]],
       ]);
       expect(layerViolations(g)).toHaveLength(2);

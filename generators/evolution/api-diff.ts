@@ -29,7 +29,7 @@
  */
 import type { OpenAPIV3 } from "openapi-types";
 import { pointer } from "../../src/design/diagnostics.ts";
-import { canonical } from "./schema-diff.ts";
+import { canonical } from "../migrations/schema-diff.ts";
 
 export type ApiChangeKind =
   | "operation-removed"

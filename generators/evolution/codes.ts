@@ -1,8 +1,8 @@
 import { defineCodes } from "../../src/design/diagnostics.ts";
 
 /**
- * Codes of design evolution: the destructive-change lint (errors unless `--allow-destructive`,
- * then warnings), the migration history (lock file, tampering) and the API change report.
+ * Codes of the evolution report: the destructive-change lint (errors unless `--allow-destructive`,
+ * then warnings) and the API change report.
  */
 export const evolutionCodes = defineCodes({
   // ---- destructive-change lint ----
@@ -33,43 +33,6 @@ export const evolutionCodes = defineCodes({
   "locking-index-creation": {
     severity: "error",
     doc: "CREATE INDEX on an existing table blocks writes to it for the whole build of the index. For a large table run `CREATE INDEX CONCURRENTLY` by hand outside a transaction before deploying; pass --allow-destructive when the table is small.",
-  },
-  "enum-value-used-in-same-migration": {
-    severity: "error",
-    doc: "A value added to an enum is used (default, check or partial index) by the same migration; Postgres cannot use a value added by ALTER TYPE … ADD VALUE before its transaction commits. Add the value in one build and use it in the next.",
-  },
-  "evolution-unsupported-change": {
-    severity: "error",
-    doc: "The design changes something contractor cannot migrate in place (an identity column turned on or off). Add a new field instead and drop the old one later.",
-  },
-  "stale-renamed-from": {
-    severity: "warning",
-    doc: "`renamedFrom` names something that did not exist in the previous design, or whose name is still in use; it is ignored. Remove it once the rename has shipped.",
-  },
-  // ---- history ----
-  "migration-tampered": {
-    severity: "error",
-    doc: "An earlier migration differs from the checksum in migrations/contractor.lock.json. Migrations already written are never rewritten: restore the file (git checkout) and express the change in the design.",
-  },
-  "migration-missing": {
-    severity: "error",
-    doc: "A migration listed in migrations/contractor.lock.json is missing from the out dir. Restore it from version control; contractor never regenerates an earlier migration.",
-  },
-  "migration-lock-unreadable": {
-    severity: "error",
-    doc: "migrations/contractor.lock.json is not the JSON contractor wrote. Restore it from version control.",
-  },
-  "previous-design-unreadable": {
-    severity: "error",
-    doc: "design.json (the design of the previous build) or design.released.json (the design at the last release) is missing or not readable — not JSON contractor wrote, a newer format (written by a newer contractor: upgrade), or a design this contractor rejects — but migrations exist; the next migration cannot be computed. Restore it from version control.",
-  },
-  "migration-chain-differs": {
-    severity: "error",
-    doc: "Applied in order on the engine, the migrations of the out dir give a different schema than the design's own fresh migration: an earlier migration was edited (its lock hash updated with it, or it would be migration-tampered). The message names the first differing object; restore the migration from version control and express the change in the design.",
-  },
-  "migrations-format-changed": {
-    severity: "error",
-    doc: "--migrations-format differs from the format the existing migrations were written in (see the lock file). Keep the original format.",
   },
   // ---- API changes ----
   "api-breaking-change": {

@@ -20,7 +20,7 @@
 import type { NEntity, NField } from "../../src/design/normalize.ts";
 import { diagnosticsFor, type Diagnostic, type Severity } from "../../src/design/diagnostics.ts";
 import { evolutionCodes } from "./codes.ts";
-import { storedType, type EntityChange, type SchemaDiff } from "./schema-diff.ts";
+import { storedType, type EntityChange, type SchemaDiff } from "../migrations/schema-diff.ts";
 import { hasLength, type DesignType } from "../../src/design/types.ts";
 
 type TypeOf = Pick<NField, "type" | "maxLength" | "precision" | "scale" | "enum" | "items">;

@@ -12,7 +12,7 @@ import { evolutionArtifact } from "../evolution/index.ts";
 import { buildModel, pageName } from "../typescript/model.ts";
 import { emitTypes } from "../typescript/emit-types.ts";
 import type { Siblings } from "./sections.ts";
-import { migrationFileName } from "../sql/format.ts";
+import { migrationFileName } from "../migrations/format.ts";
 
 /** Artifacts whose files DESIGN.md and index.html link to. */
 const LINKED: readonly Artifact[] = [openapiArtifact, mermaidArtifact, typescriptArtifact, evolutionArtifact];

@@ -12,7 +12,7 @@ import { markdownCodes } from "../../generators/markdown/codes.ts";
 import { htmlCodes } from "../../generators/html/codes.ts";
 import { typescriptCodes } from "../../generators/typescript/codes.ts";
 import { evolutionCodes } from "../../generators/evolution/codes.ts";
-import { sqlCodes } from "../../generators/sql/codes.ts";
+import { migrationCodes } from "../../generators/migrations/codes.ts";
 import { cliCodes } from "../cli/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
@@ -25,7 +25,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   html: htmlCodes,
   typescript: typescriptCodes,
   evolution: evolutionCodes,
-  sql: sqlCodes,
+  sql: migrationCodes,
   cli: cliCodes,
 };
 

@@ -16,7 +16,7 @@ import { getCompileCacheDir } from "node:module";
 import type { Artifact, GeneratedFile, PreviousBuild, ResolvedOptions } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { NDesign } from "../design/normalize.ts";
-import { guardServer, onInterrupt } from "../../generators/sql/throwaway.ts";
+import { guardServer, onInterrupt } from "../../generators/migrations/throwaway.ts";
 import { workerArtifactLoaders } from "../../generators/worker-modules.ts";
 
 /** Which default artifacts' checks run in which worker (groups share a thread and its caches). */

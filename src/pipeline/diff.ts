@@ -9,8 +9,8 @@ import type { NDesign } from "../design/normalize.ts";
 import { hasErrors, type Diagnostic } from "../design/diagnostics.ts";
 import type { MigrationFormat } from "./artifact.ts";
 import { validate } from "./build.ts";
-import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "../../generators/evolution/history.ts";
-import { nextMigration } from "../../generators/evolution/index.ts";
+import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "../../generators/migrations/history.ts";
+import { nextMigration } from "../../generators/migrations/derive.ts";
 import { compareDesigns, renderChanges, reportJson, type EvolutionReport } from "../../generators/evolution/report.ts";
 
 export interface DiffOptions {

@@ -18,7 +18,7 @@ import { startPostgres, type PostgresServer } from "../setup/postgres.ts";
 import { fixturePath, repoRoot } from "../helpers.ts";
 import { largeDesign } from "../../fixtures/large.ts";
 import { LARGE_DESIGN_BYTES } from "../../bin/liftoff.js";
-import { dropStale, HOST_KEY, THROWAWAY_MARKER, THROWAWAY_PREFIX } from "../../generators/sql/throwaway.ts";
+import { dropStale, HOST_KEY, THROWAWAY_MARKER, THROWAWAY_PREFIX } from "../../generators/migrations/throwaway.ts";
 
 let server: PostgresServer;
 let dir: string;

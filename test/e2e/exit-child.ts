@@ -1,5 +1,5 @@
 /** Child of the database-url signals test: exits (process.exit) while a check is on the server. */
-import { withServer } from "../../generators/sql/engine.ts";
+import { withServer } from "../../generators/migrations/engine.ts";
 
 await withServer(process.argv[2]!, async (_engine, name) => {
   process.stdout.write(`${name}\n`);

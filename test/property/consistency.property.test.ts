@@ -13,7 +13,7 @@ import { designSeed, designFromSeed } from "../../fixtures/property/arbitraries.
 import { normalizeOrThrow } from "../helpers.ts";
 import type { Design, Entity, Field } from "../../src/design/schema.ts";
 import type { NDesign, NEntity, NField } from "../../src/design/normalize.ts";
-import { planInitialMigration } from "../../generators/sql/plan.ts";
+import { planInitialMigration } from "../../generators/migrations/initial-plan.ts";
 import { erdDiagram, entityId } from "../../generators/mermaid/erd.ts";
 import { buildDocument } from "../../generators/openapi/document.ts";
 import { tsType } from "../../generators/typescript/model.ts";

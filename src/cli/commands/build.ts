@@ -7,7 +7,7 @@ import { parseSize } from "./shared.ts";
 
 /** The released version recorded in the out dir's lock before the build (0 when none). */
 async function readLockState(out: string): Promise<number> {
-  const { LOCK_FILE, releaseState } = await import("../../../generators/evolution/history.ts");
+  const { LOCK_FILE, releaseState } = await import("../../../generators/migrations/history.ts");
   const text = await readFile(join(out, LOCK_FILE), "utf8").catch(() => undefined);
   return (text === undefined ? undefined : releaseState([{ path: LOCK_FILE, contents: text }]))?.released ?? 0;
 }
@@ -90,7 +90,7 @@ export const buildCommand = defineCommand({
     const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
     startCheckWorkers(resolveOptions(options), { oneShot: !watching });
     const { build } = await import("../../pipeline/build.ts");
-    const { releaseState } = await import("../../../generators/evolution/history.ts");
+    const { releaseState } = await import("../../../generators/migrations/history.ts");
     // What was released before this build, to tell a release that sealed something from one that had nothing open.
     const before = release ? await readLockState(out) : undefined;
 

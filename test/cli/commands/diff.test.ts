@@ -6,7 +6,7 @@ import { main } from "../../../src/cli/main.ts";
 import type { Io } from "../../../src/cli/io.ts";
 import { repoRoot } from "../../helpers.ts";
 import { series } from "../../generators/evolution/mini.ts";
-import { canonicalJson } from "../../../generators/evolution/history.ts";
+import { canonicalJson } from "../../../generators/migrations/history.ts";
 
 const v = (n: number) => `${repoRoot}fixtures/evolution/listly-v${n}.yaml`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffSchemas } from "../../../generators/evolution/schema-diff.ts";
+import { diffSchemas } from "../../../generators/migrations/schema-diff.ts";
 import { lintDestructive, isWidening } from "../../../generators/evolution/lint.ts";
 import { evolutionCodes } from "../../../generators/evolution/codes.ts";
 import type { Design, Field } from "../../../src/design/schema.ts";

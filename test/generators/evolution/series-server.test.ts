@@ -1,7 +1,8 @@
 /**
  * The listly series v1 → v2 → v3 with every default artifact on a real PostgreSQL server
- * (`--database-url`): the SQL check runs the whole chain there, the evolution check the new
- * migration's up/down/up, each in a throw-away database that is gone afterwards. Skipped only
+ * (`--database-url`): the SQL check runs the round trip of each new migration on top of the
+ * earlier ones there, and the chain against the design, in a throw-away database that is gone
+ * afterwards. Skipped only
  * where no PostgreSQL binaries exist (CI installs them).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +53,7 @@ describe("evolution on a PostgreSQL server (--database-url)", () => {
         { out, databaseUrl, allowDestructive, release: true, onStep: (s) => steps.push(s) },
       );
       const detail = (step: string) => steps.find((s) => s.step === step)?.detail ?? "";
-      return { r, sql: detail("check sql"), evolution: detail("check evolution") };
+      return { r, sql: detail("check sql") };
     };
 
     const v1 = await run("v1");
@@ -61,16 +62,11 @@ describe("evolution on a PostgreSQL server (--database-url)", () => {
 
     const v2 = await run("v2");
     expect(errors(v2.r)).toStrictEqual([]);
-    expect(v2.sql).toMatch(/engine \(postgres server\) up\/down\/up round trip ok/);
-    expect(v2.evolution).toBe(
-      "migration 0002_create_reminders_rename_items_note_and_more round trip on PostgreSQL; migration chain = design on PostgreSQL",
-    );
+    expect(v2.sql).toMatch(/engine \(postgres server\) up\/down\/up round trip ok, migration chain = design/);
 
     const v3 = await run("v3", true);
     expect(errors(v3.r)).toStrictEqual([]);
-    expect(v3.evolution).toBe(
-      "migration 0003_drop_items_unit round trip on PostgreSQL; migration chain = design on PostgreSQL",
-    );
+    expect(v3.sql).toMatch(/engine \(postgres server\) up\/down\/up round trip ok, migration chain = design/);
     const migrations = (await readdir(join(out, "migrations"))).filter((f) => f.endsWith(".up.sql")).sort();
     expect(migrations).toStrictEqual([
       "0001_listly.up.sql",
