@@ -98,6 +98,9 @@ interface Summary {
   medianMs: number;
   cpuMs: number;
   peakMb: number;
+  /** The two peak figures behind peakMb (bench/processes.ts). */
+  peakTreeMb: number;
+  peakProcessMb: number;
   runsMs: number[];
 }
 
@@ -107,6 +110,8 @@ function summarise(runs: readonly ProcessRun[]): Summary {
     cpuMs: median(runs.map((r) => r.cpuMs)),
     // Peak memory: the largest seen over the runs.
     peakMb: Math.max(...runs.map(peakMb)),
+    peakTreeMb: Math.max(...runs.map((r) => r.peakTreeMb)),
+    peakProcessMb: Math.max(...runs.map((r) => r.peakProcessMb)),
     runsMs: runs.map((r) => Math.round(r.wallMs)),
   };
 }
