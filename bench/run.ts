@@ -1,26 +1,29 @@
 /**
- * `npm run bench`: build time and peak memory of the bundled example and of generated designs
- * (10, 100, 300, 1,000 entities), each measured in its own process with every check (the PGlite
- * round trip included, SVG rendering excluded); the scaling ratio; then every artifact's
- * side-by-side comparison with what a user would otherwise run (bench/<artifact>.ts), after the
- * bundled example as a user runs it: the binary in a fresh process, and rebuilds under --watch (bench/cli.ts).
- * Prints a readable report and writes bench/results.json.
- * Environment: BENCH_SIZES (default 10,100,300,1000), BENCH_RUNS (default 5), BENCH_ONLY
- * (comma-separated section names: builds, cli, openapi, sql, mermaid, typescript).
+ * `npm run bench`: issue 17's speed targets side by side with TypeSpec (bench/versus.ts: the bundled
+ * example and generated designs of 60, 300 and 1,000 entities as `contractor build` processes
+ * against `tsp compile` of the same API, peak memory, `--watch` rebuilds, the steps of a changed
+ * design's build), then every artifact's comparison with what a user would otherwise run
+ * (bench/<artifact>.ts). Prints a readable report and writes bench/results.json.
+ * `npm run bench -- --quick`: the versus section alone, with fewer runs.
+ * Environment: BENCH_RUNS (default 5), BENCH_ONLY (comma-separated section names: versus, openapi,
+ * sql, mermaid, typescript, and builds: in-process builds of BENCH_SIZES, default 10,100,300,1000,
+ * with warm rebuilds and per-step times, not run by default).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { LARGE_DESIGN_BYTES } from "../bin/liftoff.js";
 import { largeDesign } from "../fixtures/large.ts";
 import { fileURLToPath } from "node:url";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { fmt, timed } from "./util.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? "10,100,300,1000").split(",").filter(Boolean).map(Number);
 const runs = Math.max(2, Number(process.env.BENCH_RUNS ?? 5));
-const only = process.env.BENCH_ONLY?.split(",");
-const wanted = (section: string) => !only || only.includes(section);
+const quick = process.argv.includes("--quick");
+const only =
+  process.env.BENCH_ONLY?.split(",") ?? (quick ? ["versus"] : ["versus", "openapi", "sql", "mermaid", "typescript"]);
+const wanted = (section: string) => only.includes(section);
 
 interface Subject {
   subject: string;
@@ -70,6 +73,7 @@ function print(r: Subject): void {
 }
 
 const results: Record<string, unknown> = {
+  quick,
   node: process.version,
   cpus: availableParallelism(),
   cpu: cpus()[0]?.model ?? "unknown",
@@ -78,7 +82,24 @@ const results: Record<string, unknown> = {
 const failed: string[] = [];
 const total = performance.now();
 
-console.log(`# contractor bench (Node ${process.version}, ${availableParallelism()} CPUs)\n`);
+console.log(
+  `# contractor bench (Node ${process.version}, ${availableParallelism()} CPUs, ${cpus()[0]?.model ?? "unknown CPU"}; load average at start ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")})${quick ? ", quick" : ""}\n`,
+);
+results.loadAverageAtStart = loadavg();
+if (wanted("versus")) {
+  try {
+    const { run } = await import("./versus.ts");
+    const { ms, value } = await timed(() => run({ quick }));
+    results.versus = value;
+    console.log(`(versus section: ${fmt(ms)})`);
+  } catch (error) {
+    failed.push("versus");
+    results.versus = { error: String(error) };
+    console.log(`versus section FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
 if (wanted("builds")) {
   console.log(
     `## whole build into a new out dir, every check incl. the PGlite round trip (no SVG rendering); each design in its own process`,
@@ -110,7 +131,7 @@ if (wanted("builds")) {
   const listly = builds.find((b) => b.subject === "listly" && complete(b));
   if (listly) {
     console.log(
-      `\nbundled example with every check, in process: first build ${fmt(listly.firstRunMs)} (+ import ${fmt(listly.importMs)}), warm ${fmt(listly.medianMs)} (target < 2 s; the whole CLI process is measured in the cli section)`,
+      `\nbundled example with every check, in process: first build ${fmt(listly.firstRunMs)} (+ import ${fmt(listly.importMs)}), warm ${fmt(listly.medianMs)} (target < 2 s; the whole CLI process is measured in the versus section)`,
     );
     results.listly = {
       firstRunMs: listly.firstRunMs,
@@ -146,7 +167,7 @@ if (wanted("builds")) {
   }
 }
 
-for (const name of ["cli", "openapi", "sql", "mermaid", "typescript"]) {
+for (const name of ["openapi", "sql", "mermaid", "typescript"]) {
   const file = `${here}${name}.ts`;
   if (!wanted(name) || !existsSync(file)) continue;
   console.log(`\n## ${name}`);
@@ -163,6 +184,7 @@ for (const name of ["cli", "openapi", "sql", "mermaid", "typescript"]) {
 }
 
 results.benchMs = performance.now() - total;
+results.loadAverageAtEnd = loadavg();
 writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + "\n");
 console.log(`\nbench took ${fmt(performance.now() - total)}; results written to bench/results.json`);
 if (failed.length) {
