@@ -47,7 +47,7 @@ export function compareDesigns(
   current: NDesign,
   options: { allowDestructive: boolean },
 ): EvolutionReport {
-  // An older design.json may lack type defaults that normalisation now fills.
+  // An older design.json may lack type defaults that this contractor's normalisation fills.
   const before = resolveDefaults(previous);
   const after = resolveDefaults(current);
   return reportOf(before, after, diffSchemas(before, after), options);

@@ -114,7 +114,7 @@ function changeSince(
   current: NDesign,
 ): DesignChange | undefined {
   if (!base?.design || base.model === designModel(current)) return undefined;
-  // An older design file may lack type defaults that normalisation now fills.
+  // An older design file may lack type defaults that this contractor's normalisation fills.
   const before = resolveDefaults(base.design);
   const after = resolveDefaults(current);
   return { before, after, schema: diffSchemas(before, after) };
@@ -158,7 +158,7 @@ export function deriveMigrations(ctx: ArtifactContext): Migrations {
   }
   const next = released > 0 ? open : undefined;
   const rest = { ...(change ? { change } : {}), ...(next ? { next } : {}) };
-  // A lock from before releases, with nothing open and nothing to release, stays as it was.
+  // A lock of the first format (no `released`), with nothing open and nothing to release, stays as it was.
   if (history && history.lock.released === undefined && !open && !ctx.options.release)
     return result([...sealed, keptLock()], rest);
 

@@ -7,7 +7,7 @@
  * regenerates it from the design at the last release (`design.released.json`) to the current
  * design, so work in progress does not pile up migrations; it disappears when the schema is back
  * to the released one. A release build (`build --release`) seals it. A lock without `released`
- * (written before releases existed) counts every migration as released and `design.json` as the
+ * (the first lock format) counts every migration as released and `design.json` as the
  * released design.
  * `design.json` and `design.released.json` hold `{ contractor: <format>, generator, design }`: the
  * design as written, validated and normalised again when read, so a change of normalisation
@@ -40,7 +40,7 @@ export interface LockEntry {
 export interface Lock {
   generator: "contractor";
   format: MigrationFormat;
-  /** The highest released version (0: nothing released); absent in locks written before releases existed. */
+  /** The highest released version (0: nothing released); absent in locks of the first format. */
   released?: number;
   migrations: LockEntry[];
 }
@@ -146,7 +146,7 @@ export function readDesignFile(text: string, path: string): DesignRead {
   const value = parseJson(text);
   const kind = kindOf(value);
   if (kind === 1) {
-    // Format 1 is the normalised model itself, written before every default was filled in.
+    // Format 1 is the normalised model itself, possibly without every default filled in.
     const design = resolveDefaults(value as NDesign);
     return { design, model: designModel(design), legacy: true, diagnostics: [] };
   }
@@ -221,7 +221,7 @@ export interface History {
   lock: Lock;
   /**
    * The highest released version: every migration up to it is sealed. A lock without `released`
-   * (written before releases existed) counts every migration in it as released.
+   * (the first lock format) counts every migration in it as released.
    */
   released: number;
   /** The sealed migrations' files, exactly as the previous build wrote them. */
@@ -315,7 +315,7 @@ export interface ReleasedBase {
 }
 
 /**
- * The released design: `design.released.json`, or for a lock written before releases existed
+ * The released design: `design.released.json`, or for a lock of the first format
  * (every migration released) the previous build's `design.json`.
  */
 export function releasedBase(previous: PreviousBuild | undefined, history: History): ReleasedBase {

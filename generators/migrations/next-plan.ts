@@ -288,7 +288,7 @@ function slugOf(diff: SchemaDiff): string {
  * Diagnostics: unsupported changes, new enum values used in the same migration.
  */
 export function planNextMigration(previous: NDesign, current: NDesign): NextMigrationPlan {
-  // An older design.json may lack type defaults that normalisation now fills.
+  // An older design.json may lack type defaults that this contractor's normalisation fills.
   const before = resolveDefaults(previous);
   const after = resolveDefaults(current);
   return planChange(before, after, diffSchemas(before, after));

@@ -104,7 +104,7 @@ type SqlParser = InstanceType<typeof import("node-sql-parser").Parser>;
 let parser: SqlParser | undefined;
 
 /**
- * node-sql-parser (2.5 MB of JavaScript), loaded on first use: a build's main thread imports this
+ * node-sql-parser (a large module), loaded on first use: a build's main thread imports this
  * module to generate SQL, while the check itself runs in the engine's worker.
  */
 export function sqlParser(): SqlParser {
