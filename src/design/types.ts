@@ -12,11 +12,11 @@ import { assert } from "./diagnostics.ts";
 export type DesignType = Property["type"];
 
 /** Length of a varchar-backed type when the design states none. */
-export const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<
+const DEFAULT_MAX_LENGTH = { string: 255, email: 320, url: 2048 } as const satisfies Partial<
   Record<DesignType, number>
 >;
 /** `decimal` without precision/scale: numeric(12,2). */
-export const DEFAULT_DECIMAL = { precision: 12, scale: 2 } as const;
+const DEFAULT_DECIMAL = { precision: 12, scale: 2 } as const;
 
 type Sized = keyof typeof DEFAULT_MAX_LENGTH;
 const isSized = (t: DesignType): t is Sized => t in DEFAULT_MAX_LENGTH;
@@ -127,7 +127,7 @@ const bounds = (t: TypeSpec): ValueSchema => ({
 const pattern = (t: TypeSpec): ValueSchema => (t.pattern ? { pattern: t.pattern } : {});
 
 /** The regular expression of a decimal string with at most `precision` digits, `scale` after the point. */
-export function decimalPattern(p: number, s: number): string {
+function decimalPattern(p: number, s: number): string {
   const whole = p - s;
   const frac = s > 0 ? `(\\.\\d{1,${s}})?` : "";
   return whole > 0 ? `^-?\\d{1,${whole}}${frac}$` : `^-?0${frac}$`;
@@ -165,7 +165,7 @@ const fixed = (sql: string, schema: ValueSchema | undefined, ts: string, label: 
  * One entry per design type: a type added to the design format without an entry here is a
  * compile error. `text` with a maxLength stays `text` (the length is a CHECK constraint).
  */
-export const PORTABLE_TYPES = {
+const PORTABLE_TYPES = {
   string: sized("string"),
   email: sized("email", "email"),
   url: sized("url", "uri"),
