@@ -1,10 +1,136 @@
+/**
+ * Two tiers, run together by `npm test`:
+ * - `unit` (`npm run test:unit`, the edit loop): pure generators, design rules and semantic cases,
+ *   code tables, CLI parsing. No PGlite or PostgreSQL, no TypeScript compile of a project, no
+ *   Chromium, no property runs with the engine, no fleet of child processes.
+ * - `engines`: everything that runs a real consumer (PGlite/PostgreSQL, tsc, Chromium, mermaid
+ *   render), the property runs and the end-to-end tests of the CLI and the package.
+ * Every test file is listed in exactly one tier; loading this config fails otherwise, so a new test
+ * file is classified when it is added.
+ */
+import { globSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { matchesGlob } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+export const TEST_FILES = "test/**/*.test.ts";
+
+export const UNIT_TESTS: readonly string[] = [
+  "test/architecture.test.ts",
+  "test/tiers.test.ts",
+  "test/agent/repair.test.ts",
+  "test/agent/schema.test.ts",
+  "test/cli/commands/*.test.ts",
+  "test/cli/main-fs-errors.test.ts",
+  "test/cli/watch.test.ts",
+  "test/design/hygiene.test.ts",
+  "test/design/names.test.ts",
+  "test/design/normalize.test.ts",
+  "test/design/resolve.test.ts",
+  "test/design/schema.test.ts",
+  "test/design/semantics.test.ts",
+  "test/design/validate.test.ts",
+  "test/design/validator-code.test.ts",
+  "test/e2e/ci-recipe.test.ts",
+  "test/generators/evolution/api-diff.test.ts",
+  "test/generators/evolution/codes.test.ts",
+  "test/generators/evolution/history.test.ts",
+  "test/generators/evolution/lint.test.ts",
+  "test/generators/evolution/plan.test.ts",
+  "test/generators/evolution/schema-diff.test.ts",
+  "test/generators/markdown/document.test.ts",
+  "test/generators/markdown/siblings.test.ts",
+  "test/generators/openapi/lint.test.ts",
+  "test/generators/sql/ident.test.ts",
+  "test/generators/sql/parse-check.test.ts",
+  "test/generators/sql/sqltext.test.ts",
+  "test/generators/sql/statements.test.ts",
+  "test/generators/typescript/doc-text.test.ts",
+];
+
+export const ENGINE_TESTS: readonly string[] = [
+  "test/agent/claude.test.ts",
+  "test/agent/draft-cli.test.ts",
+  "test/design/load.test.ts",
+  "test/diagnostics/registry.test.ts",
+  "test/e2e/cli.test.ts",
+  "test/e2e/compiler-snapshot.test.ts",
+  "test/e2e/crash-write.test.ts",
+  "test/e2e/database-url-signals.test.ts",
+  "test/e2e/hostile-input.test.ts",
+  "test/e2e/hostile-page.test.ts",
+  "test/e2e/out-dir-errors.test.ts",
+  "test/e2e/out-fresh.test.ts",
+  "test/e2e/package.test.ts",
+  "test/e2e/readme.test.ts",
+  "test/e2e/watch.test.ts",
+  "test/fixtures/invalid.test.ts",
+  "test/generators/evolution/chain.test.ts",
+  "test/generators/evolution/design-file.test.ts",
+  "test/generators/evolution/release.test.ts",
+  "test/generators/evolution/rollback-rows.test.ts",
+  "test/generators/evolution/series-server.test.ts",
+  "test/generators/evolution/series.test.ts",
+  "test/generators/evolution/verify.test.ts",
+  "test/generators/html/*.test.ts",
+  "test/generators/markdown/markdown.test.ts",
+  "test/generators/mermaid/*.test.ts",
+  "test/generators/openapi/index.test.ts",
+  "test/generators/openapi/swagger-parser.test.ts",
+  "test/generators/sql/index.test.ts",
+  "test/generators/sql/pglite-cache.test.ts",
+  "test/generators/sql/seed.test.ts",
+  "test/generators/sql/throwaway.test.ts",
+  "test/generators/typescript/check-process.test.ts",
+  "test/generators/typescript/consistency.test.ts",
+  "test/generators/typescript/emit-client.test.ts",
+  "test/generators/typescript/index.test.ts",
+  "test/pipeline/build.test.ts",
+  "test/pipeline/check-pool.test.ts",
+  "test/pipeline/early-checks.test.ts",
+  "test/pipeline/write-fault.test.ts",
+  "test/pipeline/write.test.ts",
+  "test/property/*.test.ts",
+  "test/scripts/*.test.ts",
+];
+
+/**
+ * What is wrong with the tiers: each test file that no tier lists or that two list, and each
+ * pattern that matches no test file (a renamed or deleted file left behind).
+ */
+export function tierProblems(files: readonly string[], tiers: Readonly<Record<string, readonly string[]>>): string[] {
+  const problems: string[] = [];
+  for (const [name, patterns] of Object.entries(tiers))
+    for (const pattern of patterns)
+      if (!files.some((f) => matchesGlob(f, pattern))) problems.push(`${pattern}: in ${name}, matches no test file`);
+  for (const file of files) {
+    const owners = Object.keys(tiers).filter((name) => tiers[name]!.some((pattern) => matchesGlob(file, pattern)));
+    if (owners.length === 0) problems.push(`${file}: in no tier`);
+    if (owners.length > 1) problems.push(`${file}: in ${owners.join(" and ")}`);
+  }
+  return problems;
+}
+
+const testFiles = globSync(TEST_FILES, { cwd: fileURLToPath(new URL(".", import.meta.url)) }).sort();
+const problems = tierProblems(testFiles, { unit: UNIT_TESTS, engines: ENGINE_TESTS });
+if (problems.length > 0)
+  throw new Error(
+    `vitest.config.ts: list every test file in exactly one tier (UNIT_TESTS or ENGINE_TESTS):\n  ${problems.join("\n  ")}`,
+  );
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Engine round trips, browsers and the compiler are real, so single tests can take seconds.
     testTimeout: 120_000,
+    // One test file per CPU (vitest's own default for a run is one fewer). Much of a file's time is
+    // spent waiting on a child process, a server or the browser, so on two cores a second file
+    // keeps the second core busy.
+    maxWorkers: availableParallelism(),
     hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: [...UNIT_TESTS] } },
+      { extends: true, test: { name: "engines", include: [...ENGINE_TESTS] } },
+    ],
   },
 });

@@ -7,7 +7,7 @@
  */
 import { readFile, rename, writeFile } from "node:fs/promises";
 
-export interface Exchange {
+interface Exchange {
   request: { method: string; path: string; body: unknown };
   response: { status: number; headers: Record<string, string>; body: string };
 }
@@ -24,7 +24,7 @@ type Fetch = typeof fetch;
 const SECRET_HEADER = /key|auth|cookie|token|secret|signature/i;
 
 /** Response headers worth keeping: everything that cannot hold a credential. */
-export function safeHeaders(headers: Headers): Record<string, string> {
+function safeHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (!SECRET_HEADER.test(name)) out[name] = value;
@@ -33,7 +33,7 @@ export function safeHeaders(headers: Headers): Record<string, string> {
 }
 
 /** Removes every occurrence of `secret` from `text` (defence in depth for bodies and messages). */
-export function scrub(text: string, secret: string | undefined): string {
+function scrub(text: string, secret: string | undefined): string {
   return secret && secret.length >= 8 ? text.split(secret).join("[redacted]") : text;
 }
 

@@ -31,7 +31,7 @@ import { addUsage, emptyUsage, type Usage } from "./models.ts";
 import type { DesignModel, Failure, ModelReply } from "./repair.ts";
 import { ReplayError } from "./cassette.ts";
 
-export const DEFAULT_MAX_TOKENS = 64_000;
+const DEFAULT_MAX_TOKENS = 64_000;
 
 export interface Progress {
   phase: "waiting" | "streaming" | "retrying";
@@ -63,7 +63,7 @@ const EPHEMERAL = { type: "ephemeral" } as const;
 const RETRYABLE_STREAM_ERRORS = new Set(["overloaded_error", "api_error", "rate_limit_error", "timeout_error"]);
 
 /** The request for the current conversation: the same prefix (tool, system) on every turn. */
-export function buildRequest(
+function buildRequest(
   model: string,
   maxTokens: number,
   messages: readonly MessageParam[],
@@ -268,7 +268,7 @@ class IdleTimeout extends Error {
 }
 
 /** Maps an error from the SDK (or our fetch wrappers) to an outcome; messages never carry headers. */
-export function classify(error: unknown): { failure: Failure; retryable: boolean } {
+function classify(error: unknown): { failure: Failure; retryable: boolean } {
   const cause = (error as { cause?: unknown })?.cause;
   if (error instanceof ReplayError || cause instanceof ReplayError) {
     return {

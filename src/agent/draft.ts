@@ -70,7 +70,7 @@ export function pipelineCheck(options: { engine?: boolean } = {}) {
 }
 
 /** The design as YAML, the way a person would write it (no line folding, LF, one trailing newline). */
-export function designYaml(design: unknown): string {
+function designYaml(design: unknown): string {
   return stringify(design, { lineWidth: 0 });
 }
 

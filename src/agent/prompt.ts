@@ -43,7 +43,7 @@ export function firstUserMessage(brief: string, existing?: string): string {
 }
 
 /** Most diagnostics sent back in one repair turn; the rest are summarised by count. */
-export const MAX_DIAGNOSTICS_PER_REPAIR = 60;
+const MAX_DIAGNOSTICS_PER_REPAIR = 60;
 
 /** The repair turn: every error diagnostic as `code at pointer: message`. */
 export function repairMessage(errors: readonly Diagnostic[]): string {
@@ -52,6 +52,3 @@ export function repairMessage(errors: readonly Diagnostic[]): string {
   if (errors.length > shown.length) lines.push(`- …and ${errors.length - shown.length} more of the same kinds`);
   return `contractor rejected the design: ${errors.length} error(s). Paths are JSON pointers into the design you submitted (or artifact:line for a generated file).\n${lines.join("\n")}\nFix all of them and call ${DESIGN_TOOL_NAME} again with the complete corrected design.`;
 }
-
-/** Sent when an answer carried no tool call. */
-export const NO_TOOL_CALL_MESSAGE = `Your answer did not call ${DESIGN_TOOL_NAME}. Return the complete design by calling the ${DESIGN_TOOL_NAME} tool.`;

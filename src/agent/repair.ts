@@ -8,8 +8,8 @@ import type { Diagnostic } from "../design/diagnostics.ts";
 import { hasErrors } from "../design/diagnostics.ts";
 
 /** Why a model produced no design at all: each maps to one exit code (see draft.ts). */
-export const FAILURES = ["refusal", "truncated", "timeout", "overloaded", "api-error", "replay-mismatch"] as const;
-export type FailureKind = (typeof FAILURES)[number];
+const FAILURES = ["refusal", "truncated", "timeout", "overloaded", "api-error", "replay-mismatch"] as const;
+type FailureKind = (typeof FAILURES)[number];
 
 export interface Failure {
   kind: FailureKind;

@@ -47,7 +47,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
-export class ContractorBug extends Error {}
+class ContractorBug extends Error {}
 
 /** The one way contractor throws: an internal invariant broke. User mistakes are diagnostics. */
 export function assert(condition: unknown, message: string): asserts condition {

@@ -22,7 +22,7 @@ const diag = diagnosticsFor(designCodes);
  * the call; for a key it ends with the key itself), whether it is a key, its source offsets (end
  * exclusive) and the value it parsed to.
  */
-export type ScalarVisitor = (
+type ScalarVisitor = (
   segments: ReadonlyArray<string | number>,
   isKey: boolean,
   start: number,

@@ -62,7 +62,7 @@ export interface NEntity
 }
 export type NParameter = Parameter & Resolved & { required: boolean };
 /** An API-only payload whose properties have their type resolved. */
-export type NPayload = Omit<Payload, "properties"> & { properties: Array<Property & Resolved> };
+type NPayload = Omit<Payload, "properties"> & { properties: Array<Property & Resolved> };
 export interface NEndpoint extends Omit<Endpoint, "tags" | "auth" | "params" | "errors" | "rateLimit" | "body"> {
   tags: string[];
   auth: { public: boolean; schemes: string[]; scopes: string[] };

@@ -11,7 +11,6 @@ import { assert } from "./diagnostics.ts";
 /** Every type a field, property, parameter or array item can have. */
 export type DesignType = Property["type"];
 
-export { DEFAULT_MAX_LENGTH, DEFAULT_DECIMAL };
 
 type Sized = keyof typeof DEFAULT_MAX_LENGTH;
 const isSized = (t: DesignType): t is Sized => t in DEFAULT_MAX_LENGTH;
@@ -122,7 +121,7 @@ const bounds = (t: TypeSpec): ValueSchema => ({
 const pattern = (t: TypeSpec): ValueSchema => (t.pattern ? { pattern: t.pattern } : {});
 
 /** The regular expression of a decimal string with at most `precision` digits, `scale` after the point. */
-export function decimalPattern(p: number, s: number): string {
+function decimalPattern(p: number, s: number): string {
   const whole = p - s;
   const frac = s > 0 ? `(\\.\\d{1,${s}})?` : "";
   return whole > 0 ? `^-?\\d{1,${whole}}${frac}$` : `^-?0${frac}$`;
@@ -160,7 +159,7 @@ const fixed = (sql: string, schema: ValueSchema | undefined, ts: string, label: 
  * One entry per design type: a type added to the design format without an entry here is a
  * compile error. `text` with a maxLength stays `text` (the length is a CHECK constraint).
  */
-export const PORTABLE_TYPES = {
+const PORTABLE_TYPES = {
   string: sized("string"),
   email: sized("email", "email"),
   url: sized("url", "uri"),

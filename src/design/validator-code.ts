@@ -17,7 +17,7 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
 ) => string;
 
 /** Every error, strict schema, the failing schema and data kept on each error (validate.ts reads them). */
-export const DESIGN_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };
+const DESIGN_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };
 
 /** The CommonJS source of the compiled design validator (deterministic for a given schema and ajv). */
 export function designValidatorCode(): string {

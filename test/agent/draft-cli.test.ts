@@ -1,7 +1,7 @@
 /** `contractor draft` in-process through main(): exit codes, files written or not, the key kept out. */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -18,7 +18,9 @@ function capture() {
 
 const brief = join(repoRoot, "fixtures/briefs/listly.md");
 const cassette = join(repoRoot, "fixtures/cassettes/listly.json");
-const tmp = () => mkdtemp(join(tmpdir(), "contractor-draft-"));
+const temp = await mkdtemp(join(tmpdir(), "contractor-draft-"));
+afterAll(() => rm(temp, { recursive: true, force: true }));
+const tmp = () => mkdtemp(join(temp, "case-"));
 
 afterEach(() => {
   vi.unstubAllEnvs();

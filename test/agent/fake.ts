@@ -8,7 +8,7 @@ import { repoRoot } from "../helpers.ts";
 
 export const TEST_KEY = "sk-ant-api03-TEST-KEY-must-never-leak-0123456789abcdef";
 
-export interface SeenRequest {
+interface SeenRequest {
   body: Record<string, any>;
   headers: Headers;
   url: string;

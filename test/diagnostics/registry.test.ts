@@ -4,7 +4,7 @@
  * a stale out dir), not by trusting lists. Tables of other areas join by adding a producer.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codeTables, registry } from "../../src/diagnostics/registry.ts";
@@ -36,11 +36,16 @@ async function pipelineCodesProduced(): Promise<Set<string>> {
     name: "echo",
     generate: ({ design }) => [{ path: "echo.txt", contents: `${design.info.title}\n` }],
   };
-  const out = join(await mkdtemp(join(tmpdir(), "contractor-registry-")), "out");
-  await build({ file: fixturePath("listly") }, { out, artifacts: [echo] });
-  await writeFile(join(out, "echo.txt"), "edited\n");
-  const r = await build({ file: fixturePath("listly") }, { out, check: true, artifacts: [echo] });
-  return new Set([...r.diagnostics.map((d) => d.code), ...(await outDirCodesProduced())]);
+  const root = await mkdtemp(join(tmpdir(), "contractor-registry-"));
+  try {
+    const out = join(root, "out");
+    await build({ file: fixturePath("listly") }, { out, artifacts: [echo] });
+    await writeFile(join(out, "echo.txt"), "edited\n");
+    const r = await build({ file: fixturePath("listly") }, { out, check: true, artifacts: [echo] });
+    return new Set([...r.diagnostics.map((d) => d.code), ...(await outDirCodesProduced())]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 /** Tables whose codes this file proves are produced. Generator tables are covered by their own tests. */

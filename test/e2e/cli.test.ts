@@ -1,9 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, repoRoot } from "../helpers.ts";
+
+const temp = await mkdtemp(join(tmpdir(), "contractor-cli-"));
+afterAll(() => rm(temp, { recursive: true, force: true }));
 
 /** Runs the real binary with this process's Node (24), as a user would through npx. */
 function contractor(args: string[], env: Record<string, string> = {}) {
@@ -64,7 +67,7 @@ describe("contractor CLI", () => {
   });
 
   it("validate prints each diagnostic on one line with a JSON pointer, and exits 1", async () => {
-    const file = join(await mkdtemp(join(tmpdir(), "contractor-cli-")), "bad.yaml");
+    const file = join(temp, "bad.yaml");
     await writeFile(file, "contractor: 1\ninfo: { name: Bad Name, title: x, version: 1.0.0 }\n");
     const r = contractor(["validate", file]);
     expect(r.code).toBe(1);

@@ -35,7 +35,7 @@ export const PAYLOADS: readonly string[] = [
 ];
 
 /** The whole corpus for a slot: all payloads, starting at the slot's own, so capped slots differ. */
-export function corpusFor(i: number): string {
+function corpusFor(i: number): string {
   return [...PAYLOADS.slice(i % PAYLOADS.length), ...PAYLOADS.slice(0, i % PAYLOADS.length)].join("\n");
 }
 

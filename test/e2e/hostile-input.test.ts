@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, writeFile, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../helpers.ts";
@@ -14,9 +14,12 @@ function contractor(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const temp = await mkdtemp(join(tmpdir(), "contractor-big-"));
+afterAll(() => rm(temp, { recursive: true, force: true }));
+
 describe("hostile inputs at the door", () => {
   it("a 50 MB design is refused by size before it is read, with a clear message", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-big-"));
+    const dir = await mkdtemp(join(temp, "yaml-"));
     const file = join(dir, "huge.yaml");
     await writeFile(file, "# " + "x".repeat(50 * 1024 * 1024) + "\ncontractor: 1\n");
     const r = contractor(["build", file, "--out", join(dir, "out"), "--json"]);
@@ -34,7 +37,7 @@ describe("hostile inputs at the door", () => {
   });
 
   it("with the limit raised, a 50 MB JSON document is parsed and rejected by the schema, not by a crash", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-big-"));
+    const dir = await mkdtemp(join(temp, "json-"));
     const file = join(dir, "huge.json");
     const filler = Array.from({ length: 500_000 }, (_, i) => `entry-${i}-${"y".repeat(80)}`);
     await writeFile(

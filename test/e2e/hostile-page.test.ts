@@ -12,7 +12,7 @@ import { build, type BuildResult } from "../../src/pipeline/build.ts";
 import { chromiumPath, openPage, type PageReport } from "../../generators/html/browser.ts";
 import { checkPage } from "../../generators/html/check.ts";
 import { hostileDesign, PAYLOADS } from "./hostile-corpus.ts";
-import type { Slot } from "../property/free-text.ts";
+import { pointer, type Slot } from "../property/free-text.ts";
 
 const browser = chromiumPath();
 
@@ -40,7 +40,7 @@ describe.skipIf(!browser)(
     });
 
     it("covers the free-text fields of every part of the design", () => {
-      const pointers = slots.map((s) => `/${s.path.join("/")}`);
+      const pointers = slots.map(pointer);
       const expected = [
         /^\/info\/(title|description|contact\/name)$/,
         /^\/api\/versioning\/policy$/,

@@ -64,6 +64,15 @@ describe("README", () => {
     ]);
   });
 
+  it("every npm script it names exists in package.json", () => {
+    const { scripts } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const named = [...new Set([...readme.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!))];
+    expect(named).toEqual(expect.arrayContaining(["test:unit", "lint", "knip", "typecheck"]));
+    for (const name of named) expect(Object.keys(scripts), `npm run ${name}`).toContain(name);
+  });
+
   it("every contractor command in its shell blocks exists, with the flags it is given", () => {
     const blocks = [...readme.matchAll(/```(?:sh|console)\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const seen = blocks.flatMap((b) =>

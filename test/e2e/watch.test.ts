@@ -1,10 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { copyFile, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath, repoRoot } from "../helpers.ts";
+
+const temp = await mkdtemp(join(tmpdir(), "contractor-watch-e2e-"));
+afterAll(() => rm(temp, { recursive: true, force: true }));
 
 /** The real binary in watch mode; `waitFor` resolves once stderr (or stdout) has matched `n` times. */
 function watchProcess(args: string[]) {
@@ -29,7 +32,7 @@ function watchProcess(args: string[]) {
 
 describe("contractor build --watch", () => {
   it("rebuilds on each change with every check, keeps the last good output on a broken edit, and stops on Ctrl-C with 0", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-watch-e2e-"));
+    const dir = await mkdtemp(join(temp, "case-"));
     const design = join(dir, "listly.yaml");
     const out = join(dir, "out");
     await copyFile(fixturePath("listly"), design);
@@ -69,7 +72,7 @@ describe("contractor build --watch", () => {
   });
 
   it("with --json prints one JSON object per build, one per line", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-watch-e2e-"));
+    const dir = await mkdtemp(join(temp, "case-"));
     const design = join(dir, "listly.yaml");
     await copyFile(fixturePath("listly"), design);
     const w = watchProcess([design, "--out", join(dir, "out"), "--json", "--no-engine"]);
@@ -94,7 +97,7 @@ describe("a large design through the binary's own flags", () => {
   }, async () => {
     const { largeDesign } = await import("../../fixtures/large.ts");
     const { LARGE_DESIGN_BYTES } = await import("../../bin/liftoff.js");
-    const dir = await mkdtemp(join(tmpdir(), "contractor-large-"));
+    const dir = await mkdtemp(join(temp, "large-"));
     const design = join(dir, "large.json");
     const text = JSON.stringify(largeDesign(160));
     expect(text.length).toBeGreaterThan(LARGE_DESIGN_BYTES);

@@ -99,7 +99,7 @@ export function freeTextSlots(design: Design, probe: string): Slot[] {
  * Values (examples, defaults, predicate values) are cut to this many UTF-16 units: the column
  * they belong to may be a `string(n)`, and the probe that admitted the slot was longer.
  */
-export const VALUE_LENGTH = 16;
+const VALUE_LENGTH = 16;
 
 /** The longest prefix of `t` of at most `n` UTF-16 units that does not split a surrogate pair. */
 function cutUnits(t: string, n: number): string {

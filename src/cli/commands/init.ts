@@ -12,8 +12,8 @@ import { printDiagnostics } from "../io.ts";
 import { cliDiag } from "../codes.ts";
 import { packageFile, packageRoot } from "../../pipeline/package-files.ts";
 
-export const DESIGN_FILE = "design.yaml";
-export const STARTER = "templates/design.yaml";
+const DESIGN_FILE = "design.yaml";
+const STARTER = "templates/design.yaml";
 const SCHEMA = "schemas/design.schema.json";
 
 /**

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../../src/cli/main.ts";
@@ -7,6 +7,9 @@ import type { Io } from "../../../src/cli/io.ts";
 import { repoRoot } from "../../helpers.ts";
 import { series } from "../../generators/evolution/mini.ts";
 import { canonicalJson } from "../../../generators/migrations/history.ts";
+
+const temp = await mkdtemp(join(tmpdir(), "contractor-diff-"));
+afterAll(() => rm(temp, { recursive: true, force: true }));
 
 const v = (n: number) => `${repoRoot}fixtures/evolution/listly-v${n}.yaml`;
 
@@ -69,9 +72,8 @@ describe("contractor diff", () => {
   });
 
   it("reads a build's design.json as the old design and numbers the migration after its lock", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-diff-"));
+    const dir = await mkdtemp(join(temp, "build-"));
     await writeFile(join(dir, "design.json"), canonicalJson(await series("v2")));
-    const { mkdir } = await import("node:fs/promises");
     await mkdir(join(dir, "migrations"));
     await writeFile(
       join(dir, "migrations/contractor.lock.json"),
@@ -90,7 +92,7 @@ describe("contractor diff", () => {
   });
 
   it("an invalid design is reported and exits 1", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "contractor-diff-"));
+    const dir = await mkdtemp(join(temp, "bad-"));
     await writeFile(join(dir, "bad.yaml"), "contractor: 1\ninfo: {}\n");
     const r = await run([v(1), join(dir, "bad.yaml")]);
     expect(r.code).toBe(1);
