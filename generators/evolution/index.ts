@@ -111,6 +111,8 @@ export function evolutionOf(
 
 export const evolutionArtifact: Artifact = {
   name: "evolution",
+  checkNeeds: "all",
+  affinity: "engine",
   generate(ctx) {
     const files: GeneratedFile[] = [designFile(inputOf(ctx))];
     const diagnostics: Diagnostic[] = [];

@@ -82,6 +82,8 @@ export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext)
 /** The SQL artifact, its migration history supplied by `migrations` (see MigrationSource). */
 export const sqlArtifactWith = (migrations: MigrationSource): Artifact => ({
   name: "sql",
+  checkNeeds: "own",
+  affinity: "engine",
   generate: (ctx) => generateSql(ctx, migrations),
   check: checkSql,
   // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check;
