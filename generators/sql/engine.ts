@@ -90,8 +90,8 @@ export function dropOtherDatabases(tar: Uint8Array, keepOid: number, databaseOid
 async function startPglite(): Promise<PGliteInstance> {
   const { PGlite } = await import("@electric-sql/pglite");
   // A whole schema created and dropped in one transaction takes a lock per object; the default
-  // (64 per connection slot) runs out of shared memory around 1,000 tables. A 32 MB buffer pool
-  // (not 128 MB) starts 60-100 ms faster; a check's working set is far smaller.
+  // (64 per connection slot) runs out of shared memory around 1,000 tables. A buffer pool smaller
+  // than the default starts faster; a check's working set is far smaller.
   const startParams = [
     ...PGlite.defaultStartParams,
     "-c",
@@ -110,8 +110,8 @@ async function startPglite(): Promise<PGliteInstance> {
   }
   const db = await PGlite.create({ startParams });
   // initdb is most of a cold start; later processes load this snapshot instead. Kept as a plain
-  // tar: reading it takes 20 ms, gunzipping 100+ ms. 25 MB: the preallocated 16 MB WAL segment
-  // and the one database (template0 and template1 are left out: 7.5 MB each, 90 ms of each start).
+  // tar (reading it is faster than gunzipping), holding the preallocated WAL segment and the one
+  // database: template0 and template1 are left out, each a share of every start.
   try {
     const databases = await db.query<{ oid: number; current: boolean }>(
       "SELECT oid::int AS oid, datname = current_database() AS current FROM pg_database",

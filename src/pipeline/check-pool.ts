@@ -195,8 +195,8 @@ export interface PoolOptions {
 /** A `CheckExecutor` with worker threads; `end` stops them. */
 export interface PooledExecutor extends CheckExecutor {
   /**
-   * Starts `threads` workers now, before the artifacts are known (a process's first half second
-   * goes to importing them); `start` then gives them their affinities.
+   * Starts `threads` workers now, before the artifacts are known (a new process spends much of its
+   * start importing them); `start` then gives them their affinities.
    */
   prestart(): void;
 }
