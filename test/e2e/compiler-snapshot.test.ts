@@ -16,7 +16,7 @@ function build(tmp: string, out: string) {
     {
       encoding: "utf8",
       env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
-      timeout: 120_000,
+      timeout: 280_000,
     },
   );
   return { code: r.status, stderr: r.stderr };
@@ -66,5 +66,5 @@ describe("one-shot builds and the compiler snapshot", () => {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 900_000);
 });
