@@ -36,7 +36,7 @@ describe.each(executors)("every check of the default artifacts, %s", (_name, mak
     expect(result.timings.find((t) => t.step === "check typescript")?.detail).toMatch(
       /tsc strict: 2 files, 0 diagnostics/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it("a generator error (with checks of other artifacts possibly under way): the build fails with it alone, writes nothing, and the next build works", async () => {
     const dir = await mkdtemp(join(tmpdir(), "contractor-early-"));
@@ -60,5 +60,5 @@ describe.each(executors)("every check of the default artifacts, %s", (_name, mak
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 });
