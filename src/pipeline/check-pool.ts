@@ -73,6 +73,7 @@ class CheckWorker {
   private readonly contexts: SentContext[] = [];
   private nextId = 0;
   failed: Error | undefined;
+  terminated = false;
 
   constructor() {
     // A worker uses the on-disk compile cache when its process does (bin/contractor.js turns it on).
@@ -167,6 +168,7 @@ class CheckWorker {
 
   /** Stops the thread at once (its checks are abandoned). */
   terminate(): Promise<number> {
+    this.terminated = true;
     live.delete(this);
     return this.worker.terminate();
   }
@@ -262,9 +264,14 @@ export function pooledExecutor(options: PoolOptions = {}): PooledExecutor {
       // The worker's checks may create throw-away databases on the server; signals reach only this thread.
       const release = ctx.options.databaseUrl ? guardServer(ctx.options.databaseUrl) : undefined;
       try {
-        return await worker.check(artifact, own, ctx);
-      } finally {
+        const result = await worker.check(artifact, own, ctx);
         release?.();
+        return result;
+      } catch (error) {
+        // A check abandoned by `end` may leave its throw-away databases: the guard stays, and drops
+        // them when the process exits.
+        if (!worker.terminated) release?.();
+        throw error;
       }
     },
     async end() {
