@@ -47,6 +47,7 @@ export const UNIT_TESTS: readonly string[] = [
   "test/generators/migrations/statements.test.ts",
   "test/generators/markdown/siblings.test.ts",
   "test/generators/openapi/lint.test.ts",
+  "test/generators/typescript/check-process-prune.test.ts",
   "test/generators/typescript/doc-text.test.ts",
   "test/pipeline/diff.test.ts",
 ];

@@ -44,6 +44,7 @@ export function generateReviewPage(ctx: ArtifactContext): string {
 
 export const htmlArtifact: Artifact = {
   name: "html",
+  checkNeeds: "all",
   generate(ctx): GeneratedFile[] {
     return [
       { path: INDEX_HTML, contents: generateReviewPage(ctx) },

@@ -46,6 +46,8 @@ export const generateDesignMarkdown: (ctx: ArtifactContext) => string = memoByOb
 
 export const markdownArtifact: Artifact = {
   name: "markdown",
+  checkNeeds: "all",
+  affinity: "mermaid",
   generate(ctx): GeneratedFile[] {
     return [{ path: DESIGN_MD, contents: generateDesignMarkdown(ctx) }];
   },

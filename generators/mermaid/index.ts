@@ -60,6 +60,8 @@ export async function warmMermaid(): Promise<void> {
 
 export const mermaidArtifact: Artifact = {
   name: "mermaid",
+  checkNeeds: "all",
+  affinity: "mermaid",
   generate: (ctx) => generateDiagrams(ctx.design),
   warm: warmMermaid,
   async check(own, ctx) {

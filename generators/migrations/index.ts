@@ -86,6 +86,8 @@ export const sqlArtifact: Artifact = {
   name: "sql",
   generate: generateSql,
   check: checkSql,
+  checkNeeds: "own",
+  affinity: "engine",
   // PGlite's start (wasm compile, data dir load, postgres boot) is most of a first engine check;
   // the parser loads while PGlite's wasm compiles in the background.
   warm: async (options) => {

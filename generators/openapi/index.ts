@@ -17,6 +17,7 @@ const openapiText = memoByObject((design: Parameters<typeof buildDocument>[0]) =
 
 export const openapiArtifact: Artifact = {
   name: "openapi",
+  checkNeeds: "own",
   generate(ctx) {
     return [{ path: OPENAPI_FILE, contents: openapiText(ctx.design) }];
   },

@@ -1,20 +1,21 @@
 /**
- * The type check in a process started from a Node startup snapshot (snapshot-entry.cjs), for
- * one-shot CLI builds: the compiler with its lib files parsed and bound is deserialised in
- * ~0.2 s instead of loaded and parsed in ~0.5 s, and it runs beside the main thread. The check
- * itself is the same compiler (the one ts-morph bundles), the same options, the same lib texts
- * and the same diagnostics as `typeCheck` (a test compares them on broken files).
+ * The type check in a process started from a Node startup snapshot (snapshot-entry.cjs): a
+ * one-shot helper of the pooled check executor (generators/worker-modules.ts) for a type check
+ * left on the main thread. The compiler with its lib files parsed and bound is deserialised
+ * rather than loaded and parsed, and it runs beside the main thread. The check itself is the same
+ * compiler (the one ts-morph bundles), the same options, the same lib texts and the same
+ * diagnostics as `typeCheck` (a test compares them on broken files).
  *
  * The snapshot is built once per Node binary and compiler, in the background, after the first
- * one-shot build that found none (about 3 s of CPU; 45 MB in the temp dir). Until it exists,
- * and whenever the process fails, the check runs in process as before.
+ * one-shot build that found none; building one prunes the others (`pruneSnapshots`). Until it
+ * exists, and whenever the process fails, the check runs in process.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ts } from "ts-morph";
 import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
@@ -53,17 +54,80 @@ function compilerPackage(): { dir: string; version: string } {
   return { dir, version: (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version };
 }
 
-/** Where this Node binary's snapshot of this compiler and entry lives. */
+const hash = (parts: readonly string[]) => createHash("sha256").update(parts.join("\0")).digest("hex");
+
+/**
+ * Where this Node binary's snapshot of this compiler and entry lives: `contractor-tsc-<group><version>.blob`,
+ * where the group (8 hex digits) names the installation — the Node binary and the compiler's
+ * directory — and the version (8 more) what changes inside it: Node's version, the compiler's, the
+ * entry. A new snapshot of a group supersedes the older ones (`pruneSnapshots`).
+ */
 export function snapshotFile(): string {
-  const key = createHash("sha256")
-    .update(
-      [process.execPath, process.version, process.arch, compilerPackage().version, readFileSync(ENTRY, "utf8")].join(
-        "\0",
-      ),
+  const compiler = compilerPackage();
+  const group = hash([process.execPath, process.arch, compiler.dir]).slice(0, 8);
+  const version = hash([process.version, compiler.version, readFileSync(ENTRY, "utf8")]).slice(0, 8);
+  return join(tmpdir(), `contractor-tsc-${group}${version}.blob`);
+}
+
+/** Largest total size of the snapshots kept in the temp dir, newest first (the one being built not counted). */
+export const MAX_SNAPSHOT_BYTES = 128 * 1024 * 1024;
+/** A builder's temp file older than this is left over from a builder that died. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
+export interface TempEntry {
+  name: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The names among `entries` (a temp dir's files) that `pruneSnapshots` removes before `current`
+ * (a snapshot's file name) is built: every other snapshot of its group (superseded), the older
+ * snapshots of other groups beyond the newest of each, those beyond `maxBytes` in all (the newest
+ * kept first), and builders' temp files older than ten minutes.
+ */
+export function snapshotsToPrune(
+  entries: readonly TempEntry[],
+  current: string,
+  now: number,
+  maxBytes = MAX_SNAPSHOT_BYTES,
+): string[] {
+  const blob = /^contractor-tsc-([0-9a-f]{8})[0-9a-f]{8}\.blob$/;
+  const prune: string[] = [];
+  const currentGroup = blob.exec(current)?.[1];
+  const newestFirst = entries.filter((e) => blob.test(e.name)).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  const groups = new Set<string>();
+  let total = 0;
+  for (const e of newestFirst) {
+    if (e.name === current) continue;
+    const group = blob.exec(e.name)![1]!;
+    if (group === currentGroup || groups.has(group) || total + e.size > maxBytes) {
+      prune.push(e.name);
+      continue;
+    }
+    groups.add(group);
+    total += e.size;
+  }
+  for (const e of entries)
+    if (
+      /^contractor-tsc-[0-9a-f]{16}\.blob\.\d+\.[0-9a-f]+(\.libs\.json)?$/.test(e.name) &&
+      now - e.mtimeMs > ORPHAN_AGE_MS
     )
-    .digest("hex")
-    .slice(0, 16);
-  return join(tmpdir(), `contractor-tsc-${key}.blob`);
+      prune.push(e.name);
+  return prune.sort();
+}
+
+/** Removes from the temp dir what `snapshotsToPrune` names, before `current` is built; best effort. */
+export function pruneSnapshots(current: string): void {
+  const dir = dirname(current);
+  const entries: TempEntry[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith("contractor-tsc-")) continue;
+    const info = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (info?.isFile() && (!process.getuid || info.uid === process.getuid()))
+      entries.push({ name, size: info.size, mtimeMs: info.mtimeMs });
+  }
+  for (const name of snapshotsToPrune(entries, basename(current), Date.now())) rmSync(join(dir, name), { force: true });
 }
 
 let building: Promise<boolean> | undefined;
@@ -95,6 +159,11 @@ async function startBuilder(
   const lockAge = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
   if (lockAge > 120_000) rmSync(lock, { force: true });
   writeFileSync(lock, String(process.pid), { flag: "wx" }); // throws when another builder holds it
+  try {
+    pruneSnapshots(blob);
+  } catch {
+    // Pruning is housekeeping: a temp dir that cannot be listed does not stop the build of the snapshot.
+  }
   const tmp = `${blob}.${process.pid}.${randomBytes(4).toString("hex")}`;
   try {
     writeFileSync(

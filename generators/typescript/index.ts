@@ -52,6 +52,7 @@ function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diag
 
 export const typescriptArtifact: Artifact = {
   name: "typescript",
+  checkNeeds: "own",
   generate: (ctx) => generateTypeScript(ctx.design),
   // The compiler with the lib files parsed (most of a first check), kept for the checks that follow.
   warm: async () => warmCompiler(),

@@ -63,11 +63,14 @@ export interface ArtifactContext {
 }
 
 export interface CheckContext extends ArtifactContext {
-  /** Every file of this build, all artifacts included (some checks read their neighbours). */
+  /** The files the check reads (`Artifact.checkNeeds`): its own, or every file of this build. */
   readonly files: readonly GeneratedFile[];
   /** Report a sub-step and its duration on the progress line (e.g. "engine round trip"). */
   note(message: string): void;
 }
+
+/** Which files an artifact's check reads (see `Artifact.checkNeeds`). */
+export type CheckNeeds = "own" | "all";
 
 export interface Artifact {
   /** Short name used in progress lines and timings: `openapi`, `sql`, `mermaid`… */
@@ -76,6 +79,17 @@ export interface Artifact {
   generate(ctx: ArtifactContext): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
   /** Runs the artifact's own consumer over its files; returns findings as diagnostics. */
   check?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]>;
+  /**
+   * Which files `check` reads: `"own"` — only its own (`ctx.files` is then just those, and the
+   * check may start as soon as the artifact is generated) — or `"all"`, every file of the build
+   * (the default: it waits until every artifact is generated).
+   */
+  readonly checkNeeds?: CheckNeeds;
+  /**
+   * Checks with the same affinity share what they keep warm (an engine, a parser, a compiler): an
+   * executor with threads runs them in one thread. Without one, the artifact's name is its affinity.
+   */
+  readonly affinity?: string;
   /**
    * Optional: loads what `check` needs that is slow to start (a compiler and its lib files, a
    * parser module, an embedded engine), so the first check does not pay for it. Called at the

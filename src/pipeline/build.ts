@@ -1,6 +1,7 @@
 /**
  * The build: load → validate → semantic checks → normalise → generate (pure) → check (each
- * artifact's real consumer) → write atomically, or nothing at all when any error was found.
+ * artifact's real consumer, through a `CheckExecutor`) → write atomically, or nothing at all when
+ * any error was found.
  */
 import { performance } from "node:perf_hooks";
 import { loadDesignFile, parseDesignText, DEFAULT_MAX_BYTES } from "../design/load.ts";
@@ -20,7 +21,7 @@ import {
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
 import { openOutDir, type OpenOutDir } from "./out-dir.ts";
 import { fsDiagnostic } from "./fs-errors.ts";
-import { CheckSession, workerArtifacts, workersEnabled } from "./check-pool.ts";
+import { checkNeeds, inProcessExecutor, type CheckExecutor } from "./executor.ts";
 
 export { resolveOptions } from "./artifact.ts";
 
@@ -46,6 +47,11 @@ export interface BuildOptions {
   onStep?: (step: StepTiming) => void;
   /** Override the artifact list (tests). */
   artifacts?: readonly Artifact[];
+  /**
+   * Where the checks run (executor.ts); the caller owns it and ends it. Default: on this thread,
+   * one build at a time. The CLI passes worker threads (check-pool.ts).
+   */
+  executor?: CheckExecutor;
   /** How long to wait for another build holding the out dir's lock (default 5 minutes). */
   lockTimeoutMs?: number;
   /** Told when the build has to wait (for another build's lock). */
@@ -68,6 +74,14 @@ export interface BuildResult {
   /** With `check`: files that differ from the out dir. */
   stale: StaleFile[];
   design?: NDesign;
+}
+
+const byPath = (a: GeneratedFile, b: GeneratedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The artifacts whose checks read only their own files first (their checks start early), each group in list order. */
+function generationOrder(artifacts: readonly Artifact[]): Artifact[] {
+  const early = artifacts.filter((a) => a.check && checkNeeds(a) === "own");
+  return [...early, ...artifacts.filter((a) => !early.includes(a))];
 }
 
 /** Either a path to a design file or its text. */
@@ -121,21 +135,17 @@ export async function validate(input: DesignInput, options: Pick<BuildOptions, "
 
 export async function build(input: DesignInput, options: BuildOptions = {}): Promise<BuildResult> {
   const resolved = resolveOptions(options);
-  // The default artifacts' heavy checkers start warming up in worker threads right away (check-pool.ts).
-  const remote = workersEnabled() ? await workerArtifacts(options.artifacts ?? defaultArtifacts) : new Set<string>();
-  const session = remote.size ? new CheckSession(remote, resolved) : undefined;
-  try {
-    return await buildWith(input, options, resolved, session);
-  } finally {
-    session?.end();
-  }
+  const executor = options.executor ?? inProcessExecutor();
+  // Warming the checkers overlaps loading, validating and generating.
+  executor.start(options.artifacts ?? defaultArtifacts, resolved);
+  return buildWith(input, options, resolved, executor);
 }
 
 async function buildWith(
   input: DesignInput,
   options: BuildOptions,
   resolved: ResolvedOptions,
-  session: CheckSession | undefined,
+  executor: CheckExecutor,
 ): Promise<BuildResult> {
   const timer = new Timer(options.onStep);
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
@@ -164,7 +174,7 @@ async function buildWith(
       diagnostics,
       options,
       resolved,
-      session,
+      executor,
       timer,
     );
   } catch (error) {
@@ -190,7 +200,7 @@ async function buildIn(
   diagnostics: Diagnostic[],
   options: BuildOptions,
   resolved: ResolvedOptions,
-  session: CheckSession | undefined,
+  executor: CheckExecutor,
   timer: Timer,
 ): Promise<BuildResult> {
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
@@ -219,60 +229,39 @@ async function buildIn(
     }
     owned.set(artifact, files);
   };
-  const byPath = (a: GeneratedFile, b: GeneratedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
-  // Checks in workers run concurrently with the main thread; a self-contained worker group (the
-  // engine's) is generated first and starts checking while the main thread generates the rest.
-  const checked = artifacts.filter((a) => a.check);
-  const remote = session ? checked.filter((a) => session.handles(a.name)) : [];
-  const earlyNames = session ? session.early() : [];
-  const early = artifacts.filter((a) => earlyNames.includes(a.name));
-  const found = new Map<Artifact, Promise<Diagnostic[]>>();
-  const checkRemote = (artifact: Artifact) => {
+  const checks = new Map<Artifact, Promise<Diagnostic[]>>();
+  const check = (artifact: Artifact, files: readonly GeneratedFile[]) => {
     const checking = timer
       .run(
         `check ${artifact.name}`,
-        () => session!.check(artifact.name, owned.get(artifact)!),
+        () => executor.check(artifact, owned.get(artifact)!, { ...ctx, files }),
         (r) => r.notes.join("; ") || undefined,
       )
       .then((r) => r.diagnostics);
     checking.catch(() => undefined); // awaited below (allSettled); not an unhandled rejection meanwhile
-    found.set(artifact, checking);
+    checks.set(artifact, checking);
   };
-  for (const artifact of early) await generate(artifact);
-  if (session && early.length && !hasErrors([...diagnostics, ...[...generated.values()].flat()])) {
-    session.begin([...owned.values()].flat().sort(byPath), design, resolved, previous, earlyNames);
-    for (const artifact of remote) if (earlyNames.includes(artifact.name)) checkRemote(artifact);
+  const clean = () => !hasErrors(diagnostics) && ![...generated.values()].some(hasErrors);
+
+  // A check that reads only its artifact's files starts as soon as they are generated (those
+  // artifacts are generated first), while the rest are generated.
+  for (const artifact of generationOrder(artifacts)) {
+    await generate(artifact);
+    if (artifact.check && checkNeeds(artifact) === "own" && clean()) check(artifact, owned.get(artifact)!);
   }
-  for (const artifact of artifacts) if (!owned.has(artifact)) await generate(artifact);
   for (const artifact of artifacts) diagnostics.push(...generated.get(artifact)!); // in artifact order, whatever the generation order
   const files = [...owned.values()].flat().sort(byPath);
 
-  if (!hasErrors(diagnostics)) {
-    if (session && remote.length) session.begin(files, design, resolved, previous);
-    for (const artifact of remote) if (!found.has(artifact)) checkRemote(artifact);
-    // In-process checks start one after another without waiting for each other: a check that
-    // hands its files to another process (the compiler snapshot) has them sent at once.
-    for (const artifact of checked) {
-      if (found.has(artifact)) continue;
-      const notes: string[] = [];
-      found.set(
-        artifact,
-        timer.run(
-          `check ${artifact.name}`,
-          () => artifact.check!(owned.get(artifact)!, { ...ctx, files, note: (m) => notes.push(m) }),
-          () => notes.join("; ") || undefined,
-        ),
-      );
-    }
-    const settled = await Promise.allSettled(checked.map((a) => found.get(a)!));
+  if (hasErrors(diagnostics)) {
+    // Checks that started before a generator found an error are left to finish unreported.
+    timer.close();
+  } else {
+    for (const artifact of artifacts) if (artifact.check && !checks.has(artifact)) check(artifact, files);
+    const settled = await Promise.allSettled(artifacts.filter((a) => checks.has(a)).map((a) => checks.get(a)!));
     for (const r of settled) {
       if (r.status === "rejected") throw r.reason;
       diagnostics.push(...r.value);
     }
-  } else {
-    // A generator found errors after the early checks started: they are left to finish unreported.
-    timer.close();
   }
 
   if (resolved.render && !hasErrors(diagnostics)) {
@@ -294,7 +283,7 @@ async function buildIn(
         files.push(f);
       }
     }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    files.sort(byPath);
   }
 
   const ok = !hasErrors(diagnostics);

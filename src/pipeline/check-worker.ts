@@ -1,22 +1,22 @@
 /**
- * A check worker thread (see check-pool.ts). It serves one or more default artifacts, each imported
+ * A check worker thread (see check-pool.ts). It checks the artifacts of one affinity, each imported
  * from its own module (`generators/worker-modules.ts`), so their heavy checkers (compiler, parser,
  * embedded engine) live and stay warm in this thread while the main thread loads, validates and
- * generates. Messages: `warm` (names, options), `build` (the build's files and context once),
- * `check` (one artifact's check), `end` (forget a build).
+ * generates. Messages: `warm` (names, options), `context` (a build's check context, once),
+ * `files` (the build's files, once, for checks that read them all), `check`, `forget` (a context).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { enableCompileCache } from "node:module";
-import type { Artifact, ArtifactContext, GeneratedFile } from "./artifact.ts";
+import type { Artifact, GeneratedFile } from "./artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
-import type { WorkerRequest, WorkerReply } from "./check-pool.ts";
+import type { WorkerContext, WorkerRequest, WorkerReply } from "./check-pool.ts";
 import { workerArtifactLoaders } from "../../generators/worker-modules.ts";
 
 const port = parentPort!;
 const { compileCache } = (workerData ?? {}) as { compileCache?: string };
 if (compileCache) enableCompileCache(compileCache);
 const artifacts = new Map<string, Promise<Artifact>>();
-const builds = new Map<number, { ctx: ArtifactContext; files: GeneratedFile[] }>();
+const contexts = new Map<number, { ctx: WorkerContext; files?: readonly GeneratedFile[] }>();
 
 function artifact(name: string): Promise<Artifact> {
   let found = artifacts.get(name);
@@ -36,25 +36,32 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply | undefined> {
         await a.warm?.(msg.options);
       }
       return undefined;
-    case "build":
-      builds.set(msg.build, {
-        ctx: { design: msg.design, options: msg.options, ...(msg.previous ? { previous: msg.previous } : {}) },
-        files: msg.files,
-      });
+    case "context":
+      contexts.set(msg.context, { ctx: msg.ctx });
       return undefined;
-    case "end":
-      builds.delete(msg.build);
+    case "files":
+      contexts.get(msg.context)!.files = msg.files;
+      return undefined;
+    case "forget":
+      contexts.delete(msg.context);
       return undefined;
     case "check": {
-      const b = builds.get(msg.build);
-      if (!b) throw new Error(`check of ${msg.name} for an unknown build ${msg.build}`);
+      // Looked up before the first await: a `forget` that follows this message cannot take it away.
+      const held = contexts.get(msg.context);
+      if (!held) throw new Error(`check of ${msg.name} in an unknown context ${msg.context}`);
+      let own: readonly GeneratedFile[];
+      let files: readonly GeneratedFile[];
+      if (msg.reads === "all") {
+        const paths = new Set(msg.own);
+        files = held.files ?? [];
+        own = files.filter((f) => paths.has(f.path));
+      } else {
+        own = msg.own;
+        files = msg.own;
+      }
       const a = await artifact(msg.name);
-      const own = new Set(msg.own);
       const notes: string[] = [];
-      const diagnostics: Diagnostic[] = await a.check!(
-        b.files.filter((f) => own.has(f.path)),
-        { ...b.ctx, files: b.files, note: (m) => notes.push(m) },
-      );
+      const diagnostics: Diagnostic[] = await a.check!(own, { ...held.ctx, files, note: (m) => notes.push(m) });
       return { id: msg.id, diagnostics, notes };
     }
   }

@@ -1,8 +1,19 @@
-import { describe, expect, it } from "vitest";
-import { mkdtemp, writeFile, rename } from "node:fs/promises";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtemp as makeTempDir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { watchDesign } from "../../src/cli/watch.ts";
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+/** A temp dir removed after the tests. */
+async function mkdtemp(prefix: string): Promise<string> {
+  const dir = await makeTempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

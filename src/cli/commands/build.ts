@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineCommand, UsageError } from "../command.ts";
-import { MIGRATION_FORMATS, resolveOptions, type MigrationFormat } from "../../pipeline/artifact.ts";
+import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
 
@@ -85,87 +85,96 @@ export const buildCommand = defineCommand({
       allowDestructive: Boolean(values["allow-destructive"]),
       release,
     };
-    // The check workers start warming up (PGlite, the compiler, mermaid) while the rest of
-    // contractor loads: loaded on demand, so `--help` and usage errors stay instant.
-    const { startCheckWorkers } = await import("../../pipeline/check-pool.ts");
-    startCheckWorkers(resolveOptions(options), { oneShot: !watching });
-    const { build } = await import("../../pipeline/build.ts");
-    const { releaseState } = await import("../../../generators/migrations/history.ts");
-    // What was released before this build, to tell a release that sealed something from one that had nothing open.
-    const before = release ? await readLockState(out) : undefined;
-
-    const buildOnce = async (): Promise<boolean> => {
-      const started = performance.now();
-      const result = await build(
-        { file },
-        {
-          out,
-          check: Boolean(values.check),
-          ...options,
-          maxBytes,
-          onStep: progressPrinter(io, json),
-          onNotice: (m) => !json && io.stderr(`${m}\n`),
-        },
-      );
-      const took = watching ? ` in ${Math.round(performance.now() - started)} ms` : "";
-      if (json) {
-        const report = {
-          ok: result.ok,
-          written: result.written,
-          out,
-          files: result.files.map((f) => f.path),
-          stale: result.stale,
-          diagnostics: result.diagnostics,
-          timings: result.timings.map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 })),
-        };
-        // Watching, one JSON object per line (one per build); otherwise one indented document.
-        io.stdout((watching ? JSON.stringify(report) : JSON.stringify(report, null, 2)) + "\n");
-      } else {
-        printDiagnostics(result.diagnostics, file, io);
-        if (values.check)
-          io.stderr(
-            result.ok
-              ? `${out} is up to date\n`
-              : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`,
-          );
-        else if (result.ok) {
-          io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
-          const state = releaseState(result.files);
-          // Before the first release the open migration is the initial one: nothing to point out yet.
-          if (state?.open && state.released > 0)
-            io.stderr(
-              `migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`,
-            );
-          else if (release && state)
-            io.stderr(
-              state.released > (before ?? 0)
-                ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n`
-                : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`,
-            );
-        } else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
-      }
-      return result.ok;
-    };
-
-    if (!watching) return (await buildOnce()) ? 0 : 1;
-    // Ctrl-C (or SIGTERM) stops watching once the build in progress has finished; exit code 0.
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    // The check threads start while the rest of contractor loads (loaded on demand, so `--help`
+    // and usage errors stay instant); each build starts its checkers warming in them.
+    const { cliExecutor } = await import("../../pipeline/check-pool.ts");
+    const executor = cliExecutor({ oneShot: !watching });
     try {
-      const { watchDesign } = await import("../watch.ts");
-      if (!json) io.stderr(`watching ${file}: it is built now and again whenever it changes (Ctrl-C stops)\n`);
-      await watchDesign(file, async () => void (await buildOnce()), {
-        maxBytes,
-        signal: stop.signal,
-        onChange: () => !json && io.stderr(`\n${file} changed: rebuilding\n`),
-      });
-      if (!json) io.stderr("stopped watching\n");
+      return await buildAndWatch();
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      await executor.end();
     }
-    return 0;
+
+    async function buildAndWatch(): Promise<number> {
+      const { build } = await import("../../pipeline/build.ts");
+      const { releaseState } = await import("../../../generators/migrations/history.ts");
+      // What was released before this build, to tell a release that sealed something from one that had nothing open.
+      const before = release ? await readLockState(out) : undefined;
+
+      const buildOnce = async (): Promise<boolean> => {
+        const started = performance.now();
+        const result = await build(
+          { file },
+          {
+            out,
+            check: Boolean(values.check),
+            ...options,
+            maxBytes,
+            onStep: progressPrinter(io, json),
+            onNotice: (m) => !json && io.stderr(`${m}\n`),
+            executor,
+          },
+        );
+        const took = watching ? ` in ${Math.round(performance.now() - started)} ms` : "";
+        if (json) {
+          const report = {
+            ok: result.ok,
+            written: result.written,
+            out,
+            files: result.files.map((f) => f.path),
+            stale: result.stale,
+            diagnostics: result.diagnostics,
+            timings: result.timings.map((t) => ({ ...t, ms: Math.round(t.ms * 10) / 10 })),
+          };
+          // Watching, one JSON object per line (one per build); otherwise one indented document.
+          io.stdout((watching ? JSON.stringify(report) : JSON.stringify(report, null, 2)) + "\n");
+        } else {
+          printDiagnostics(result.diagnostics, file, io);
+          if (values.check)
+            io.stderr(
+              result.ok
+                ? `${out} is up to date\n`
+                : `${out} is stale or the design has errors: ${summary(result.diagnostics)}\n`,
+            );
+          else if (result.ok) {
+            io.stderr(`wrote ${result.files.length} files to ${out}${took} (${summary(result.diagnostics)})\n`);
+            const state = releaseState(result.files);
+            // Before the first release the open migration is the initial one: nothing to point out yet.
+            if (state?.open && state.released > 0)
+              io.stderr(
+                `migration ${state.open} is open: regenerated from the last release on every build until \`contractor build --release\`\n`,
+              );
+            else if (release && state)
+              io.stderr(
+                state.released > (before ?? 0)
+                  ? `released migration ${state.releasedName}: it is sealed, the next schema change appends a new migration\n`
+                  : `nothing to release: no open migration (the last release is ${state.releasedName ?? "empty"})\n`,
+              );
+          } else io.stderr(`nothing written${took}: ${summary(result.diagnostics)}\n`);
+        }
+        return result.ok;
+      };
+
+      if (!watching) return (await buildOnce()) ? 0 : 1;
+      // Ctrl-C (or SIGTERM) stops watching once the build in progress has finished; exit code 0.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const { watchDesign } = await import("../watch.ts");
+        if (!json) io.stderr(`watching ${file}: it is built now and again whenever it changes (Ctrl-C stops)\n`);
+        await watchDesign(file, async () => void (await buildOnce()), {
+          maxBytes,
+          signal: stop.signal,
+          onChange: () => !json && io.stderr(`\n${file} changed: rebuilding\n`),
+        });
+        if (!json) io.stderr("stopped watching\n");
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      return 0;
+    }
   },
 });
