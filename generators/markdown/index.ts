@@ -1,21 +1,21 @@
 /**
  * DESIGN.md: the technical design a reviewer reads in a pull request, rendered by GitHub
- * (CommonMark + GFM tables, ```mermaid fences). Built from the normalised design and what the
- * sibling generators produce for it; checked by a CommonMark parser and the Mermaid parser.
+ * (CommonMark + GFM tables, ```mermaid fences). Built from the normalised design and the build's
+ * model (siblings.ts); checked by a CommonMark parser and the Mermaid parser.
  */
-import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import { generatedHeader } from "../../src/pipeline/artifact.ts";
 import { type Block, renderMarkdown, text, code } from "./document.ts";
 import { SECTION_KINDS, sectionBlocks, type SectionContext, type Siblings } from "./sections.ts";
-import { siblingsFor } from "./siblings.ts";
+import { siblingsOf } from "./siblings.ts";
 import { checkDesignMarkdown } from "./check.ts";
-import { memoByObject } from "../../src/pipeline/memo.ts";
+import type { ModelContext } from "../model.ts";
 import { warmMermaid } from "../mermaid/index.ts";
 
 export const DESIGN_MD = "DESIGN.md";
 
 /** The blocks of DESIGN.md (also what index.html renders). Pure. */
-export function designBlocks(ctx: ArtifactContext, siblings: Siblings = siblingsFor(ctx)): Block[] {
+export function designBlocks(ctx: ModelContext, siblings: Siblings = siblingsOf(ctx.model)): Block[] {
   const { design } = ctx;
   const sctx: SectionContext = {
     design,
@@ -36,15 +36,12 @@ export function designBlocks(ctx: ArtifactContext, siblings: Siblings = siblings
   ];
 }
 
-/**
- * DESIGN.md as text. Pure: the same design and options give the same bytes. Memoised per context
- * object (index.html renders the same text in the same build).
- */
-export const generateDesignMarkdown: (ctx: ArtifactContext) => string = memoByObject((ctx: ArtifactContext) =>
-  renderMarkdown(designBlocks(ctx)),
-);
+/** DESIGN.md as text. Pure: the same design, options and model give the same bytes. */
+export function generateDesignMarkdown(ctx: ModelContext, siblings: Siblings = siblingsOf(ctx.model)): string {
+  return renderMarkdown(designBlocks(ctx, siblings));
+}
 
-export const markdownArtifact: Artifact = {
+export const markdownArtifact: Artifact<ModelContext> = {
   name: "markdown",
   generate(ctx): GeneratedFile[] {
     return [{ path: DESIGN_MD, contents: generateDesignMarkdown(ctx) }];

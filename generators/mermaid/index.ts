@@ -3,11 +3,13 @@
  * service that owns entities, `diagrams/auth-flow.mmd` and `diagrams/architecture.mmd`.
  * `generate` is pure; `check` runs every diagram through `mermaid.parse` in-process; `render`
  * (only with `--render`) draws each to an `.svg` beside it in one headless browser.
- * The diagram functions are exported so the Markdown design document embeds the same text.
+ * The diagram sources are derived once per build into the model (`diagramSources`), which
+ * DESIGN.md embeds.
  */
 import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
+import type { ModelContext } from "../model.ts";
 import { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
 import { authFlowDiagram } from "./auth.ts";
 import { architectureDiagram } from "./architecture.ts";
@@ -15,23 +17,41 @@ import { parseDiagram } from "./parse.ts";
 import { findBrowser, puppeteerBrowserPath, renderDiagrams } from "./render.ts";
 import { mermaidDiag } from "./codes.ts";
 
-export { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
-export { authFlowDiagram } from "./auth.ts";
-export { architectureDiagram } from "./architecture.ts";
 export { parseDiagram } from "./parse.ts";
 
-/** Every diagram of a design, path → text, in path order. */
-export function generateDiagrams(design: NDesign): GeneratedFile[] {
+/** The Mermaid source of every diagram of a design: what the diagram files and DESIGN.md hold. */
+export interface DiagramSources {
+  erd: string;
+  authFlow: string;
+  architecture: string;
+  /** One ERD per service that owns entities. */
+  services: Array<{ service: string; erd: string }>;
+}
+
+/** Derives every diagram's source (the build does this once, into its model). */
+export function diagramSources(design: NDesign): DiagramSources {
+  return {
+    erd: erdDiagram(design),
+    authFlow: authFlowDiagram(design),
+    architecture: architectureDiagram(design),
+    services: servicesWithEntities(design).map((s) => ({ service: s.name, erd: serviceErdDiagram(design, s.name) })),
+  };
+}
+
+/** The diagram files, path → source, in path order. */
+export function diagramFiles(sources: DiagramSources): GeneratedFile[] {
   const files: GeneratedFile[] = [
-    { path: "diagrams/erd.mmd", contents: erdDiagram(design) },
-    { path: "diagrams/auth-flow.mmd", contents: authFlowDiagram(design) },
-    { path: "diagrams/architecture.mmd", contents: architectureDiagram(design) },
-    ...servicesWithEntities(design).map((s) => ({
-      path: `diagrams/erd-${s.name}.mmd`,
-      contents: serviceErdDiagram(design, s.name),
-    })),
+    { path: "diagrams/erd.mmd", contents: sources.erd },
+    { path: "diagrams/auth-flow.mmd", contents: sources.authFlow },
+    { path: "diagrams/architecture.mmd", contents: sources.architecture },
+    ...sources.services.map((s) => ({ path: `diagrams/erd-${s.service}.mmd`, contents: s.erd })),
   ];
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Every diagram file of a design outside a build, in path order. */
+export function generateDiagrams(design: NDesign): GeneratedFile[] {
+  return diagramFiles(diagramSources(design));
 }
 
 /** Parses each diagram; each failure is a diagnostic at `file:line`. `scope`: see `parseDiagram`. */
@@ -58,9 +78,9 @@ export async function warmMermaid(): Promise<void> {
   );
 }
 
-export const mermaidArtifact: Artifact = {
+export const mermaidArtifact: Artifact<ModelContext> = {
   name: "mermaid",
-  generate: (ctx) => generateDiagrams(ctx.design),
+  generate: (ctx) => diagramFiles(ctx.model.diagrams),
   warm: warmMermaid,
   async check(own, ctx) {
     const diagnostics = await checkDiagrams(own, ctx.files);

@@ -41,6 +41,11 @@ export function namedTypes(t: Typed): string[] {
   return [];
 }
 
+/** The TypeScript type of a parameter, schema and enum names spelled by `q`. */
+export function paramType(p: ParamModel, q: Qualify): string {
+  return "text" in p.type ? p.type.text : tsType(p.type.typed, q);
+}
+
 export function withNull(type: string, nullable: boolean): string {
   return nullable && type !== "unknown" ? `${type} | null` : type;
 }
@@ -69,10 +74,16 @@ export interface EnumModel {
   doc?: string;
 }
 
+/**
+ * A parameter's type as data (the model crosses to worker threads by structured clone): a portable
+ * type, spelled with the names qualified where it is used, or fixed TypeScript text.
+ */
+export type ParamType = { typed: Typed } | { text: string };
+
 export interface ParamModel {
   name: string;
   in: "path" | "query" | "header";
-  type: (q: Qualify) => string;
+  type: ParamType;
   required: boolean;
   doc?: string;
   /** Serialised as one comma-separated value (`fields=id,title`) instead of repeated keys. */
@@ -239,7 +250,7 @@ function pageSchema(item: string, at: string): SchemaModel {
   };
 }
 
-function responseSchemaName(design: NDesign, e: NEndpoint): string | undefined {
+function responseSchemaName(e: NEndpoint): string | undefined {
   if (!e.response.schema) return undefined;
   return e.response.paginated ? pageName(e.response.schema) : e.response.schema;
 }
@@ -263,7 +274,13 @@ function paramModel(p: NParameter): ParamModel {
   return {
     name: p.name,
     in: p.in,
-    type: (q) => tsType(p, q),
+    type: {
+      typed: {
+        type: p.type,
+        ...(p.enum !== undefined ? { enum: p.enum } : {}),
+        ...(p.items !== undefined ? { items: p.items } : {}),
+      },
+    },
     required: p.required,
     commaSeparated: false,
     ...(doc ? { doc } : {}),
@@ -282,7 +299,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "cursor",
       in: "query",
-      type: () => "string",
+      type: { text: "string" },
       required: false,
       commaSeparated: false,
       doc: "Cursor from the previous page's `nextCursor`; omit for the first page.",
@@ -290,7 +307,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "limit",
       in: "query",
-      type: () => "number",
+      type: { text: "number" },
       required: false,
       commaSeparated: false,
       doc: `Page size (default ${design.api.pagination.defaultLimit}, at most ${design.api.pagination.maxLimit}).`,
@@ -302,7 +319,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "fields",
       in: "query",
-      type: () => `(${item})[]`,
+      type: { text: `(${item})[]` },
       required: false,
       commaSeparated: true,
       doc: "Only these properties are returned (sparse fieldset); all when absent.",
@@ -313,7 +330,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     .filter((t) => t !== undefined);
   const auth = [...new Set(schemes.map((t) => AUTH_KIND[t]))].sort();
   const body = bodySchemaName(design, e);
-  const responseType = responseSchemaName(design, e);
+  const responseType = responseSchemaName(e);
   return {
     operationId: e.operationId,
     method: e.method,
@@ -346,7 +363,7 @@ function reachableNames(design: NDesign, schemas: readonly SchemaModel[]): Set<s
   const queue: string[] = [];
   for (const e of design.api.endpoints) {
     const body = bodySchemaName(design, e);
-    const response = responseSchemaName(design, e);
+    const response = responseSchemaName(e);
     if (body) queue.push(body);
     if (response) queue.push(response);
     for (const p of e.params) queue.push(...namedTypes(p));

@@ -69,13 +69,18 @@ export interface CheckContext extends ArtifactContext {
   note(message: string): void;
 }
 
-export interface Artifact {
+/**
+ * `Context` is what `generate`, `check` and `render` receive: `ArtifactContext` for an artifact
+ * that reads only the design, or a context the generators extend with the model the build derives
+ * once before any artifact generates (generators/model.ts `ModelContext`).
+ */
+export interface Artifact<Context extends ArtifactContext = ArtifactContext> {
   /** Short name used in progress lines and timings: `openapi`, `sql`, `mermaid`… */
   readonly name: string;
   /** Pure: the same design and options always give the same files, byte for byte. */
-  generate(ctx: ArtifactContext): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
+  generate(ctx: Context): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
   /** Runs the artifact's own consumer over its files; returns findings as diagnostics. */
-  check?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]>;
+  check?(own: readonly GeneratedFile[], ctx: Context & CheckContext): Promise<Diagnostic[]>;
   /**
    * Optional: loads what `check` needs that is slow to start (a compiler and its lib files, a
    * parser module, an embedded engine), so the first check does not pay for it. Called at the
@@ -88,7 +93,7 @@ export interface Artifact {
    */
   render?(
     own: readonly GeneratedFile[],
-    ctx: CheckContext,
+    ctx: Context & CheckContext,
   ): Promise<{ files: GeneratedFile[]; diagnostics: Diagnostic[] }>;
 }
 
