@@ -1,15 +1,22 @@
 /**
  * The model of a build: everything the artifacts serialise, derived once from the design on the
- * main thread before any artifact generates. Each artifact writes its part (openapi.yaml the
+ * main thread before any artifact generates. Each artifact writes its part: openapi.yaml the
  * document object, types.ts and client.ts the TypeScript model, the .mmd files the diagram
- * sources); DESIGN.md and index.html read the parts, never another artifact's output.
+ * sources, DESIGN.md the design document (whose blocks show the other parts, never another
+ * artifact's output), index.html that document and the OpenAPI document.
  * Plain data, so it crosses to a worker thread by structured clone unchanged.
+ *
+ * The artifact folders import this file's types; what it imports (the derivations) imports
+ * nothing of theirs, so no import cycle runs through it.
  */
 import type { OpenAPIV3 } from "openapi-types";
 import type { ArtifactContext, GeneratedFile, MigrationFormat } from "../src/pipeline/artifact.ts";
 import { buildDocument } from "./openapi/document.ts";
 import { buildModel, type TsModel } from "./typescript/model.ts";
-import { diagramSources, type DiagramSources } from "./mermaid/index.ts";
+import { diagramSources, type DiagramSources } from "./mermaid/sources.ts";
+import { designBlocks } from "./markdown/blocks.ts";
+import type { Block } from "./markdown/document.ts";
+import { siblingsOf } from "./markdown/siblings.ts";
 import { evolutionArtifact } from "./evolution/index.ts";
 import { migrationFileName } from "./sql/format.ts";
 
@@ -35,19 +42,25 @@ export interface Model {
   /** The Mermaid source of every diagram. */
   diagrams: DiagramSources;
   migrations: MigrationsPart;
+  /** The design document: DESIGN.md serialises it, index.html renders it. */
+  document: Block[];
 }
 
 /** What the artifacts that read the model get: the build's context and its model. */
 export type ModelContext = ArtifactContext & { readonly model: Model };
 
-/** Derives the model of a build from its context; pure. */
+/**
+ * Derives the model of a build from its context; pure. The context carries the input design
+ * (`ctx.input`, which design.json records), as the build's does.
+ */
 export function deriveModel(ctx: ArtifactContext): Model {
-  return {
+  const parts = {
     openapi: buildDocument(ctx.design),
     typescript: buildModel(ctx.design),
     diagrams: diagramSources(ctx.design),
     migrations: migrationsPart(ctx),
   };
+  return { ...parts, document: designBlocks(ctx, siblingsOf(parts)) };
 }
 
 /** The migrations part, from the files the evolution artifact writes for this context. */

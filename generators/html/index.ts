@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import type { ModelContext } from "../model.ts";
 import { generateDesignMarkdown, DESIGN_MD } from "../markdown/index.ts";
-import { siblingsOf } from "../markdown/siblings.ts";
+import { linkedPaths } from "../markdown/siblings.ts";
 import { renderPage, MERMAID_ASSET } from "./page.ts";
 import { checkPage } from "./check.ts";
 import { checkInBrowser, chromiumPath } from "./browser.ts";
@@ -24,13 +24,12 @@ function mermaidBundle(): string {
   return bundle;
 }
 
-/** index.html as text: DESIGN.md's text and the OpenAPI document, both from the build's model. Pure. */
+/** index.html as text: the model's design document (as Markdown) and its OpenAPI document. Pure. */
 export function generateReviewPage(ctx: ModelContext): string {
-  const siblings = siblingsOf(ctx.model);
-  const links = [DESIGN_MD, ...[...siblings.paths].sort()].map((p) => ({ label: p, path: p }));
+  const links = [DESIGN_MD, ...[...new Set(linkedPaths(ctx.model))].sort()].map((p) => ({ label: p, path: p }));
   return renderPage({
     title: ctx.design.info.title,
-    designMarkdown: generateDesignMarkdown(ctx, siblings),
+    designMarkdown: generateDesignMarkdown(ctx),
     openapi: ctx.model.openapi,
     links,
   });

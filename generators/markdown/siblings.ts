@@ -1,32 +1,42 @@
 /**
- * What DESIGN.md and index.html show of the other artifacts, read from the build's model: the
- * files they link, the diagram sources, the request and response declarations (printed by the
- * emitter types.ts uses) and the newest migration.
+ * What DESIGN.md and index.html show of the other artifacts, read from the parts of the build's
+ * model (generators/model.ts): the files they link, the diagram sources, the request and response
+ * declarations (printed by the emitter types.ts uses) and the newest migration.
  */
-import type { Model } from "../model.ts";
-import { OPENAPI_FILE } from "../openapi/index.ts";
-import { diagramFiles } from "../mermaid/index.ts";
-import { CLIENT_FILE, TYPES_FILE } from "../typescript/index.ts";
+import { OPENAPI_FILE } from "../openapi/serialize.ts";
+import { diagramFiles, type DiagramSources } from "../mermaid/sources.ts";
+import { CLIENT_FILE, TYPES_FILE, type TsModel } from "../typescript/model.ts";
 import { emitBodyDeclarations } from "../typescript/emit-types.ts";
 import type { Siblings } from "./sections.ts";
 
-export function siblingsOf(model: Model): Siblings {
-  const paths = [
+/** The parts of the model this reads. */
+export interface ShownParts {
+  diagrams: DiagramSources;
+  typescript: TsModel;
+  migrations: { paths: readonly string[]; newest?: Siblings["migration"] };
+}
+
+/** The files of the other artifacts that DESIGN.md and the page link to. */
+export function linkedPaths(parts: ShownParts): string[] {
+  return [
     OPENAPI_FILE,
-    ...diagramFiles(model.diagrams).map((f) => f.path),
+    ...diagramFiles(parts.diagrams).map((f) => f.path),
     TYPES_FILE,
     CLIENT_FILE,
-    ...model.migrations.paths,
+    ...parts.migrations.paths,
   ];
-  const shapes = emitBodyDeclarations(model.typescript);
+}
+
+export function siblingsOf(parts: ShownParts): Siblings {
+  const shapes = emitBodyDeclarations(parts.typescript);
   return {
-    paths: new Set(paths),
+    paths: new Set(linkedPaths(parts)),
     diagrams: {
-      architecture: model.diagrams.architecture,
-      erd: model.diagrams.erd,
-      auth: model.diagrams.authFlow,
+      architecture: parts.diagrams.architecture,
+      erd: parts.diagrams.erd,
+      auth: parts.diagrams.authFlow,
     },
     ...(shapes ? { shapes } : {}),
-    ...(model.migrations.newest ? { migration: model.migrations.newest } : {}),
+    ...(parts.migrations.newest ? { migration: parts.migrations.newest } : {}),
   };
 }

@@ -4,10 +4,10 @@
  */
 import type { Artifact } from "../../src/pipeline/artifact.ts";
 import type { ModelContext } from "../model.ts";
-import { serializeDocument } from "./serialize.ts";
+import { OPENAPI_FILE, serializeDocument } from "./serialize.ts";
 import { checkOpenApi } from "./check.ts";
 
-export const OPENAPI_FILE = "openapi.yaml";
+export { OPENAPI_FILE };
 
 export const openapiArtifact: Artifact<ModelContext> = {
   name: "openapi",

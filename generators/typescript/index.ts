@@ -8,14 +8,13 @@ import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { ModelContext } from "../model.ts";
-import { buildModel, type TsModel } from "./model.ts";
+import { buildModel, CLIENT_FILE, TYPES_FILE, type TsModel } from "./model.ts";
 import { emitTypes } from "./emit-types.ts";
 import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
 import { typeCheckBuild, warmCompiler } from "./check.ts";
 import { typescriptCodes } from "./codes.ts";
 
-export const TYPES_FILE = "types.ts";
-export const CLIENT_FILE = "client.ts";
+export { CLIENT_FILE, TYPES_FILE };
 
 const diag = diagnosticsFor(typescriptCodes);
 

@@ -12,6 +12,10 @@ import { findEntity, shapeFields, shapeName, requiredOnCreate } from "../../src/
 import type { ArrayItems, Payload, Property, Shape, ScalarType } from "../../src/design/schema.ts";
 import { pointer } from "../../src/design/diagnostics.ts";
 
+/** The files emitted from the model. */
+export const TYPES_FILE = "types.ts";
+export const CLIENT_FILE = "client.ts";
+
 /** Anything with a portable type: entity fields, payload properties, parameters, array items. */
 export interface Typed {
   type: ScalarType | "enum" | "array" | "ref";

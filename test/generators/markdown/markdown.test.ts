@@ -103,7 +103,7 @@ describe("the DESIGN.md check", { timeout: 60_000 }, async () => {
     );
     return found.map((d) => [d.code, Number(d.path.split(":")[1])]);
   }
-  const fenceLine = lines.findIndex((l) => l === "```mermaid") + 1;
+  const fenceLine = lines.indexOf("```mermaid") + 1;
 
   it("catches a broken mermaid block at its line", async () => {
     // line fenceLine + 3 of the file becomes a dangling edge inside the flowchart
