@@ -27,7 +27,7 @@ export interface MigrationPair {
 }
 
 /** What DESIGN.md and the page need of the migrations and the evolution report. */
-export interface MigrationsPart {
+interface MigrationsPart {
   /** Paths of the files the evolution artifact writes (`design.json`, `CHANGES.md`), which DESIGN.md links. */
   paths: string[];
   /** The newest migration among those files, which DESIGN.md embeds. */
@@ -64,7 +64,7 @@ export function deriveModel(ctx: ArtifactContext): Model {
 }
 
 /** The migrations part, from the files the evolution artifact writes for this context. */
-export function migrationsPart(ctx: ArtifactContext): MigrationsPart {
+function migrationsPart(ctx: ArtifactContext): MigrationsPart {
   const out = evolutionArtifact.generate(ctx);
   const files = Array.isArray(out) ? out : out.files;
   const newest = latestMigration(files, ctx.options.migrationsFormat);

@@ -1,7 +1,7 @@
 /**
  * The sections of DESIGN.md, one function per section kind, dispatched from a typed table.
- * Each reads the normalised design (and what the sibling generators produced, see `Siblings`)
- * and returns blocks; nothing here serialises Markdown.
+ * Each reads the normalised design (and what the model holds for the other artifacts, see
+ * `Siblings`) and returns blocks; nothing here serialises Markdown.
  */
 import { typeLabel as portableLabel, type TypeSpec } from "../../src/design/types.ts";
 import type { NDesign, NEndpoint, NEntity, NField } from "../../src/design/normalize.ts";
@@ -10,7 +10,7 @@ import type { AuthScheme, DefaultValue, Predicate } from "../../src/design/schem
 import type { GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { type Block, cell, code, text } from "./document.ts";
 
-/** What the other generators produced for the same design, when they are part of the build. */
+/** What the build's model holds for the other artifacts (siblings.ts `siblingsOf`). */
 export interface Siblings {
   /** Paths of every sibling file (links point only at these). */
   paths: ReadonlySet<string>;

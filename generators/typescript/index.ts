@@ -19,7 +19,7 @@ export { CLIENT_FILE, TYPES_FILE };
 const diag = diagnosticsFor(typescriptCodes);
 
 /** `types.ts` and `client.ts` of a TypeScript model; reports parameter names the client input cannot carry. */
-export function emitTypeScript(model: TsModel): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+function emitTypeScript(model: TsModel): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   for (const e of model.endpoints) {
     for (const r of RESERVED_INPUT) {

@@ -82,7 +82,7 @@ export interface EnumModel {
  * A parameter's type as data (the model crosses to worker threads by structured clone): a portable
  * type, spelled with the names qualified where it is used, or fixed TypeScript text.
  */
-export type ParamType = { typed: Typed } | { text: string };
+type ParamType = { typed: Typed } | { text: string };
 
 export interface ParamModel {
   name: string;
@@ -231,7 +231,7 @@ function payloadSchema(p: Payload, index: number): SchemaModel {
 }
 
 /** `<X>Page`: the cursor pagination envelope of a paginated response. */
-export function pageName(schema: string): string {
+function pageName(schema: string): string {
   return `${schema}Page`;
 }
 
