@@ -4,7 +4,7 @@
  * `Siblings`) and returns blocks; nothing here serialises Markdown.
  */
 import { typeLabel as portableLabel, type TypeSpec } from "../../src/design/types.ts";
-import type { NDesign, NEndpoint, NEntity, NField } from "../../src/design/normalize.ts";
+import type { NDesign, NEndpoint, NEntity } from "../../src/design/normalize.ts";
 import { BUILTIN_ERRORS } from "../../src/design/normalize.ts";
 import type { AuthScheme, DefaultValue, Predicate } from "../../src/design/schema.ts";
 import type { GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
@@ -85,16 +85,8 @@ function opRef(e: NEndpoint): string {
   return `${code(e.operationId)}`;
 }
 
-function fullPath(design: NDesign, path: string): string {
-  return `${design.api.versionedBasePath}${path}`;
-}
-
 function artifactLink(ctx: SectionContext, label: string, path: string): string | undefined {
   return ctx.siblings.paths.has(path) ? link(label, path) : undefined;
-}
-
-function firstSibling(ctx: SectionContext, prefix: string, suffix = ""): string | undefined {
-  return [...ctx.siblings.paths].filter((p) => p.startsWith(prefix) && p.endsWith(suffix)).sort()[0];
 }
 
 // ---- overview ----
