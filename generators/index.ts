@@ -1,4 +1,7 @@
-/** Every artifact the build produces, in generation order. One line per artifact folder. */
+/**
+ * Every artifact the build produces, in generation order, one line per artifact folder; and the
+ * model the build derives once before they generate.
+ */
 import type { Artifact } from "../src/pipeline/artifact.ts";
 import { openapiArtifact } from "./openapi/index.ts";
 import { mermaidArtifact } from "./mermaid/index.ts";
@@ -9,6 +12,7 @@ import { sqlArtifact } from "./migrations/index.ts";
 import { evolutionArtifact } from "./evolution/index.ts";
 
 export { sqlArtifact };
+export { deriveModel } from "./model.ts";
 
 export const artifacts: readonly Artifact[] = [
   openapiArtifact,

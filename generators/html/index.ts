@@ -6,11 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { OpenAPIV3 } from "openapi-types";
-import type { Artifact, ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { ModelContext } from "../model.ts";
 import { generateDesignMarkdown, DESIGN_MD } from "../markdown/index.ts";
-import { siblingsFor } from "../markdown/siblings.ts";
-import { buildDocument } from "../openapi/document.ts";
+import { linkedPaths } from "../markdown/siblings.ts";
 import { renderPage, MERMAID_ASSET } from "./page.ts";
 import { checkPage } from "./check.ts";
 import { checkInBrowser, chromiumPath } from "./browser.ts";
@@ -25,24 +24,18 @@ function mermaidBundle(): string {
   return bundle;
 }
 
-/** The OpenAPI document the page's reference is built from (the openapi generator's own structure). */
-function openapiDocument(ctx: ArtifactContext): OpenAPIV3.Document {
-  return buildDocument(ctx.design) as OpenAPIV3.Document;
-}
-
-/** index.html as text. Pure. */
-export function generateReviewPage(ctx: ArtifactContext): string {
-  const siblings = siblingsFor(ctx);
-  const links = [DESIGN_MD, ...[...siblings.paths].sort()].map((p) => ({ label: p, path: p }));
+/** index.html as text: the model's design document (as Markdown) and its OpenAPI document. Pure. */
+export function generateReviewPage(ctx: ModelContext): string {
+  const links = [DESIGN_MD, ...[...new Set(linkedPaths(ctx.model))].sort()].map((p) => ({ label: p, path: p }));
   return renderPage({
     title: ctx.design.info.title,
     designMarkdown: generateDesignMarkdown(ctx),
-    openapi: openapiDocument(ctx),
+    openapi: ctx.model.openapi,
     links,
   });
 }
 
-export const htmlArtifact: Artifact = {
+export const htmlArtifact: Artifact<ModelContext> = {
   name: "html",
   checkNeeds: "all",
   generate(ctx): GeneratedFile[] {
@@ -54,7 +47,7 @@ export const htmlArtifact: Artifact = {
   async check(own, ctx) {
     const page = own.find((f) => f.path === INDEX_HTML);
     if (!page) return [];
-    const ids = operations(openapiDocument(ctx)).flatMap((o) => (o.op.operationId ? [o.op.operationId] : []));
+    const ids = operations(ctx.model.openapi).flatMap((o) => (o.op.operationId ? [o.op.operationId] : []));
     const found = checkPage(INDEX_HTML, page.contents, ctx.files, ids);
     if (!ctx.options.render || found.length > 0) return found;
     if (!chromiumPath()) {

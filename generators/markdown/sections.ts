@@ -1,16 +1,16 @@
 /**
  * The sections of DESIGN.md, one function per section kind, dispatched from a typed table.
- * Each reads the normalised design (and what the sibling generators produced, see `Siblings`)
- * and returns blocks; nothing here serialises Markdown.
+ * Each reads the normalised design (and what the model holds for the other artifacts, see
+ * `Siblings`) and returns blocks; nothing here serialises Markdown.
  */
 import { typeLabel as portableLabel, type TypeSpec } from "../../src/design/types.ts";
-import type { NDesign, NEndpoint, NEntity, NField } from "../../src/design/normalize.ts";
+import type { NDesign, NEndpoint, NEntity } from "../../src/design/normalize.ts";
 import { BUILTIN_ERRORS } from "../../src/design/normalize.ts";
 import type { AuthScheme, DefaultValue, Predicate } from "../../src/design/schema.ts";
 import type { GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
 import { type Block, cell, code, text } from "./document.ts";
 
-/** What the other generators produced for the same design, when they are part of the build. */
+/** What the build's model holds for the other artifacts (siblings.ts `siblingsOf`). */
 export interface Siblings {
   /** Paths of every sibling file (links point only at these). */
   paths: ReadonlySet<string>;
@@ -85,16 +85,8 @@ function opRef(e: NEndpoint): string {
   return `${code(e.operationId)}`;
 }
 
-function fullPath(design: NDesign, path: string): string {
-  return `${design.api.versionedBasePath}${path}`;
-}
-
 function artifactLink(ctx: SectionContext, label: string, path: string): string | undefined {
   return ctx.siblings.paths.has(path) ? link(label, path) : undefined;
-}
-
-function firstSibling(ctx: SectionContext, prefix: string, suffix = ""): string | undefined {
-  return [...ctx.siblings.paths].filter((p) => p.startsWith(prefix) && p.endsWith(suffix)).sort()[0];
 }
 
 // ---- overview ----

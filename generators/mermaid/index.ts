@@ -3,35 +3,23 @@
  * service that owns entities, `diagrams/auth-flow.mmd` and `diagrams/architecture.mmd`.
  * `generate` is pure; `check` runs every diagram through `mermaid.parse` in-process; `render`
  * (only with `--render`) draws each to an `.svg` beside it in one headless browser.
- * The diagram functions are exported so the Markdown design document embeds the same text.
+ * The diagram sources are derived once per build into the model (`diagramSources`), which
+ * DESIGN.md embeds.
  */
 import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
-import { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
-import { authFlowDiagram } from "./auth.ts";
-import { architectureDiagram } from "./architecture.ts";
+import type { ModelContext } from "../model.ts";
+import { diagramFiles, diagramSources } from "./sources.ts";
 import { parseDiagram } from "./parse.ts";
 import { findBrowser, puppeteerBrowserPath, renderDiagrams } from "./render.ts";
 import { mermaidDiag } from "./codes.ts";
 
-export { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
-export { authFlowDiagram } from "./auth.ts";
-export { architectureDiagram } from "./architecture.ts";
 export { parseDiagram } from "./parse.ts";
 
-/** Every diagram of a design, path → text, in path order. */
+/** Every diagram file of a design outside a build, in path order. */
 export function generateDiagrams(design: NDesign): GeneratedFile[] {
-  const files: GeneratedFile[] = [
-    { path: "diagrams/erd.mmd", contents: erdDiagram(design) },
-    { path: "diagrams/auth-flow.mmd", contents: authFlowDiagram(design) },
-    { path: "diagrams/architecture.mmd", contents: architectureDiagram(design) },
-    ...servicesWithEntities(design).map((s) => ({
-      path: `diagrams/erd-${s.name}.mmd`,
-      contents: serviceErdDiagram(design, s.name),
-    })),
-  ];
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return diagramFiles(diagramSources(design));
 }
 
 /** Parses each diagram; each failure is a diagnostic at `file:line`. `scope`: see `parseDiagram`. */
@@ -58,11 +46,11 @@ export async function warmMermaid(): Promise<void> {
   );
 }
 
-export const mermaidArtifact: Artifact = {
+export const mermaidArtifact: Artifact<ModelContext> = {
   name: "mermaid",
   checkNeeds: "all",
   affinity: "mermaid",
-  generate: (ctx) => generateDiagrams(ctx.design),
+  generate: (ctx) => diagramFiles(ctx.model.diagrams),
   warm: warmMermaid,
   async check(own, ctx) {
     const diagnostics = await checkDiagrams(own, ctx.files);

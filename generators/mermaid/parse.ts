@@ -3,9 +3,9 @@
  * commands that never check a diagram do not pay for it.
  *
  * Which mermaid: the package's self-contained ESM bundle (`dist/mermaid.esm.min.mjs`, the same
- * release with its dependencies inlined in a few dozen chunks) loads in about 60 ms; the package's
- * default entry, `mermaid.core.mjs`, imports d3, lodash-es, dayjs… as some 700 separate modules
- * and takes 300–600 ms. The default entry stays the fallback (see `load`).
+ * release with its dependencies inlined in a few dozen chunks) loads several times faster than the
+ * package's default entry, `mermaid.core.mjs`, which imports d3, lodash-es, dayjs… as hundreds of
+ * separate modules. The default entry stays the fallback (see `load`).
  *
  * The one shim Node needs: DOMPurify without a DOM is an inert stub without `addHook` or
  * `sanitize` (it sets `isSupported = false`), and the flowchart parser calls both while it reads

@@ -197,20 +197,3 @@ function newest(
     found.up.path.replace(/^.*\//, "").replace(/\.(up\.)?sql$/, "");
   return { newest: { ...found, name, ...(planned ? { rollback: planned.rollback } : {}) } };
 }
-
-const derived = new WeakMap<NDesign, Array<{ key: string; ctx: ArtifactContext; migrations: Migrations }>>();
-
-/**
- * The migrations of `ctx`'s build, derived once per design, previous build and options: the one
- * seam through which the SQL and evolution artifacts (and DESIGN.md) obtain them.
- */
-export function migrationsOf(ctx: ArtifactContext): Migrations {
-  const key = JSON.stringify(ctx.options);
-  const list = derived.get(ctx.design) ?? [];
-  const hit = list.find((e) => e.key === key && e.ctx.previous === ctx.previous && e.ctx.input === ctx.input);
-  if (hit) return hit.migrations;
-  const migrations = deriveMigrations(ctx);
-  list.push({ key, ctx, migrations });
-  derived.set(ctx.design, list);
-  return migrations;
-}

@@ -12,7 +12,8 @@ import { sharedPglite } from "./engine.ts";
 import { engineCheck } from "./round-trip.ts";
 import { chainComparison } from "./chain.ts";
 import { firstUnsealed } from "./history.ts";
-import { migrationsOf } from "./derive.ts";
+import { deriveMigrations } from "./derive.ts";
+import type { ModelContext } from "../model.ts";
 
 export { planInitialMigration, enumTypeName, scalarSqlType, literalSql, type MigrationPlan } from "./initial-plan.ts";
 export { statementSql, inverse, downOf, type Statement, type StatementKind } from "./statements.ts";
@@ -34,7 +35,6 @@ export { pgName, quoteIdent, quoteLiteral } from "./ident.ts";
 export { migrationCodes } from "./codes.ts";
 export {
   deriveMigrations,
-  migrationsOf,
   nextMigration,
   type Migrations,
   type PlannedMigration,
@@ -42,9 +42,12 @@ export {
   type NewestMigration,
 } from "./derive.ts";
 
-/** The SQL artifact's files of a design (pure): its migrations and lock, with their findings. */
+/**
+ * The SQL artifact's files of a design outside a build (pure): its migrations and lock, with their
+ * findings. A build reads them from its model instead, derived once.
+ */
 export function generateSql(ctx: ArtifactContext): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
-  const { files, diagnostics } = migrationsOf(ctx);
+  const { files, diagnostics } = deriveMigrations(ctx);
   return { files, diagnostics };
 }
 
@@ -82,9 +85,9 @@ export async function checkSql(own: readonly GeneratedFile[], ctx: CheckContext)
   return [...parsed.diagnostics, ...engine.diagnostics];
 }
 
-export const sqlArtifact: Artifact = {
+export const sqlArtifact: Artifact<ModelContext> = {
   name: "sql",
-  generate: generateSql,
+  generate: ({ model }) => ({ files: model.migrations.files, diagnostics: model.migrations.diagnostics }),
   check: checkSql,
   checkNeeds: "own",
   affinity: "engine",

@@ -40,7 +40,6 @@ import {
   type SchemaContext,
 } from "./schemas.ts";
 import { errorResponse, errorResponseName, problemSchemas } from "./problems.ts";
-import { memoByObject } from "../../src/pipeline/memo.ts";
 
 type Doc = OpenAPIV3.Document;
 type Parameter = OpenAPIV3.ParameterObject;
@@ -258,11 +257,11 @@ function successResponse(e: NEndpoint, b: Built, design: NDesign): Response {
       schema: { type: "string" },
       example: cc,
     };
-  if ((e.caching?.etag || e.ifMatch) && e.response.schema) headers["ETag"] = ref("headers", "ETag");
+  if ((e.caching?.etag || e.ifMatch) && e.response.schema) headers.ETag = ref("headers", "ETag");
   if (e.deprecated) {
-    headers["Deprecation"] = ref("headers", "Deprecation");
+    headers.Deprecation = ref("headers", "Deprecation");
     if (e.deprecated.sunset)
-      headers["Sunset"] = {
+      headers.Sunset = {
         description: "After this date the operation may be removed (RFC 8594).",
         schema: { type: "string" },
         example: `${e.deprecated.sunset}T00:00:00Z`,
@@ -469,12 +468,10 @@ function prune(doc: Doc): void {
 }
 
 /**
- * Builds the OpenAPI 3.0.3 document of a design (OpenAPI Specification 3.0.3, §4.7). Memoised per
- * design object (the openapi, html and evolution generators all read it): callers must not mutate it.
+ * Builds the OpenAPI 3.0.3 document of a design (OpenAPI Specification 3.0.3, §4.7): plain data,
+ * which the build derives once into its model (generators/model.ts) for every artifact to read.
  */
-export const buildDocument: (design: NDesign) => Doc = memoByObject(buildDocumentOnce);
-
-function buildDocumentOnce(design: NDesign): Doc {
+export function buildDocument(design: NDesign): Doc {
   const ctx = schemaContext(design);
   const ex = examplesFor(design);
   const b: Built = {

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.0 schema validation swagger-parser runs, compiled ahead of time. swagger-parser's
- * `validate` builds a new ajv (draft-04) and compiles the OpenAPI 3.0 JSON schema on every call
- * (~100–250 ms of each build); `npm run schema` instead writes ajv's standalone code of that very
+ * `validate` builds a new ajv (draft-04) and compiles the OpenAPI 3.0 JSON schema on every call,
+ * a large part of each check; `npm run schema` instead writes ajv's standalone code of that very
  * schema, compiled by that very ajv class with swagger-parser's options, to
  * generators/openapi/oas3-schema-validator.generated.cjs. A test fails when the file drifts
  * from what swagger-parser would compile, and another requires identical errors on broken documents.

@@ -7,6 +7,9 @@ import { Document } from "yaml";
 import type { OpenAPIV3 } from "openapi-types";
 import { generatedHeader } from "../../src/pipeline/artifact.ts";
 
+/** The file the document is written to. */
+export const OPENAPI_FILE = "openapi.yaml";
+
 export function serializeDocument(doc: OpenAPIV3.Document): string {
   const yaml = new Document(doc, { schema: "yaml-1.1", aliasDuplicateObjects: false });
   return generatedHeader("#") + yaml.toString({ lineWidth: 0 });

@@ -16,7 +16,7 @@ import {
   type PropertySignatureStructure,
 } from "ts-morph";
 import { blockStatement, jsDoc, printFile, type Statement } from "./print.ts";
-import { docText, propName, type EndpointModel, type TsModel } from "./model.ts";
+import { docText, paramType, propName, type EndpointModel, type TsModel } from "./model.ts";
 import { assert } from "../../src/design/diagnostics.ts";
 
 const qualify = (name: string) => `T.${name}`;
@@ -35,7 +35,7 @@ export const inputName = (e: EndpointModel) => `${pascal(e.operationId)}Input`;
 function inputProps(e: EndpointModel): Array<OptionalKind<PropertySignatureStructure>> {
   const props: Array<OptionalKind<PropertySignatureStructure>> = e.params.map((p) => ({
     name: propName(p.name),
-    type: p.required ? p.type(qualify) : `${p.type(qualify)} | undefined`,
+    type: p.required ? paramType(p, qualify) : `${paramType(p, qualify)} | undefined`,
     hasQuestionToken: !p.required,
     docs: jsDoc(docText(p.doc, p.in === "header" ? `Sent as the \`${p.name}\` header.` : undefined)),
   }));

@@ -9,12 +9,13 @@ import {
   type OptionalKind,
   type PropertySignatureStructure,
 } from "ts-morph";
-import { blockStatement, docComment, jsDoc, printFile, type Lines, type Statement } from "./print.ts";
+import { blockStatement, docComment, jsDoc, printFile, printStatements, type Lines, type Statement } from "./print.ts";
 import {
   propName,
   docTag,
   docText,
   docWithTags,
+  paramType,
   type EndpointModel,
   type EnumModel,
   type PropModel,
@@ -62,7 +63,7 @@ function objectMember(name: string, props: readonly PropModel[]): Lines[number] 
 function paramProps(e: EndpointModel, where: "path" | "query" | "header"): PropModel[] {
   return e.params
     .filter((p) => p.in === where)
-    .map((p) => ({ name: p.name, type: p.type(self), optional: !p.required, ...(p.doc ? { doc: p.doc } : {}) }));
+    .map((p) => ({ name: p.name, type: paramType(p, self), optional: !p.required, ...(p.doc ? { doc: p.doc } : {}) }));
 }
 
 function endpointEntry(e: EndpointModel): Lines {
@@ -215,4 +216,18 @@ export function emitTypes(model: TsModel): string {
     endpoints,
     endpointConst(model.endpoints),
   ]);
+}
+
+/**
+ * The interfaces of the request and response bodies (a paginated response as its page), printed
+ * as types.ts prints them; undefined when no operation has a body. DESIGN.md shows these.
+ */
+export function emitBodyDeclarations(model: TsModel): string | undefined {
+  const bodies = new Set<string>();
+  for (const e of model.endpoints) {
+    if (e.body) bodies.add(e.body);
+    if (e.responseType) bodies.add(e.responseType);
+  }
+  const schemas = model.schemas.filter((s) => bodies.has(s.name));
+  return schemas.length ? printStatements(schemas.map(schemaInterface)) : undefined;
 }

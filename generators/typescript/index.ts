@@ -1,33 +1,25 @@
 /**
  * The TypeScript artifact: `types.ts` (interfaces, enums, error catalog, endpoint map) and
- * `client.ts` (a typed fetch client), both printed from ts-morph structures and checked by the
- * TypeScript compiler in strict mode with zero diagnostics allowed.
+ * `client.ts` (a typed fetch client), both printed from the TypeScript model the build derived
+ * (model.ts) and checked by the TypeScript compiler in strict mode with zero diagnostics allowed.
  */
 import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
-import { buildModel } from "./model.ts";
+import type { ModelContext } from "../model.ts";
+import { buildModel, CLIENT_FILE, TYPES_FILE, type TsModel } from "./model.ts";
 import { emitTypes } from "./emit-types.ts";
 import { emitClient, RESERVED_INPUT } from "./emit-client.ts";
 import { typeCheckBuild, warmCompiler } from "./check.ts";
 import { typescriptCodes } from "./codes.ts";
-import { memoByObject } from "../../src/pipeline/memo.ts";
 
-export const TYPES_FILE = "types.ts";
-export const CLIENT_FILE = "client.ts";
+export { CLIENT_FILE, TYPES_FILE };
 
 const diag = diagnosticsFor(typescriptCodes);
 
-/**
- * Generates `types.ts` and `client.ts`; reports parameter names the client input cannot carry.
- * Memoised per design object (DESIGN.md's siblings call it again); callers must not mutate the result.
- */
-export const generateTypeScript: (design: NDesign) => { files: GeneratedFile[]; diagnostics: Diagnostic[] } =
-  memoByObject(generateTypeScriptOnce);
-
-function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
-  const model = buildModel(design);
+/** `types.ts` and `client.ts` of a TypeScript model; reports parameter names the client input cannot carry. */
+function emitTypeScript(model: TsModel): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   for (const e of model.endpoints) {
     for (const r of RESERVED_INPUT) {
@@ -50,10 +42,15 @@ function generateTypeScriptOnce(design: NDesign): { files: GeneratedFile[]; diag
   return { files, diagnostics };
 }
 
-export const typescriptArtifact: Artifact = {
+/** The files of a design outside a build: its TypeScript model, derived and emitted. */
+export function generateTypeScript(design: NDesign): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+  return emitTypeScript(buildModel(design));
+}
+
+export const typescriptArtifact: Artifact<ModelContext> = {
   name: "typescript",
   checkNeeds: "own",
-  generate: (ctx) => generateTypeScript(ctx.design),
+  generate: (ctx) => emitTypeScript(ctx.model.typescript),
   // The compiler with the lib files parsed (most of a first check), kept for the checks that follow.
   warm: async () => warmCompiler(),
   async check(own, ctx) {

@@ -12,6 +12,10 @@ import { findEntity, shapeFields, shapeName, requiredOnCreate } from "../../src/
 import type { ArrayItems, Payload, Property, Shape, ScalarType } from "../../src/design/schema.ts";
 import { pointer } from "../../src/design/diagnostics.ts";
 
+/** The files emitted from the model. */
+export const TYPES_FILE = "types.ts";
+export const CLIENT_FILE = "client.ts";
+
 /** Anything with a portable type: entity fields, payload properties, parameters, array items. */
 export interface Typed {
   type: ScalarType | "enum" | "array" | "ref";
@@ -39,6 +43,11 @@ export function namedTypes(t: Typed): string[] {
   if (t.type === "ref" && t.ref) return [t.ref];
   if (t.type === "array" && t.items) return namedTypes(t.items);
   return [];
+}
+
+/** The TypeScript type of a parameter, schema and enum names spelled by `q`. */
+export function paramType(p: ParamModel, q: Qualify): string {
+  return "text" in p.type ? p.type.text : tsType(p.type.typed, q);
 }
 
 export function withNull(type: string, nullable: boolean): string {
@@ -69,10 +78,16 @@ export interface EnumModel {
   doc?: string;
 }
 
+/**
+ * A parameter's type as data (the model crosses to worker threads by structured clone): a portable
+ * type, spelled with the names qualified where it is used, or fixed TypeScript text.
+ */
+type ParamType = { typed: Typed } | { text: string };
+
 export interface ParamModel {
   name: string;
   in: "path" | "query" | "header";
-  type: (q: Qualify) => string;
+  type: ParamType;
   required: boolean;
   doc?: string;
   /** Serialised as one comma-separated value (`fields=id,title`) instead of repeated keys. */
@@ -216,7 +231,7 @@ function payloadSchema(p: Payload, index: number): SchemaModel {
 }
 
 /** `<X>Page`: the cursor pagination envelope of a paginated response. */
-export function pageName(schema: string): string {
+function pageName(schema: string): string {
   return `${schema}Page`;
 }
 
@@ -239,7 +254,7 @@ function pageSchema(item: string, at: string): SchemaModel {
   };
 }
 
-function responseSchemaName(design: NDesign, e: NEndpoint): string | undefined {
+function responseSchemaName(e: NEndpoint): string | undefined {
   if (!e.response.schema) return undefined;
   return e.response.paginated ? pageName(e.response.schema) : e.response.schema;
 }
@@ -263,7 +278,13 @@ function paramModel(p: NParameter): ParamModel {
   return {
     name: p.name,
     in: p.in,
-    type: (q) => tsType(p, q),
+    type: {
+      typed: {
+        type: p.type,
+        ...(p.enum !== undefined ? { enum: p.enum } : {}),
+        ...(p.items !== undefined ? { items: p.items } : {}),
+      },
+    },
     required: p.required,
     commaSeparated: false,
     ...(doc ? { doc } : {}),
@@ -282,7 +303,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "cursor",
       in: "query",
-      type: () => "string",
+      type: { text: "string" },
       required: false,
       commaSeparated: false,
       doc: "Cursor from the previous page's `nextCursor`; omit for the first page.",
@@ -290,7 +311,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "limit",
       in: "query",
-      type: () => "number",
+      type: { text: "number" },
       required: false,
       commaSeparated: false,
       doc: `Page size (default ${design.api.pagination.defaultLimit}, at most ${design.api.pagination.maxLimit}).`,
@@ -302,7 +323,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     add({
       name: "fields",
       in: "query",
-      type: () => `(${item})[]`,
+      type: { text: `(${item})[]` },
       required: false,
       commaSeparated: true,
       doc: "Only these properties are returned (sparse fieldset); all when absent.",
@@ -313,7 +334,7 @@ function endpointModel(design: NDesign, e: NEndpoint, index: number): EndpointMo
     .filter((t) => t !== undefined);
   const auth = [...new Set(schemes.map((t) => AUTH_KIND[t]))].sort();
   const body = bodySchemaName(design, e);
-  const responseType = responseSchemaName(design, e);
+  const responseType = responseSchemaName(e);
   return {
     operationId: e.operationId,
     method: e.method,
@@ -346,7 +367,7 @@ function reachableNames(design: NDesign, schemas: readonly SchemaModel[]): Set<s
   const queue: string[] = [];
   for (const e of design.api.endpoints) {
     const body = bodySchemaName(design, e);
-    const response = responseSchemaName(design, e);
+    const response = responseSchemaName(e);
     if (body) queue.push(body);
     if (response) queue.push(response);
     for (const p of e.params) queue.push(...namedTypes(p));

@@ -61,11 +61,16 @@ export function blockStatement(doc: string | undefined, head: string, lines: Lin
   };
 }
 
-/** Serialises statements into the file text: header, statements one blank line apart, one trailing newline. */
-export function printFile(statements: Statement[]): string {
+/** Serialises statements one blank line apart, with one trailing newline. */
+export function printStatements(statements: Statement[]): string {
   const options = { indentNumberOfSpaces: 2, newLine: "\n" } as const;
   const parts = statements.map((statement) =>
     printStructure({ kind: StructureKind.SourceFile, statements: [statement] }, options).trim(),
   );
-  return `${generatedHeader("//")}\n${parts.join("\n\n")}\n`;
+  return `${parts.join("\n\n")}\n`;
+}
+
+/** Serialises statements into the file text: the generated header, then `printStatements`. */
+export function printFile(statements: Statement[]): string {
+  return `${generatedHeader("//")}\n${printStatements(statements)}`;
 }

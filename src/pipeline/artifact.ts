@@ -72,13 +72,18 @@ export interface CheckContext extends ArtifactContext {
 /** Which files an artifact's check reads (see `Artifact.checkNeeds`). */
 export type CheckNeeds = "own" | "all";
 
-export interface Artifact {
+/**
+ * `Context` is what `generate`, `check` and `render` receive: `ArtifactContext` for an artifact
+ * that reads only the design, or a context the generators extend with the model the build derives
+ * once before any artifact generates (generators/model.ts `ModelContext`).
+ */
+export interface Artifact<Context extends ArtifactContext = ArtifactContext> {
   /** Short name used in progress lines and timings: `openapi`, `sql`, `mermaid`… */
   readonly name: string;
   /** Pure: the same design and options always give the same files, byte for byte. */
-  generate(ctx: ArtifactContext): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
+  generate(ctx: Context): GeneratedFile[] | { files: GeneratedFile[]; diagnostics: Diagnostic[] };
   /** Runs the artifact's own consumer over its files; returns findings as diagnostics. */
-  check?(own: readonly GeneratedFile[], ctx: CheckContext): Promise<Diagnostic[]>;
+  check?(own: readonly GeneratedFile[], ctx: Context & CheckContext): Promise<Diagnostic[]>;
   /**
    * Which files `check` reads: `"own"` — only its own (`ctx.files` is then just those, and the
    * check may start as soon as the artifact is generated) — or `"all"`, every file of the build
@@ -102,7 +107,7 @@ export interface Artifact {
    */
   render?(
     own: readonly GeneratedFile[],
-    ctx: CheckContext,
+    ctx: Context & CheckContext,
   ): Promise<{ files: GeneratedFile[]; diagnostics: Diagnostic[] }>;
 }
 

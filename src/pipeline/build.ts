@@ -9,7 +9,7 @@ import { validateDesign } from "../design/validate.ts";
 import { normalizeDesign, type NDesign } from "../design/normalize.ts";
 import type { Design } from "../design/schema.ts";
 import { hasErrors, assert, type Diagnostic } from "../design/diagnostics.ts";
-import { artifacts as defaultArtifacts } from "../../generators/index.ts";
+import { artifacts as defaultArtifacts, deriveModel } from "../../generators/index.ts";
 import {
   resolveOptions,
   type Artifact,
@@ -205,7 +205,8 @@ async function buildIn(
 ): Promise<BuildResult> {
   const base = { files: [] as GeneratedFile[], written: false, stale: [] as StaleFile[] };
   const previous: PreviousBuild | undefined = outDir ? await readPrevious(outDir) : undefined;
-  const ctx = { design, input, options: resolved, ...(previous ? { previous } : {}) };
+  const given = { design, input, options: resolved, ...(previous ? { previous } : {}) };
+  const ctx = { ...given, model: await timer.run("derive", () => deriveModel(given)) };
   const artifacts = options.artifacts ?? defaultArtifacts;
 
   const owned = new Map<Artifact, GeneratedFile[]>();

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { evolutionCodes } from "../../../generators/evolution/codes.ts";
 import { diffSchemas } from "../../../generators/migrations/schema-diff.ts";
 import { lintDestructive } from "../../../generators/evolution/lint.ts";
-import { evolutionArtifact } from "../../../generators/evolution/index.ts";
+import { evolutionFiles } from "../../../generators/evolution/output.ts";
 import { designFile } from "../../../generators/migrations/history.ts";
+import { deriveMigrations } from "../../../generators/migrations/derive.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
@@ -40,7 +41,7 @@ describe("evolution codes", () => {
       files: new Map(Object.entries(m)),
       ...(designJson ? { designJson } : {}),
     });
-    const out = evolutionArtifact.generate({
+    const evoCtx = {
       design: mini((d) => {
         field(d, "body").visibility = [];
       }),
@@ -49,8 +50,8 @@ describe("evolution codes", () => {
       }),
       options: resolveOptions({}),
       previous: files({}, designFile(miniInput()).contents),
-    });
-    add(Array.isArray(out) ? [] : out.diagnostics);
+    };
+    add(evolutionFiles(evoCtx, deriveMigrations(evoCtx)).diagnostics);
     expect(Object.keys(evolutionCodes).filter((c) => !seen.has(c))).toStrictEqual([]);
   });
 });

@@ -3,11 +3,12 @@ import markdownIt from "markdown-it";
 import { artifacts } from "../../../generators/index.ts";
 import { markdownArtifact, generateDesignMarkdown, DESIGN_MD } from "../../../generators/markdown/index.ts";
 import { checkDesignMarkdown } from "../../../generators/markdown/check.ts";
-import type { ArtifactContext, GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { ModelContext } from "../../../generators/model.ts";
 import { contextFor, fixtureNames, largeFixture, loadFixture } from "../../helpers.ts";
 
 /** Every file the build generates for a context (checks not run). */
-function buildFiles(ctx: ArtifactContext): GeneratedFile[] {
+function buildFiles(ctx: ModelContext): GeneratedFile[] {
   return artifacts.flatMap((a) => {
     const out = a.generate(ctx);
     return Array.isArray(out) ? out : out.files;
@@ -102,7 +103,7 @@ describe("the DESIGN.md check", { timeout: 60_000 }, async () => {
     );
     return found.map((d) => [d.code, Number(d.path.split(":")[1])]);
   }
-  const fenceLine = lines.findIndex((l) => l === "```mermaid") + 1;
+  const fenceLine = lines.indexOf("```mermaid") + 1;
 
   it("catches a broken mermaid block at its line", async () => {
     // line fenceLine + 3 of the file becomes a dangling edge inside the flowchart

@@ -12,7 +12,7 @@ import { build } from "../../../src/pipeline/build.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import { planChange, planNextMigration } from "../../../generators/migrations/next-plan.ts";
 import { diffSchemas } from "../../../generators/migrations/schema-diff.ts";
-import { deriveMigrations, migrationsOf } from "../../../generators/migrations/derive.ts";
+import { deriveMigrations } from "../../../generators/migrations/derive.ts";
 import { sqlArtifact } from "../../../generators/migrations/index.ts";
 import { evolutionArtifact, evolutionReport } from "../../../generators/evolution/index.ts";
 import { compareDesigns } from "../../../generators/evolution/report.ts";
@@ -89,13 +89,5 @@ describe("deriveMigrations", () => {
     const direct = compareDesigns(await series("v1"), ctx.design, { allowDestructive: false });
     expect({ ...report, migration: undefined }).toStrictEqual({ ...direct, migration: undefined });
     expect(report.migration?.name).toBe(m.next!.name);
-  });
-
-  it("is derived once per design, previous build and options (the seam the artifacts share)", async () => {
-    const ctx = { design: await series("v2"), options: resolveOptions({}) };
-    expect(migrationsOf(ctx)).toBe(migrationsOf({ ...ctx }));
-    expect(migrationsOf(ctx)).not.toBe(
-      migrationsOf({ ...ctx, options: resolveOptions({ migrationsFormat: "dbmate" }) }),
-    );
   });
 });

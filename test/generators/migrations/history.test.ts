@@ -12,7 +12,7 @@ import {
 } from "../../../generators/migrations/history.ts";
 import { deriveMigrations } from "../../../generators/migrations/derive.ts";
 import type { MigrationFiles } from "../../../generators/migrations/format.ts";
-import { evolutionArtifact } from "../../../generators/evolution/index.ts";
+import { evolutionFiles } from "../../../generators/evolution/output.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { ArtifactContext, PreviousBuild } from "../../../src/pipeline/artifact.ts";
 import type { Design } from "../../../src/design/schema.ts";
@@ -222,8 +222,7 @@ describe("design files across formats and versions", () => {
       olderVersion,
     );
     expect(deriveMigrations(ctx(prev)).change).toBeUndefined();
-    const out = evolutionArtifact.generate(ctx(prev));
-    const files = Array.isArray(out) ? out : out.files;
+    const { files } = evolutionFiles(ctx(prev), deriveMigrations(ctx(prev)));
     expect(Object.fromEntries(files.map((f) => [f.path, f.contents]))).toStrictEqual({
       "design.json": designFile(miniInput()).contents,
       "CHANGES.md": "# kept\n",
