@@ -45,7 +45,7 @@ export const UNIT_TESTS: readonly string[] = [
   "test/generators/migrations/schema-diff.test.ts",
   "test/generators/migrations/sqltext.test.ts",
   "test/generators/migrations/statements.test.ts",
-  "test/generators/markdown/siblings.test.ts",
+  "test/generators/model.test.ts",
   "test/generators/openapi/lint.test.ts",
   "test/generators/typescript/check-process-prune.test.ts",
   "test/generators/typescript/doc-text.test.ts",

@@ -152,7 +152,7 @@ describe("architecture", () => {
 
   it("reads the sources (the graph is not empty and sees known imports)", () => {
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get("generators/evolution/index.ts")).toContain("generators/migrations/derive.ts");
+    expect(graph.get("generators/evolution/output.ts")).toContain("generators/migrations/derive.ts");
     expect(graph.get("src/pipeline/check-worker.ts")).toContain("generators/worker-modules.ts");
     expect(graph.get("generators/migrations/engine.ts")).toContain("generators/migrations/catalog.ts");
   });

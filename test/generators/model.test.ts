@@ -116,4 +116,13 @@ describe("deriveModel", () => {
       for (const spy of spies) spy.mockRestore();
     }
   });
+
+  it("DESIGN.md embeds and links the build's newest migration, read from the model", async () => {
+    const ctx = contextFor(await loadFixture("listly"));
+    const out = markdownArtifact.generate(ctx);
+    const doc = (Array.isArray(out) ? out : out.files)[0]!.contents;
+    expect(ctx.model.linked.newest?.up.path).toBe("migrations/0001_listly.up.sql");
+    expect(doc).toContain("<summary>Up migration (migrations/0001_listly.up.sql)</summary>");
+    expect(doc).toContain("[migrations/0001_listly.down.sql](migrations/0001_listly.down.sql)");
+  });
 });
