@@ -9,7 +9,7 @@ import jsYaml from "js-yaml";
 import { openapiArtifact } from "../generators/openapi/index.ts";
 import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
-import type { GeneratedFile } from "../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../src/core/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";
 
 async function subject(label: string, design: NDesign, runs: number): Promise<Record<string, number>> {

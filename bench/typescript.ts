@@ -15,7 +15,7 @@ import { emitTypes } from "../generators/typescript/emit-types.ts";
 import { typeCheck } from "../generators/typescript/check.ts";
 import { loadFixture, largeFixture, contextFor } from "../fixtures/load.ts";
 import type { NDesign } from "../src/design/normalize.ts";
-import type { GeneratedFile } from "../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../src/core/artifact.ts";
 import { fmt, time, isMain } from "./util.ts";
 
 function mustBeClean(files: readonly GeneratedFile[], who: string): void {

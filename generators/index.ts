@@ -2,7 +2,7 @@
  * Every artifact the build produces, in generation order, one line per artifact folder; and the
  * model the build derives once before they generate.
  */
-import type { Artifact } from "../src/pipeline/artifact.ts";
+import type { Artifact } from "../src/core/artifact.ts";
 import { openapiArtifact } from "./openapi/index.ts";
 import { mermaidArtifact } from "./mermaid/index.ts";
 import { markdownArtifact } from "./markdown/index.ts";

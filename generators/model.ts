@@ -10,7 +10,7 @@
  * nothing of theirs, so no import cycle runs through it.
  */
 import type { OpenAPIV3 } from "openapi-types";
-import type { ArtifactContext, GeneratedFile } from "../src/pipeline/artifact.ts";
+import type { ArtifactContext, GeneratedFile } from "../src/core/artifact.ts";
 import type { Diagnostic } from "../src/design/diagnostics.ts";
 import { buildDocument } from "./openapi/document.ts";
 import { buildModel, type TsModel } from "./typescript/model.ts";

@@ -3,7 +3,7 @@
  * thread. Each artifact a check worker can check is loaded from its own module: a worker imports
  * only what it runs, never generators/index.ts (which loads every generator).
  */
-import type { Artifact } from "../src/pipeline/artifact.ts";
+import type { Artifact } from "../src/core/artifact.ts";
 
 export const workerArtifactLoaders: Readonly<Record<string, () => Promise<Artifact>>> = {
   sql: async () => (await import("./migrations/index.ts")).sqlArtifact,

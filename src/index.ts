@@ -6,7 +6,7 @@ export type { DiffOptions, DiffResult } from "./pipeline/diff.ts";
 export type { Diagnostic, Severity } from "./design/diagnostics.ts";
 export type { Design } from "./design/schema.ts";
 export type { NDesign } from "./design/normalize.ts";
-export type { GeneratedFile, Artifact, MigrationFormat } from "./pipeline/artifact.ts";
+export type { GeneratedFile, Artifact, MigrationFormat } from "./core/artifact.ts";
 export { DesignSchema } from "./design/schema.ts";
 export { registry as diagnosticCodes } from "./diagnostics/registry.ts";
 export { draft } from "./agent/draft.ts";

@@ -5,7 +5,7 @@
  * SQL artifact's (generators/migrations); the report is derived with the build's model
  * (output.ts, from the one migrations value), so nothing here plans a migration.
  */
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import type { ModelContext } from "../model.ts";
 
 export { DESIGN_FILE } from "../migrations/history.ts";

@@ -3,7 +3,7 @@
  * `design.json` always, `CHANGES.md` when something changed since the last release (or kept as it
  * was when the design is rebuilt unchanged), and the report's findings.
  */
-import type { ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { ArtifactContext, GeneratedFile } from "../../src/core/artifact.ts";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
 import type { Migrations } from "../migrations/derive.ts";
 import { designFile, designModel, inputOf, previousDesign } from "../migrations/history.ts";

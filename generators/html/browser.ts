@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import { htmlCodes } from "./codes.ts";
 import { BROWSER_ARGS, findBrowser, NO_BROWSER_HINT } from "../mermaid/render.ts";
 

@@ -10,7 +10,7 @@
  */
 import { parse, type DefaultTreeAdapterMap } from "parse5";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import { htmlCodes } from "./codes.ts";
 import { operationAnchor } from "./api-reference.ts";
 import { MERMAID_ASSET, contentSecurityPolicy, scriptHash } from "./page.ts";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/core/artifact.ts";
 import type { ModelContext } from "../model.ts";
 import { generateDesignMarkdown, DESIGN_MD } from "../markdown/index.ts";
 import { linkedPaths } from "../markdown/siblings.ts";

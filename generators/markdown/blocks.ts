@@ -2,7 +2,7 @@
  * The design document as blocks: the normalised design and what the other artifacts' parts of the
  * model show (siblings.ts). DESIGN.md serialises them; index.html renders that Markdown.
  */
-import { generatedHeader, type ArtifactContext } from "../../src/pipeline/artifact.ts";
+import { generatedHeader, type ArtifactContext } from "../../src/core/artifact.ts";
 import { type Block, text, code } from "./document.ts";
 import { SECTION_KINDS, sectionBlocks, type SectionContext, type Siblings } from "./sections.ts";
 

@@ -7,7 +7,7 @@
 import markdownIt, { type MarkdownIt } from "markdown-it";
 import type { Token } from "markdown-it";
 import { diagnosticsFor, type Diagnostic } from "../../src/design/diagnostics.ts";
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import { Anchors } from "./document.ts";
 import { markdownCodes } from "./codes.ts";
 import { parseDiagram } from "../mermaid/index.ts";

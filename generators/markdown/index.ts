@@ -3,7 +3,7 @@
  * (CommonMark + GFM tables, ```mermaid fences): the design document of the build's model
  * (blocks.ts) serialised; checked by a CommonMark parser and the Mermaid parser.
  */
-import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/core/artifact.ts";
 import { renderMarkdown } from "./document.ts";
 import { checkDesignMarkdown } from "./check.ts";
 import type { ModelContext } from "../model.ts";

@@ -7,7 +7,7 @@ import { typeLabel as portableLabel, type TypeSpec } from "../../src/design/type
 import type { NDesign, NEndpoint, NEntity } from "../../src/design/normalize.ts";
 import { BUILTIN_ERRORS } from "../../src/design/normalize.ts";
 import type { AuthScheme, DefaultValue, Predicate } from "../../src/design/schema.ts";
-import type { GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile, MigrationFormat } from "../../src/core/artifact.ts";
 import { type Block, cell, code, text } from "./document.ts";
 
 /** What the build's model holds for the other artifacts (siblings.ts `siblingsOf`). */

@@ -8,7 +8,7 @@
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { Architecture } from "../../src/design/schema.ts";
 import type { COMPONENT_KINDS } from "../../src/design/schema.ts";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 import { diagram, lines } from "./text.ts";
 
 type ComponentKind = (typeof COMPONENT_KINDS)[number];

@@ -9,7 +9,7 @@
  */
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { AuthScheme } from "../../src/design/schema.ts";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 import { diagram, text } from "./text.ts";
 
 /** Participants, in the order they are drawn. */

@@ -6,7 +6,7 @@
  */
 import type { NDesign, NEntity, NField, NForeignKey } from "../../src/design/normalize.ts";
 import { sqlType } from "../../src/design/types.ts";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 import { diagram, quoted } from "./text.ts";
 
 type Key = "PK" | "FK" | "UK";

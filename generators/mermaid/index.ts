@@ -6,7 +6,7 @@
  * The diagram sources are derived once per build into the model (`diagramSources`), which
  * DESIGN.md embeds.
  */
-import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/core/artifact.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import type { ModelContext } from "../model.ts";

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import { mermaidDiag } from "./codes.ts";
 
 /** Launch flags: no sandbox (root in containers and CI), nothing that phones home. */

@@ -2,7 +2,7 @@
  * The Mermaid source of every diagram of a design, derived once per build into the model
  * (generators/model.ts), and the diagram files they become.
  */
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import type { NDesign } from "../../src/design/normalize.ts";
 import { erdDiagram, serviceErdDiagram, servicesWithEntities } from "./erd.ts";
 import { authFlowDiagram } from "./auth.ts";

@@ -10,7 +10,7 @@
  * runs in the round trip's session (round-trip.ts `engineCheck`), which ends with the chain
  * applied: a snapshot, the schema emptied, the fresh migration, a snapshot.
  */
-import type { ArtifactContext, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { ArtifactContext, GeneratedFile } from "../../src/core/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { migrationFiles, readMigrations, toSql, type ReadMigration } from "./format.ts";
 import { planInitialMigration } from "./initial-plan.ts";

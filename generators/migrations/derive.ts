@@ -9,7 +9,7 @@
  * is back to the released one. `build --release` seals it: the lock's `released` becomes its
  * version and `design.released.json` this design.
  */
-import type { ArtifactContext, GeneratedFile, MigrationFormat, ResolvedOptions } from "../../src/pipeline/artifact.ts";
+import type { ArtifactContext, GeneratedFile, MigrationFormat, ResolvedOptions } from "../../src/core/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { resolveDefaults, type NDesign } from "../../src/design/normalize.ts";
 import { planInitialMigration } from "./initial-plan.ts";

@@ -10,8 +10,8 @@
  * - flyway: `V<n>__slug.sql` + `U<n>__slug.sql` (undo migrations; a Flyway Teams feature).
  *   Flyway runs each PostgreSQL migration in a transaction by default, so no BEGIN/COMMIT.
  */
-import type { GeneratedFile, MigrationFormat } from "../../src/pipeline/artifact.ts";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile, MigrationFormat } from "../../src/core/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 import { statementSql, type Statement } from "./statements.ts";
 import { splitStatements, type SqlStatement } from "./sqltext.ts";
 

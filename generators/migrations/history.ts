@@ -16,12 +16,12 @@
  * derive.ts assembles a build's migration files and lock from what this module reads.
  */
 import { createHash } from "node:crypto";
-import type { ArtifactContext, GeneratedFile, MigrationFormat, PreviousBuild } from "../../src/pipeline/artifact.ts";
+import type { ArtifactContext, GeneratedFile, MigrationFormat, PreviousBuild } from "../../src/core/artifact.ts";
 import { normalizeDesign, resolveDefaults, type NDesign } from "../../src/design/normalize.ts";
 import type { Design } from "../../src/design/schema.ts";
 import { validateDesign } from "../../src/design/validate.ts";
 import { assert, hasErrors, type Diagnostic } from "../../src/design/diagnostics.ts";
-import { packageVersion } from "../../src/pipeline/package-files.ts";
+import { packageVersion } from "../../src/core/package-files.ts";
 import type { MigrationFiles } from "./format.ts";
 import { migrationDiag } from "./codes.ts";
 

@@ -4,7 +4,7 @@
  * change since the last release (derive.ts) — and the lock file. Checked by node-sql-parser and
  * by a real engine: the up/down/up round trip, and the chain of migrations against the design.
  */
-import type { Artifact, ArtifactContext, GeneratedFile, CheckContext } from "../../src/pipeline/artifact.ts";
+import type { Artifact, ArtifactContext, GeneratedFile, CheckContext } from "../../src/core/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { readMigrations } from "./format.ts";
 import { parseCheck, sqlParser } from "./parse-check.ts";

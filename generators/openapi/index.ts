@@ -2,7 +2,7 @@
  * The OpenAPI artifact: `openapi.yaml` (OpenAPI 3.0.3), the document object of the build's model
  * serialised, checked by @apidevtools/swagger-parser and the project's own lint rules (`lint.ts`).
  */
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import type { ModelContext } from "../model.ts";
 import { OPENAPI_FILE, serializeDocument } from "./serialize.ts";
 import { checkOpenApi } from "./check.ts";

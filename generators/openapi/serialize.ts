@@ -5,7 +5,7 @@
  */
 import { Document } from "yaml";
 import type { OpenAPIV3 } from "openapi-types";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 
 /** The file the document is written to. */
 export const OPENAPI_FILE = "openapi.yaml";

@@ -7,7 +7,7 @@
 import { Project, ts } from "ts-morph";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
-import type { GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../src/core/artifact.ts";
 import { typescriptCodes } from "./codes.ts";
 import { buildSnapshotInBackground, takeCheckProcess, tsMorphLibs, type RawDiagnostic } from "./check-process.ts";
 

@@ -3,7 +3,7 @@
  * `client.ts` (a typed fetch client), both printed from the TypeScript model the build derived
  * (model.ts) and checked by the TypeScript compiler in strict mode with zero diagnostics allowed.
  */
-import type { Artifact, GeneratedFile } from "../../src/pipeline/artifact.ts";
+import type { Artifact, GeneratedFile } from "../../src/core/artifact.ts";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import { diagnosticsFor } from "../../src/design/diagnostics.ts";
 import type { NDesign } from "../../src/design/normalize.ts";

@@ -12,7 +12,7 @@ import {
   type StatementStructures,
   type WriterFunction,
 } from "ts-morph";
-import { generatedHeader } from "../../src/pipeline/artifact.ts";
+import { generatedHeader } from "../../src/core/artifact.ts";
 
 export type Statement = string | WriterFunction | StatementStructures;
 

@@ -3,7 +3,7 @@
  * exit codes (0 success, 1 design or check errors, 2 usage errors). The only place that exits.
  */
 import { parseArgs } from "node:util";
-import { packageVersion } from "../pipeline/package-files.ts";
+import { packageVersion } from "../core/package-files.ts";
 import { commandHelp, UsageError, type Command } from "./command.ts";
 import { processIo, type Io } from "./io.ts";
 import { buildCommand } from "./commands/build.ts";

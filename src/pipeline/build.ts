@@ -17,13 +17,13 @@ import {
   type ResolvedOptions,
   type PreviousBuild,
   type MigrationFormat,
-} from "./artifact.ts";
+} from "../core/artifact.ts";
 import { readPrevious, writeOutDir, compareOutDir, type StaleFile } from "./write.ts";
 import { openOutDir, type OpenOutDir } from "./out-dir.ts";
 import { fsDiagnostic } from "./fs-errors.ts";
 import { checkNeeds, inProcessExecutor, type CheckExecutor } from "./executor.ts";
 
-export { resolveOptions } from "./artifact.ts";
+export { resolveOptions } from "../core/artifact.ts";
 
 export interface BuildOptions {
   /** Output directory. When omitted the build only runs in memory. */

@@ -12,7 +12,7 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { getCompileCacheDir } from "node:module";
-import type { Artifact, ArtifactContext, GeneratedFile, ResolvedOptions } from "./artifact.ts";
+import type { Artifact, ArtifactContext, GeneratedFile, ResolvedOptions } from "../core/artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import { guardServer, onInterrupt } from "../../generators/migrations/throwaway.ts";
 import { oneShotHelpers, workerArtifactLoaders } from "../../generators/worker-modules.ts";

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { enableCompileCache } from "node:module";
-import type { Artifact, GeneratedFile } from "./artifact.ts";
+import type { Artifact, GeneratedFile } from "../core/artifact.ts";
 import type { Diagnostic } from "../design/diagnostics.ts";
 import type { WorkerContext, WorkerRequest, WorkerReply } from "./check-pool.ts";
 import { workerArtifactLoaders } from "../../generators/worker-modules.ts";

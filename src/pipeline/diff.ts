@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { NDesign } from "../design/normalize.ts";
 import { hasErrors, type Diagnostic } from "../design/diagnostics.ts";
-import type { MigrationFormat } from "./artifact.ts";
+import type { MigrationFormat } from "../core/artifact.ts";
 import { validate } from "./build.ts";
 import { designFileKind, LOCK_FILE, readDesignFile, type Lock } from "../../generators/migrations/history.ts";
 import { nextMigration } from "../../generators/migrations/derive.ts";

@@ -6,7 +6,7 @@
  * check-pool.ts, what the CLI uses).
  */
 import type { Diagnostic } from "../design/diagnostics.ts";
-import type { Artifact, ArtifactContext, CheckNeeds, GeneratedFile, ResolvedOptions } from "./artifact.ts";
+import type { Artifact, ArtifactContext, CheckNeeds, GeneratedFile, ResolvedOptions } from "../core/artifact.ts";
 
 /** What one check found, and the sub-steps it reported (`ctx.note`). */
 export interface CheckResult {

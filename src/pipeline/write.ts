@@ -39,7 +39,7 @@
 import { link, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, constants } from "node:fs/promises";
 import { createHash, randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
-import type { GeneratedFile, PreviousBuild } from "./artifact.ts";
+import type { GeneratedFile, PreviousBuild } from "../core/artifact.ts";
 import { assert } from "../design/diagnostics.ts";
 import { OutDirProblem, isSystemError } from "./fs-errors.ts";
 

@@ -11,7 +11,7 @@ import { codeTables, registry } from "../../src/diagnostics/registry.ts";
 import { validate, build } from "../../src/pipeline/build.ts";
 import { checkSemantics } from "../../src/design/semantics.ts";
 import { parseSize } from "../../src/cli/commands/shared.ts";
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import { invalidCases, invalidDir } from "../fixtures/invalid-cases.ts";
 import { semanticCases } from "../design/semantic-cases.ts";
 import { designWith } from "../design/base.ts";

@@ -9,7 +9,7 @@ import { markdownArtifact } from "../../generators/markdown/index.ts";
 import { htmlArtifact } from "../../generators/html/index.ts";
 import { evolutionArtifact } from "../../generators/evolution/index.ts";
 import { build } from "../../src/pipeline/build.ts";
-import type { MigrationFormat } from "../../src/pipeline/artifact.ts";
+import type { MigrationFormat } from "../../src/core/artifact.ts";
 import { contextFor, fixtureNames, fixturePath, loadFixture } from "../helpers.ts";
 
 const f = (path: string) => ({ path, contents: `-- ${path}\n` });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../src/pipeline/build.ts";
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import type { CheckExecutor } from "../../src/pipeline/executor.ts";
 import { fixturePath } from "../helpers.ts";
 import { executors } from "./executors.ts";

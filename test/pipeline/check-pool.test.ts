@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { pooledExecutor } from "../../src/pipeline/check-pool.ts";
 import { inProcessExecutor, type CheckInput } from "../../src/pipeline/executor.ts";
-import { resolveOptions, type Artifact, type GeneratedFile } from "../../src/pipeline/artifact.ts";
+import { resolveOptions, type Artifact, type GeneratedFile } from "../../src/core/artifact.ts";
 import { mermaidArtifact } from "../../generators/mermaid/index.ts";
 import { typescriptArtifact } from "../../generators/typescript/index.ts";
 import { normalizeOrThrow } from "../helpers.ts";

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "../../src/pipeline/build.ts";
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import { faults, WORK_DIR, type FaultPoint } from "../../src/pipeline/write.ts";
 import { fixturePath } from "../helpers.ts";
 

@@ -26,7 +26,7 @@ import {
   WORK_DIR,
 } from "../../src/pipeline/write.ts";
 import { build } from "../../src/pipeline/build.ts";
-import type { Artifact } from "../../src/pipeline/artifact.ts";
+import type { Artifact } from "../../src/core/artifact.ts";
 import { fixturePath } from "../helpers.ts";
 
 const files = (entries: Record<string, string>) =>

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineCommand, UsageError } from "../command.ts";
-import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
+import { MIGRATION_FORMATS, type MigrationFormat } from "../../core/artifact.ts";
 import { printDiagnostics, progressPrinter, summary } from "../io.ts";
 import { parseSize } from "./shared.ts";
 

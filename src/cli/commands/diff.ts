@@ -1,5 +1,5 @@
 import { defineCommand, UsageError } from "../command.ts";
-import { MIGRATION_FORMATS, type MigrationFormat } from "../../pipeline/artifact.ts";
+import { MIGRATION_FORMATS, type MigrationFormat } from "../../core/artifact.ts";
 import { printDiagnostics } from "../io.ts";
 import { parseSize } from "./shared.ts";
 

@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { defineCommand } from "../command.ts";
 import { printDiagnostics } from "../io.ts";
 import { cliDiag } from "../codes.ts";
-import { packageFile, packageRoot } from "../../pipeline/package-files.ts";
+import { packageFile, packageRoot } from "../../core/package-files.ts";
 
 const DESIGN_FILE = "design.yaml";
 const STARTER = "templates/design.yaml";

@@ -5,7 +5,7 @@ import { checkPage, pageAttributes } from "../../../generators/html/check.ts";
 import { MERMAID_ASSET, SCRIPT, contentSecurityPolicy, renderPage } from "../../../generators/html/page.ts";
 import { esc, el, render, raw } from "../../../generators/html/html.ts";
 import { hostileDesign } from "./hostile.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 import type { ModelContext } from "../../../generators/model.ts";
 import { contextFor, fixtureNames, loadFixture } from "../../helpers.ts";
 

@@ -3,7 +3,7 @@ import markdownIt from "markdown-it";
 import { artifacts } from "../../../generators/index.ts";
 import { markdownArtifact, generateDesignMarkdown, DESIGN_MD } from "../../../generators/markdown/index.ts";
 import { checkDesignMarkdown } from "../../../generators/markdown/check.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 import type { ModelContext } from "../../../generators/model.ts";
 import { contextFor, fixtureNames, largeFixture, loadFixture } from "../../helpers.ts";
 

@@ -20,7 +20,7 @@ import { build } from "../../../src/pipeline/build.ts";
 import { sqlArtifact } from "../../../generators/index.ts";
 import { evolutionArtifact } from "../../../generators/evolution/index.ts";
 import { diff as diffDesignFiles } from "../../../src/index.ts";
-import { packageVersion } from "../../../src/pipeline/package-files.ts";
+import { packageVersion } from "../../../src/core/package-files.ts";
 import { normalizeDesign } from "../../../src/design/normalize.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import { repoRoot } from "../../helpers.ts";

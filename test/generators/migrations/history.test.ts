@@ -14,7 +14,7 @@ import { deriveMigrations } from "../../../generators/migrations/derive.ts";
 import type { MigrationFiles } from "../../../generators/migrations/format.ts";
 import { evolutionFiles } from "../../../generators/evolution/output.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
-import type { ArtifactContext, PreviousBuild } from "../../../src/pipeline/artifact.ts";
+import type { ArtifactContext, PreviousBuild } from "../../../src/core/artifact.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import { mini, miniInput } from "../evolution/mini.ts";
 

@@ -18,7 +18,7 @@ import {
   closeSharedPglite,
 } from "../../../generators/migrations/index.ts";
 import { withPgliteSchema, type Engine } from "../../../generators/migrations/engine.ts";
-import { MIGRATION_FORMATS, type GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import { MIGRATION_FORMATS, type GeneratedFile } from "../../../src/core/artifact.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 import type { Design, Entity } from "../../../src/design/schema.ts";
 import type { BuildOptions } from "../../../src/pipeline/build.ts";

@@ -20,7 +20,7 @@ import { seedRows } from "../../../generators/migrations/seed.ts";
 import { planInitialMigration } from "../../../generators/migrations/initial-plan.ts";
 import { migrationFiles, readMigrations, toSql } from "../../../generators/migrations/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 import type { Diagnostic } from "../../../src/design/diagnostics.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 import { mini, entity, series } from "../evolution/mini.ts";

@@ -7,7 +7,7 @@ import { nextMigration } from "../../../generators/migrations/derive.ts";
 import { planInitialMigration } from "../../../generators/migrations/initial-plan.ts";
 import { migrationFiles, toSql } from "../../../generators/migrations/format.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
-import type { GeneratedFile, MigrationFormat } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile, MigrationFormat } from "../../../src/core/artifact.ts";
 import type { Design } from "../../../src/design/schema.ts";
 import { mini, entity, field, series } from "../evolution/mini.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";

@@ -8,7 +8,7 @@ import { lintDocument } from "../../../generators/openapi/lint.ts";
 import { fixtureNames, loadFixture, largeFixture, contextFor, normalizeOrThrow } from "../../helpers.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
 import type { Design } from "../../../src/design/schema.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 
 /** Generous: validators are CPU-heavy and the machine is shared (no timing is asserted). */
 const SLOW = 120_000;

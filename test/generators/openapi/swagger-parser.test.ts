@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { swaggerParserValidate, OAS_VALIDATOR_FILE } from "../../../generators/openapi/check.ts";
 import { oasSchemaValidatorCode } from "../../../generators/openapi/schema-validator-code.ts";
 import { openapiArtifact } from "../../../generators/openapi/index.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 import { loadFixture, contextFor } from "../../helpers.ts";
 
 type Obj = Record<string, any>;

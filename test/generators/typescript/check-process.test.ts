@@ -14,7 +14,7 @@ import {
   takeCheckProcess,
   tsMorphLibs,
 } from "../../../generators/typescript/check-process.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 import { miniDesign } from "./mini.ts";
 
 const savedTmp = process.env.TMPDIR;

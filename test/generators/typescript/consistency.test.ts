@@ -17,7 +17,7 @@ import { openapiArtifact } from "../../../generators/openapi/index.ts";
 import { generateTypeScript, TYPES_FILE } from "../../../generators/typescript/index.ts";
 import { typeCheck } from "../../../generators/typescript/check.ts";
 import type { NDesign } from "../../../src/design/normalize.ts";
-import type { GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import type { GeneratedFile } from "../../../src/core/artifact.ts";
 
 async function openapiYaml(design: NDesign): Promise<string> {
   const out = openapiArtifact.generate(contextFor(design));

@@ -9,7 +9,7 @@ import {
 } from "../../../generators/typescript/index.ts";
 import { typeCheck } from "../../../generators/typescript/check.ts";
 import { tsType, propName, docText, type Typed } from "../../../generators/typescript/model.ts";
-import { generatedHeader, type GeneratedFile } from "../../../src/pipeline/artifact.ts";
+import { generatedHeader, type GeneratedFile } from "../../../src/core/artifact.ts";
 import { build } from "../../../src/pipeline/build.ts";
 import { miniDesign } from "./mini.ts";
 import type { Design } from "../../../src/design/schema.ts";

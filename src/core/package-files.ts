@@ -1,7 +1,7 @@
 /**
  * Files contractor ships beside its code (package.json, schemas/, templates/), found from this
- * module: it runs from the sources (`src/pipeline/`) in the repository and compiled
- * (`dist/src/pipeline/`) in an installed package, so the package root is the nearest folder above with a package.json.
+ * module: it runs from the sources (`src/core/`) in the repository and compiled
+ * (`dist/src/core/`) in an installed package, so the package root is the nearest folder above with a package.json.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
