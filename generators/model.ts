@@ -22,7 +22,7 @@ import { deriveMigrations, type Migrations } from "./migrations/derive.ts";
 import { evolutionFiles } from "./evolution/output.ts";
 
 /** A migration as its up file and, in formats that have one, its down file. */
-export interface MigrationPair {
+interface MigrationPair {
   up: GeneratedFile;
   down?: GeneratedFile;
 }

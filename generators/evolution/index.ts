@@ -8,8 +8,7 @@
 import type { Artifact } from "../../src/core/artifact.ts";
 import type { ModelContext } from "../model.ts";
 
-export { DESIGN_FILE } from "../migrations/history.ts";
-export { CHANGES_FILE, evolutionFiles, evolutionReport } from "./output.ts";
+export { evolutionReport } from "./output.ts";
 
 export const evolutionArtifact: Artifact<ModelContext> = {
   name: "evolution",

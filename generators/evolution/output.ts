@@ -10,7 +10,7 @@ import { designFile, designModel, inputOf, previousDesign } from "../migrations/
 import { evolutionCodes } from "./codes.ts";
 import { renderChanges, reportOf, type EvolutionReport } from "./report.ts";
 
-export const CHANGES_FILE = "CHANGES.md";
+const CHANGES_FILE = "CHANGES.md";
 const diag = diagnosticsFor(evolutionCodes);
 
 /**

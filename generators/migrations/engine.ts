@@ -62,7 +62,7 @@ export function pgliteCacheFile(): string {
  * one database PGlite connects to). Their directories stay, empty. Tar entries are 512-byte
  * headers (name at 0, octal size at 124, ustar prefix at 345) followed by padded data.
  */
-export function dropOtherDatabases(tar: Uint8Array, keepOid: number, databaseOids: readonly number[]): Uint8Array {
+function dropOtherDatabases(tar: Uint8Array, keepOid: number, databaseOids: readonly number[]): Uint8Array {
   const drop = databaseOids.filter((oid) => oid !== keepOid).map((oid) => `base/${oid}/`);
   const text = (from: number, length: number) => {
     const bytes = tar.subarray(from, from + length);

@@ -26,7 +26,7 @@ import type { MigrationFiles } from "./format.ts";
 import { migrationDiag } from "./codes.ts";
 
 export const LOCK_FILE = "migrations/contractor.lock.json";
-export const DESIGN_FILE = "design.json";
+const DESIGN_FILE = "design.json";
 /** The normalised design at the last release (canonical JSON), absent until something is released. */
 export const RELEASED_FILE = "design.released.json";
 
@@ -71,7 +71,7 @@ export function canonicalJson(value: unknown): string {
 export const DESIGN_FORMAT = 2;
 
 /** What a design file records: its format, the contractor that wrote it, and the design as written. */
-export interface DesignRecord {
+interface DesignRecord {
   contractor: typeof DESIGN_FORMAT;
   /** `contractor-cli@<version>`: a new contractor version rewrites this line, and nothing else when the design is unchanged. */
   generator: string;
@@ -215,7 +215,7 @@ export function previousDesign(previous: PreviousBuild | undefined): DesignRead 
 }
 
 /** The newest migration version of a lock (0 when it has none). */
-export const newestVersion = (lock: Lock) => lock.migrations.reduce((n, m) => Math.max(n, m.version), 0);
+const newestVersion = (lock: Lock) => lock.migrations.reduce((n, m) => Math.max(n, m.version), 0);
 
 export interface History {
   lock: Lock;

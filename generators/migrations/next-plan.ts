@@ -637,7 +637,7 @@ export function planChange(
  * uuid, unbounded integers, dates and timestamps.
  * Not the values the rows had: CHANGES.md says so (rollbackNotes).
  */
-export function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: ReadonlySet<string>): string {
+function placeholderSql(table: string, c: ColumnDef, cat: Catalog, kept: ReadonlySet<string>): string {
   // Only a parent table the down does not re-create (empty, and later in the down) has a key to give.
   const fk = [...cat.fks.values()].find(
     (f) => f.table === table && f.columns.length === 1 && f.columns[0] === c.name && kept.has(f.refTable),
@@ -711,11 +711,7 @@ const FALLBACK: Record<string, string> = {
  * kept when braced (else empty; its elements must still fit). Undefined for text, which every
  * value reaches; the conversions CHANGES.md names may still fail on values these tests let through.
  */
-export function fittingCast(
-  column: string,
-  type: string,
-  enumLabels: readonly string[] | undefined,
-): string | undefined {
+function fittingCast(column: string, type: string, enumLabels: readonly string[] | undefined): string | undefined {
   const text = `${q(column)}::text`;
   const varchar = /^varchar\((\d+)\)$/.exec(type);
   if (varchar) return `left(${text}, ${varchar[1]})`;

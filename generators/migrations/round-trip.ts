@@ -69,7 +69,7 @@ export interface RoundTripResult {
 }
 
 /** Rows per table generated before each down. */
-export const SEED_ROWS = 3;
+const SEED_ROWS = 3;
 
 /** Where the rows of a round trip stand: the next row number, and the seeding gaps already reported. */
 export interface SeedState {
@@ -80,7 +80,7 @@ export interface SeedState {
 export const newSeedState = (): SeedState => ({ next: 0, reported: new Set() });
 
 /** Removes every row of every table of `schema`; false when the engine refuses. */
-export async function emptyTables(engine: Engine, schema: string): Promise<boolean> {
+async function emptyTables(engine: Engine, schema: string): Promise<boolean> {
   const tables = await engine.query<{ relname: string }>(
     `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`,
     [schema],

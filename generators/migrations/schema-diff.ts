@@ -18,7 +18,7 @@ import { migrationDiag } from "./codes.ts";
 type Unique = NEntity["uniques"][number];
 type Check = NEntity["checks"][number];
 
-export interface FieldChange {
+interface FieldChange {
   before: NField;
   after: NField;
   /** JSON pointer of the field in the new design. */
@@ -36,12 +36,12 @@ export interface FieldChange {
   description: boolean;
 }
 
-export interface Added<T> {
+interface Added<T> {
   item: T;
   path: string;
 }
 
-export interface SetDiff<T> {
+interface SetDiff<T> {
   added: T[];
   removed: T[];
 }
@@ -63,7 +63,7 @@ export interface EntityChange {
   foreignKeys: SetDiff<NForeignKey>;
 }
 
-export interface EnumChange {
+interface EnumChange {
   before: EnumDef;
   after: EnumDef;
   /** The enum name changed (`renamedFrom`): the Postgres type is renamed. */

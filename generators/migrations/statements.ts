@@ -37,8 +37,8 @@ export interface TableDef {
   checks: CheckDef[];
 }
 
-export const INDEX_METHODS = ["btree", "gin", "hash", "brin"] as const;
-export type IndexMethod = (typeof INDEX_METHODS)[number];
+const INDEX_METHODS = ["btree", "gin", "hash", "brin"] as const;
+type IndexMethod = (typeof INDEX_METHODS)[number];
 
 export interface IndexDef {
   name: string;
@@ -50,7 +50,7 @@ export interface IndexDef {
   where?: string;
 }
 
-export type ReferentialAction = "cascade" | "restrict" | "set-null" | "set-default" | "no-action";
+type ReferentialAction = "cascade" | "restrict" | "set-null" | "set-default" | "no-action";
 
 export interface ForeignKeyDef {
   name: string;
@@ -62,7 +62,7 @@ export interface ForeignKeyDef {
   onUpdate: ReferentialAction;
 }
 
-export interface EnumTypeDef {
+interface EnumTypeDef {
   name: string;
   values: string[];
 }
@@ -179,7 +179,7 @@ export type Statement =
   | { kind: "add_enum_value"; type: string; value: string; before?: string; after?: string; rebuild: EnumRebuild }
   | { kind: "rebuild_enum"; rebuild: EnumRebuild };
 
-export type Orphans = "null" | "first-parent";
+type Orphans = "null" | "first-parent";
 
 export type StatementKind = Statement["kind"];
 type Table<R> = { [K in StatementKind]: (s: Extract<Statement, { kind: K }>) => R };

@@ -52,7 +52,7 @@ export const HOST_KEY = createHash("sha256")
   .slice(0, 8);
 
 /** The prefix of every database and schema this process creates. */
-export const ownPrefix = (pid = process.pid) => `${THROWAWAY_PREFIX}${pid}_${HOST_KEY}_`;
+const ownPrefix = (pid = process.pid) => `${THROWAWAY_PREFIX}${pid}_${HOST_KEY}_`;
 
 /** The `application_name` of this process's connections, so that an interrupt can end them. */
 export const applicationName = () => `${ownPrefix()}t${threadId}`;
@@ -180,7 +180,7 @@ export function onInterrupt(hook: () => Promise<void>): void {
 }
 
 /** True once an interrupt is being handled: the process ends as soon as its databases are dropped. */
-export function interrupted(): boolean {
+function interrupted(): boolean {
   return interrupting;
 }
 

@@ -110,8 +110,14 @@ const constraints = {
     }),
   ),
   pattern: optStr("ECMAScript regular expression the value must match (API validation only, not a database check)."),
-  precision: optInt(`Total digits of a decimal (1–1000). Defaults to ${DEFAULT_DECIMAL.precision}.`, { minimum: 1, maximum: 1000 }),
-  scale: optInt(`Digits after the decimal point of a decimal. Defaults to ${DEFAULT_DECIMAL.scale}.`, { minimum: 0, maximum: 1000 }),
+  precision: optInt(`Total digits of a decimal (1–1000). Defaults to ${DEFAULT_DECIMAL.precision}.`, {
+    minimum: 1,
+    maximum: 1000,
+  }),
+  scale: optInt(`Digits after the decimal point of a decimal. Defaults to ${DEFAULT_DECIMAL.scale}.`, {
+    minimum: 0,
+    maximum: 1000,
+  }),
   enum: optStr("For type `enum` (or array items of type `enum`): the name of an enum in `data.enums`.", {
     pattern: PATTERNS.pascal,
   }),

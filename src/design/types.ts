@@ -11,7 +11,6 @@ import { assert } from "./diagnostics.ts";
 /** Every type a field, property, parameter or array item can have. */
 export type DesignType = Property["type"];
 
-
 type Sized = keyof typeof DEFAULT_MAX_LENGTH;
 const isSized = (t: DesignType): t is Sized => t in DEFAULT_MAX_LENGTH;
 /** True for the varchar-backed types, whose length is part of the column type. */

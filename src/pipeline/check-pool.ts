@@ -37,7 +37,7 @@ export type WorkerRequest =
   | CheckRequest;
 
 /** A check of the artifact's own files only (sent with them), or of all the context's files (its own named by path). */
-export type CheckRequest = { type: "check"; id: number; context: number; name: string } & (
+type CheckRequest = { type: "check"; id: number; context: number; name: string } & (
   | { reads: "own"; own: readonly GeneratedFile[] }
   | { reads: "all"; own: readonly string[] }
 );
