@@ -9,6 +9,7 @@ export const LOSS_CLASSES = {
   "server-url": "Servers are origins (http/https) without variables.",
   method: "Endpoints use GET, POST, PUT, PATCH or DELETE only.",
   "path-template": "Path segments are either literal or one whole {param}.",
+  "operation-id": "operationIds are unique camelCase identifiers (the client's method names; not on the wire).",
   "path-param-name": "Path parameters are camelCase (the name is not on the wire).",
   "query-param-name": "Query parameters are camelCase.",
   "header-param-name": "Header names are letters, digits and dashes.",

@@ -721,7 +721,7 @@ class Importer {
     if (source && candidate !== source)
       this.lose(
         `${at}/operationId`,
-        "info",
+        "operation-id",
         `operationId "${source}"`,
         `"${candidate}" (operationIds are camelCase and unique)`,
       );
