@@ -6,9 +6,9 @@ export const importCodes = defineCodes({
     severity: "error",
     doc: "The document is not OpenAPI 3.0.x or 3.1.x (Swagger 2.0, or no `openapi` field). Convert Swagger 2.0 to OpenAPI 3 first (e.g. with swagger2openapi).",
   },
-  "openapi-not-an-object": {
+  "not-an-openapi-document": {
     severity: "error",
-    doc: "The file parses, but its top level is not an object with `info` and `paths`; it is not an OpenAPI document.",
+    doc: "The file parses, but is not an OpenAPI document: its top level has no `info` and `paths` objects, or swagger-parser cannot read it (the message quotes why).",
   },
   "remote-ref-refused": {
     severity: "error",

@@ -79,6 +79,8 @@ export class SchemaMapper {
   constructor(doc: Node, get: (ref: string) => unknown) {
     this.doc = doc;
     this.get = get;
+    // The placeholder entity's name and the shapes derived from it.
+    for (const suffix of ["", "Create", "Update", "Page"]) this.taken.add(`importplaceholder${suffix}`.toLowerCase());
   }
 
   lose(at: string, cls: LossClass, lost: string, instead: string): void {
@@ -261,7 +263,13 @@ export class SchemaMapper {
    * properties no bare maps. Never fails: what cannot be said is a loss and a wider type.
    */
   typeOf(schema: unknown, at: string, hint: string, where: "property" | "param" | "item"): Typed {
-    const t = this.typeOfInner(schema, at, hint, where);
+    let t = this.typeOfInner(schema, at, hint, where);
+    // Whatever path the mapping took, a parameter is never json or a ref.
+    if (where === "param" && (t.type === "json" || t.type === "ref")) {
+      if (t.type === "ref") this.lose(at, "param-type", "an object parameter", "text");
+      t = { ...this.fit({ ...t, type: "json" }, where, at) };
+      delete t.ref;
+    }
     const r = this.deref(schema, at);
     const example = r?.node.example;
     if (isScalarExample(example) && where !== "item") {
@@ -379,7 +387,7 @@ export class SchemaMapper {
           where === "param" ? "text" : "any JSON value",
         );
       else if (where === "param") this.lose(r.at, "param-type", "an object parameter", "text");
-      return this.fit(out, where, r.at);
+      return where === "param" ? { ...out, type: "text" } : out;
     }
     if (type === "array") {
       if (where === "item") {

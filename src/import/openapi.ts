@@ -87,7 +87,7 @@ export async function importOpenApi(
         diagnostics: [
           ...loaded.diagnostics,
           importDiag(
-            "openapi-not-an-object",
+            "not-an-openapi-document",
             "the document has no `info` and `paths` objects: not an OpenAPI document",
             "",
           ),
@@ -114,16 +114,31 @@ export async function importOpenApi(
   if (!isObject(d.info) || !isObject(d.paths))
     return {
       losses: [],
-      diagnostics: [importDiag("openapi-not-an-object", "the document has no `info` and `paths` objects", "")],
+      diagnostics: [importDiag("not-an-openapi-document", "the document has no `info` and `paths` objects", "")],
     };
 
   const inPageLinks = unlinkInPageAnchors(d, "");
 
   // swagger-parser resolves the document's own references; external resolution is off, so a
   // remote $ref is never fetched (the mapper reports it when it meets one).
-  const $refs = await SwaggerParser.resolve(structuredClone(d) as unknown as OpenAPI.Document, {
-    resolve: { external: false },
-  });
+  // The resolver checks `info.version` (a string), which only matters to the import as a loss.
+  let $refs: Awaited<ReturnType<typeof SwaggerParser.resolve>>;
+  try {
+    $refs = await SwaggerParser.resolve(
+      { ...structuredClone(d), info: { title: "", version: "" } } as unknown as OpenAPI.Document,
+      {
+        resolve: { external: false },
+      },
+    );
+  } catch (error) {
+    return {
+      losses: [],
+      diagnostics: [
+        ...loaded.diagnostics,
+        importDiag("not-an-openapi-document", `swagger-parser cannot read it: ${(error as Error).message}`, ""),
+      ],
+    };
+  }
   const mapper = new SchemaMapper(d, (ref) => $refs.get(ref));
   for (const at of inPageLinks)
     mapper.lose(at, "info", "a link to an anchor of the source's documentation page", "the link's text");
@@ -283,7 +298,8 @@ class Importer {
 
   private version(v: unknown): string {
     if (typeof v === "string" && new RegExp(PATTERNS.semver).test(v)) return v;
-    const m = typeof v === "string" ? /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v) : null;
+    const m =
+      typeof v === "string" || typeof v === "number" ? /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(String(v)) : null;
     const out = m ? `${Number(m[1])}.${Number(m[2] ?? 0)}.${Number(m[3] ?? 0)}` : "0.0.0";
     this.lose("/info/version", "info", `version ${JSON.stringify(v)} (not semver)`, out);
     return out;
@@ -647,7 +663,7 @@ class Importer {
 
     const out: Parameter[] = [];
     const declaredPath = new Set<string>();
-    for (const [, { node: p, at: pat }] of [...params.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const { node: p, at: pat } of params.values()) {
       const param = this.parameter(p, pat, e, renames, operationId);
       if (!param) continue;
       if (param.in === "path") declaredPath.add(param.name);

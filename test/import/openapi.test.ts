@@ -46,8 +46,8 @@ describe("importOpenApi: refusals", () => {
       JSON.stringify({ openapi: "4.0.0", info: { title: "x", version: "1" }, paths: {} }),
       "unsupported-openapi-version /openapi",
     ],
-    ["not a spec", "a: 1\n", "openapi-not-an-object "],
-    ["a list", "- 1\n", "openapi-not-an-object "],
+    ["not a spec", "a: 1\n", "not-an-openapi-document "],
+    ["a list", "- 1\n", "not-an-openapi-document "],
     [
       "only HEAD",
       spec({ "/a": { head: { responses: { "200": { description: "ok" } } } } }),
@@ -246,6 +246,48 @@ describe("importOpenApi: mapping", () => {
     expect(lossesOf(r, "query-param-name")).toStrictEqual(["/paths/~1api~1v2~1items/post/parameters/0"]);
     expect(lossesOf(r, "auth")).toStrictEqual(["/components/securitySchemes/bearer"]);
     expect(validateDesign(d).diagnostics.filter((x) => x.severity === "error")).toStrictEqual([]);
+  });
+
+  it("keeps importing where the resolver would stop: a numeric version, a parameter whose schema is broken", async () => {
+    const text = JSON.stringify({
+      openapi: "3.0.3",
+      info: { title: "T", version: 2 },
+      paths: {
+        "/a": {
+          get: {
+            operationId: "getA",
+            parameters: [
+              { name: "q", in: "query", schema: { $ref: "#/components/schemas/Missing" } },
+              { name: "o", in: "query", schema: { type: "object", properties: { x: { type: "string" } } } },
+            ],
+            responses: { "204": { description: "none" } },
+          },
+        },
+      },
+    });
+    const r = await run(text);
+    expect(r.design?.info.version).toBe("2.0.0");
+    expect(r.design?.api.endpoints[0]?.params).toStrictEqual([
+      { name: "q", in: "query", type: "text" },
+      { name: "o", in: "query", type: "text" },
+    ]);
+    expect(codes(r)).toContain("dangling-ref /paths/~1a/get/parameters/0/schema/$ref");
+    expect(lossesOf(r, "param-type")).toStrictEqual([
+      "/paths/~1a/get/parameters/0/schema",
+      "/paths/~1a/get/parameters/1/schema",
+    ]);
+  });
+
+  it("does not give an imported schema the placeholder entity's names", async () => {
+    const r = await run(
+      spec(
+        { "/a": get({ $ref: "#/components/schemas/ImportPlaceholder" }) },
+        {
+          components: { schemas: { ImportPlaceholder: { type: "object", properties: { a: { type: "string" } } } } },
+        },
+      ),
+    );
+    expect(r.design?.api.endpoints[0]?.response.schema).toBe("ImportPlaceholder2");
   });
 
   it("produces the same design and report twice (deterministic)", async () => {
