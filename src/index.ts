@@ -9,5 +9,7 @@ export type { NDesign } from "./design/normalize.ts";
 export type { GeneratedFile, Artifact, MigrationFormat } from "./core/artifact.ts";
 export { DesignSchema } from "./design/schema.ts";
 export { registry as diagnosticCodes } from "./diagnostics/registry.ts";
+export { importOpenApi, LOSS_CLASSES } from "./import/openapi.ts";
+export type { ImportOptions, ImportResult, Loss, LossClass } from "./import/openapi.ts";
 export { draft } from "./agent/draft.ts";
 export type { DraftOptions, DraftResult } from "./agent/draft.ts";

@@ -12,8 +12,16 @@ import { diffCommand } from "./commands/diff.ts";
 import { draftCommand } from "./commands/draft.ts";
 import { fsDiagnostic } from "../pipeline/fs-errors.ts";
 import { initCommand } from "./commands/init.ts";
+import { importCommand } from "./commands/import.ts";
 
-export const commands: Command[] = [initCommand, buildCommand, validateCommand, draftCommand, diffCommand];
+export const commands: Command[] = [
+  initCommand,
+  buildCommand,
+  validateCommand,
+  draftCommand,
+  diffCommand,
+  importCommand,
+];
 
 function version(): string {
   return packageVersion();

@@ -14,6 +14,7 @@ import { typescriptCodes } from "../../generators/typescript/codes.ts";
 import { evolutionCodes } from "../../generators/evolution/codes.ts";
 import { migrationCodes } from "../../generators/migrations/codes.ts";
 import { cliCodes } from "../cli/codes.ts";
+import { importCodes } from "../import/codes.ts";
 
 export const codeTables: Record<string, Record<string, CodeDoc>> = {
   design: designCodes,
@@ -27,6 +28,7 @@ export const codeTables: Record<string, Record<string, CodeDoc>> = {
   evolution: evolutionCodes,
   sql: migrationCodes,
   cli: cliCodes,
+  import: importCodes,
 };
 
 export const registry: Record<string, CodeDoc & { table: string }> = Object.fromEntries(

@@ -1,0 +1,35 @@
+import { defineCodes, diagnosticsFor } from "../design/diagnostics.ts";
+
+/** Codes produced while importing an existing system (an OpenAPI document) into a design. */
+export const importCodes = defineCodes({
+  "unsupported-openapi-version": {
+    severity: "error",
+    doc: "The document is not OpenAPI 3.0.x or 3.1.x (Swagger 2.0, or no `openapi` field). Convert Swagger 2.0 to OpenAPI 3 first (e.g. with swagger2openapi).",
+  },
+  "not-an-openapi-document": {
+    severity: "error",
+    doc: "The file parses, but is not an OpenAPI document: its top level has no `info` and `paths` objects, or swagger-parser cannot read it (the message quotes why).",
+  },
+  "remote-ref-refused": {
+    severity: "error",
+    doc: "A `$ref` points outside the document (another file or a URL). Import fetches nothing and produces no design: bundle the spec into one file first (e.g. `redocly bundle`).",
+  },
+  "dangling-ref": {
+    severity: "warning",
+    doc: "A local `$ref` points at nothing in the document; the source spec is broken there. The part behind the reference is left out.",
+  },
+  "source-path-param-undeclared": {
+    severity: "warning",
+    doc: "The source spec is invalid: a {param} of the path template is not declared as a path parameter of the operation. The import declares it as a required text parameter and goes on.",
+  },
+  "no-importable-operation": {
+    severity: "error",
+    doc: "The document has no operation the design format can hold (a design needs at least one endpoint with GET, POST, PUT, PATCH or DELETE).",
+  },
+  "placeholder-entity": {
+    severity: "info",
+    doc: "An OpenAPI document describes no storage, but a design needs at least one entity: the import adds an internal placeholder entity (never in the API). Replace it with the real data model (or import the database).",
+  },
+});
+
+export const importDiag = diagnosticsFor(importCodes);
