@@ -69,6 +69,7 @@ export const ENGINE_TESTS: readonly string[] = [
   "test/e2e/readme.test.ts",
   "test/e2e/watch.test.ts",
   "test/fixtures/invalid.test.ts",
+  "test/import/*.test.ts",
   "test/generators/evolution/series-server.test.ts",
   "test/generators/evolution/series.test.ts",
   "test/generators/html/*.test.ts",

@@ -108,7 +108,9 @@ async function interruptBuild(
     }),
   );
   let database: string | undefined;
-  while (!done && !(database && /check typescript/.test(output))) {
+  // The throw-away database exists only while the engine check runs (it is dropped when the check
+  // ends), so once it is seen the signal lands mid-check, whatever else the build is doing.
+  while (!done && !database) {
     database = await created();
     await new Promise((r) => setTimeout(r, 20));
   }
