@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { defineCommand, UsageError } from "../command.ts";
 import { printDiagnostics, progressPrinter, summary, type Io } from "../io.ts";
+import { writeAtomically } from "./shared.ts";
 
 const KEY_VARIABLE = "ANTHROPIC_API_KEY";
 
@@ -22,19 +23,6 @@ async function readText(file: string, what: string): Promise<string> {
     return file === "-" ? await readStdin() : await readFile(file, "utf8");
   } catch {
     throw new UsageError(`cannot read the ${what} ${file}`);
-  }
-}
-
-/** Writes through a sibling temp file and a rename: the file is whole or untouched. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
 }
 

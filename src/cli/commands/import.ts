@@ -4,22 +4,9 @@ import { stringify } from "yaml";
 import { defineCommand, UsageError } from "../command.ts";
 import { formatDiagnostic, summary, type Io } from "../io.ts";
 import type { Loss } from "../../import/loss.ts";
-import { parseSize } from "./shared.ts";
+import { parseSize, writeAtomically } from "./shared.ts";
 
 const SOURCES = ["openapi"] as const;
-
-/** Writes through a sibling temp file and a rename: the file is whole or untouched. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
 
 /** One line per loss class: how many, and the format limit behind them. */
 function lossSummary(losses: readonly Loss[], limits: Record<string, string>): string {
