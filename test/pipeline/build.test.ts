@@ -53,7 +53,7 @@ describe.each(executors)("build, checks %s", (_name, makeExecutor) => {
     expect(r.ok).toBe(true);
     expect(r.written).toBe(true);
     expect(await readFile(join(out, "echo/title.txt"), "utf8")).toBe("Listly API\n");
-    expect(steps).toStrictEqual(["load", "validate", "generate echo", "check echo", "write"]);
+    expect(steps).toStrictEqual(["load", "validate", "derive", "generate echo", "check echo", "write"]);
   });
 
   it("writes nothing when a checker finds an error, and leaves the previous out dir byte for byte", async () => {
