@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
+import { isMainThread } from "node:worker_threads";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
 import type { Engine } from "./catalog.ts";
 import type { ScriptRef } from "./format.ts";
@@ -133,8 +134,30 @@ async function startPglite(): Promise<PGliteInstance> {
   return db;
 }
 
+/**
+ * On the main thread the shared engine is closed after an idle spell: a PGlite started from a data
+ * dir (the tar above) keeps the Node process from ending by itself, so a script that calls the
+ * library's `build()` would never exit. Builds that follow each other keep it warm; a worker thread
+ * keeps its engine until its pool ends the thread.
+ */
+const IDLE_AFTER_USE_MS = 2_000;
+/** Started but never used (a build whose checks never ran): closed later, after generation had its time. */
+const IDLE_UNUSED_MS = 60_000;
+let idleClose: NodeJS.Timeout | undefined;
+let users = 0;
+
+function closeWhenIdle(ms: number): void {
+  if (!isMainThread) return;
+  clearTimeout(idleClose);
+  idleClose = setTimeout(() => {
+    if (users === 0) void closeSharedPglite().catch(() => undefined);
+  }, ms).unref();
+}
+
 /** The process-wide PGlite, started on first use. */
 export function sharedPglite(): Promise<PGliteInstance> {
+  clearTimeout(idleClose);
+  if (users === 0) closeWhenIdle(IDLE_UNUSED_MS);
   if (!shared) {
     const started = startPglite();
     shared = started;
@@ -164,6 +187,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Runs `fn` in a fresh schema of the shared PGlite; the schema is dropped afterwards. One at a time. */
 export async function withPgliteSchema<T>(fn: (engine: Engine, schema: string) => Promise<T>): Promise<T> {
+  users++;
   const run = queue.then(async () => {
     const engine = pgliteEngine(await sharedPglite());
     const schema = `contractor_check_${++schemaCounter}`;
@@ -178,7 +202,11 @@ export async function withPgliteSchema<T>(fn: (engine: Engine, schema: string) =
     }
   });
   queue = run.catch(() => undefined);
-  return run;
+  try {
+    return await run;
+  } finally {
+    if (--users === 0) closeWhenIdle(IDLE_AFTER_USE_MS);
+  }
 }
 
 // ---- a PostgreSQL server through `pg` ----
