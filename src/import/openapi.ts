@@ -37,7 +37,7 @@ export interface ImportResult {
 }
 
 /** The name of the internal entity a design needs when the source describes no storage. */
-export const PLACEHOLDER_ENTITY = "ImportPlaceholder";
+const PLACEHOLDER_ENTITY = "ImportPlaceholder";
 
 const OPERATION_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 const DEFAULT_STYLE: Record<string, string> = { query: "form", path: "simple", header: "simple" };
