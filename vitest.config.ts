@@ -9,7 +9,6 @@
  * file is classified when it is added.
  */
 import { globSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { matchesGlob } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -129,10 +128,6 @@ export default defineConfig({
   test: {
     // Engine round trips, browsers and the compiler are real, so single tests can take seconds.
     testTimeout: 120_000,
-    // One test file per CPU (vitest's own default for a run is one fewer). Much of a file's time is
-    // spent waiting on a child process, a server or the browser, so on two cores a second file
-    // keeps the second core busy.
-    maxWorkers: availableParallelism(),
     hookTimeout: 180_000,
     projects: [
       { extends: true, test: { name: "unit", include: [...UNIT_TESTS] } },
