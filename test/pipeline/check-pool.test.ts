@@ -4,13 +4,15 @@ import { inProcessExecutor, type CheckInput } from "../../src/pipeline/executor.
 import { resolveOptions, type Artifact, type GeneratedFile } from "../../src/core/artifact.ts";
 import { mermaidArtifact } from "../../generators/mermaid/index.ts";
 import { typescriptArtifact } from "../../generators/typescript/index.ts";
-import { normalizeOrThrow } from "../helpers.ts";
+import { contextFor, normalizeOrThrow } from "../helpers.ts";
 import { miniDesign } from "../generators/typescript/mini.ts";
 
 const design = normalizeOrThrow(miniDesign());
 const options = resolveOptions({ engine: false });
+// What a build hands its artifacts: the context with the model derived once.
+const ctx = contextFor(design, { engine: false });
 const filesOf = (a: Artifact): GeneratedFile[] => {
-  const out = a.generate({ design, options });
+  const out = a.generate(ctx);
   return Array.isArray(out) ? out : out.files;
 };
 const breakFile = (files: GeneratedFile[], path: string, contents: string) =>
@@ -18,7 +20,7 @@ const breakFile = (files: GeneratedFile[], path: string, contents: string) =>
 
 /** Each check is given what the build gives it: its own files, and in `ctx.files` what it declared it reads. */
 function input(artifact: Artifact, own: GeneratedFile[], all: GeneratedFile[]): CheckInput {
-  return { design, options, files: artifact.checkNeeds === "own" ? own : all };
+  return { ...ctx, files: artifact.checkNeeds === "own" ? own : all };
 }
 
 const mermaid = filesOf(mermaidArtifact);
