@@ -148,25 +148,33 @@ export async function renderDiagrams(
       };
     }
     const browserInstance = instance;
-    const renderOne = async (d: GeneratedFile): Promise<GeneratedFile | Diagnostic> => {
+    // Loading mermaid's bundle costs far more than a render, so each page loads it once and renders
+    // a share of the diagrams (page k takes every PAGES-th from k). A diagram's SVG does not depend
+    // on what its page rendered before (render.test.ts checks a batch against single renders).
+    const results: Array<GeneratedFile | Diagnostic> = new Array(diagrams.length);
+    const pages = Math.min(PAGES, diagrams.length);
+    const renderShare = async (k: number) => {
+      const page = await openRenderPage(browserInstance, bundle);
       try {
-        const svg = (await renderInPage(browserInstance, bundle, d.contents, posix.basename(d.path, ".mmd"))).replace(
-          /\r\n?/g,
-          "\n",
-        );
-        return { path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" };
-      } catch (error) {
-        const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
-        return mermaidDiag("mermaid-render-failed", `mermaid could not render the diagram: ${reason}`, d.path);
+        for (let i = k; i < diagrams.length; i += pages) {
+          const d = diagrams[i]!;
+          try {
+            const svg = (await renderInPage(page, d.contents, posix.basename(d.path, ".mmd"))).replace(/\r\n?/g, "\n");
+            results[i] = { path: d.path.replace(/\.mmd$/, ".svg"), contents: svg.endsWith("\n") ? svg : svg + "\n" };
+          } catch (error) {
+            const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+            results[i] = mermaidDiag(
+              "mermaid-render-failed",
+              `mermaid could not render the diagram: ${reason}`,
+              d.path,
+            );
+          }
+        }
+      } finally {
+        await page.close().catch(() => undefined);
       }
     };
-    // A few pages of the one browser at a time (each page is its own renderer process); results keep file order.
-    const results: Array<GeneratedFile | Diagnostic> = new Array(diagrams.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < diagrams.length; i = next++) results[i] = await renderOne(diagrams[i]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(PAGES, diagrams.length) }, worker));
+    await Promise.all(Array.from({ length: pages }, (_, k) => renderShare(k)));
     const files = results.filter((r): r is GeneratedFile => "contents" in r);
     const diagnostics = results.filter((r): r is Diagnostic => "code" in r);
     return {
@@ -182,41 +190,45 @@ export async function renderDiagrams(
 
 type PuppeteerBrowser = Awaited<ReturnType<typeof import("puppeteer-core")["default"]["launch"]>>;
 
-/** One diagram to SVG text in a fresh page of `browser`: mermaid's bundle loaded from disk, no network. */
-async function renderInPage(
-  browser: PuppeteerBrowser,
-  bundle: string,
-  definition: string,
-  svgId: string,
-): Promise<string> {
+type PuppeteerPage = Awaited<ReturnType<PuppeteerBrowser["newPage"]>>;
+
+/** A page of `browser` with mermaid's bundle loaded from disk; it requests nothing from the network. */
+async function openRenderPage(browser: PuppeteerBrowser, bundle: string): Promise<PuppeteerPage> {
   const page = await browser.newPage();
   try {
     await page.setRequestInterception(true);
     page.on("request", (r) => void (/^(data|about|blob):/.test(r.url()) ? r.continue() : r.abort()));
     await page.setContent('<!doctype html><html><body><div id="container"></div></body></html>');
     await page.addScriptTag({ path: bundle });
-    return await page.$eval(
-      "#container",
-      async (container, { definition, svgId, config }) => {
-        const mermaid = (
-          globalThis as unknown as {
-            mermaid: {
-              initialize(c: object): void;
-              render(id: string, text: string, el: Element): Promise<{ svg: string }>;
-            };
-          }
-        ).mermaid;
-        await document.fonts.ready;
-        mermaid.initialize({ startOnLoad: false, ...config });
-        const { svg } = await mermaid.render(svgId, definition, container);
-        container.innerHTML = svg;
-        const el = container.getElementsByTagName("svg")[0]!;
-        el.style.backgroundColor = "white";
-        return new XMLSerializer().serializeToString(el);
-      },
-      { definition, svgId, config: RENDER_CONFIG },
-    );
-  } finally {
+    return page;
+  } catch (error) {
     await page.close().catch(() => undefined);
+    throw error;
   }
+}
+
+/** One diagram to SVG text in `page` (see openRenderPage); the container is emptied first. */
+async function renderInPage(page: PuppeteerPage, definition: string, svgId: string): Promise<string> {
+  return await page.$eval(
+    "#container",
+    async (container, { definition, svgId, config }) => {
+      const mermaid = (
+        globalThis as unknown as {
+          mermaid: {
+            initialize(c: object): void;
+            render(id: string, text: string, el: Element): Promise<{ svg: string }>;
+          };
+        }
+      ).mermaid;
+      await document.fonts.ready;
+      container.replaceChildren();
+      mermaid.initialize({ startOnLoad: false, ...config });
+      const { svg } = await mermaid.render(svgId, definition, container);
+      container.innerHTML = svg;
+      const el = container.getElementsByTagName("svg")[0]!;
+      el.style.backgroundColor = "white";
+      return new XMLSerializer().serializeToString(el);
+    },
+    { definition, svgId, config: RENDER_CONFIG },
+  );
 }

@@ -163,14 +163,16 @@ describe.skipIf(!browser)(`rendering in headless Chromium${skipReason}`, () => {
     ]);
   }, 120_000);
 
-  it("SVGs are byte-identical across runs", async () => {
+  it("SVGs are byte-identical across runs, and a diagram rendered in a batch equals it rendered alone", async () => {
     const files = generateDiagrams(await loadFixture("listly")).filter(
-      (f) => f.path === "diagrams/erd-identity.mmd" || f.path === "diagrams/auth-flow.mmd",
+      (f) =>
+        f.path === "diagrams/erd-identity.mmd" || f.path === "diagrams/auth-flow.mmd" || f.path === "diagrams/erd.mmd",
     );
-    const a = await renderDiagrams(files, browser);
-    const b = await renderDiagrams(files, browser);
-    expect(a.files.length).toBe(2);
-    expect(a.files).toStrictEqual(b.files);
+    const batch = await renderDiagrams(files, browser);
+    expect(batch.files.length).toBe(3);
+    const alone = [];
+    for (const f of files) alone.push(...(await renderDiagrams([f], browser)).files);
+    expect(alone).toStrictEqual(batch.files);
   }, 300_000);
 
   it("a 300-entity design's ERDs render", async () => {
