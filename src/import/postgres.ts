@@ -241,7 +241,7 @@ export async function importSql(
           importDiag(
             "ddl-rejected",
             `the embedded PostgreSQL rejected the DDL: ${errorMessage(error)}`,
-            `${file}:${where.line}:${where.column}`,
+            `${basename(file)}:${where.line}:${where.column}`,
           ),
         ],
       };
