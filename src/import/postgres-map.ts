@@ -47,6 +47,8 @@ const SQL_NAME = new RegExp(PATTERNS.sqlName);
 interface MappedEnum {
   name: string;
   labels: Map<string, string>;
+  /** Why a column of this type does not come back the same (a renamed type, changed labels). */
+  columnLoss?: { lost: string; instead: string; class: LossClass };
 }
 
 type FieldType = Pick<Field, "type" | "maxLength" | "precision" | "scale" | "enum" | "items">;
@@ -207,7 +209,21 @@ class Mapper {
     const name = unique(wanted, this.typeNames, "Enum");
     if (snakeCase(name) !== e.name)
       this.lose(at, "sql-name", `enum type name ${e.name}`, `${snakeCase(name)} (enum ${name})`);
-    this.enums.set(e.name, { name, labels });
+    const relabelled = [...labels].some(([l, v]) => l !== v);
+    const renamed = snakeCase(name) !== e.name;
+    this.enums.set(e.name, {
+      name,
+      labels,
+      ...(relabelled || renamed
+        ? {
+            columnLoss: {
+              lost: `type ${e.name}${relabelled ? ` ('${[...labels.keys()].join("', '")}')` : ""}`,
+              instead: `enum type ${snakeCase(name)}${relabelled ? ` ('${[...labels.values()].join("', '")}')` : ""}`,
+              class: relabelled ? "enum-values" : "sql-name",
+            },
+          }
+        : {}),
+    });
     this.enumDefs.push({
       name,
       values: [...labels.values()],
@@ -298,7 +314,8 @@ class Mapper {
       else entity.primaryKey = pkFields.map((f) => f!.name);
       for (const f of pkFields) delete f!.nullable;
     }
-    const pkAt = dbPointer("tables", t.name, "primary-key");
+    // A promoted unique set: the loss is where the source's key is (it becomes the primary key).
+    const pkAt = key.promotedAt ?? dbPointer("tables", t.name, "primary-key");
     if (key.promoted)
       this.lose(
         pkAt,
@@ -332,15 +349,30 @@ class Mapper {
   /** The primary key, or a unique set of NOT NULL columns promoted to it (named by `promoted`). */
   private primaryKey(
     t: CatalogTable,
-  ): { name: string; columns: string[]; deferrable: boolean; comment?: string; promoted?: string } | undefined {
+  ):
+    | { name: string; columns: string[]; deferrable: boolean; comment?: string; promoted?: string; promotedAt?: string }
+    | undefined {
     if (t.primaryKey) return t.primaryKey;
     const notNull = (cols: ReadonlyArray<string | null>) =>
       cols.every((c) => c !== null && t.columns.find((x) => x.name === c)?.notNull);
     const u = t.uniques.find((x) => notNull(x.columns) && !x.deferrable);
-    if (u) return { name: u.name, columns: u.columns, deferrable: false, promoted: `unique constraint ${u.name}` };
+    if (u)
+      return {
+        name: u.name,
+        columns: u.columns,
+        deferrable: false,
+        promoted: `unique constraint ${u.name}`,
+        promotedAt: dbPointer("tables", t.name, "constraints", u.name),
+      };
     const ix = t.indexes.find((x) => x.unique && !x.predicate && x.expressions.length === 0 && notNull(x.columns));
     if (ix)
-      return { name: ix.name, columns: ix.columns as string[], deferrable: false, promoted: `unique index ${ix.name}` };
+      return {
+        name: ix.name,
+        columns: ix.columns as string[],
+        deferrable: false,
+        promoted: `unique index ${ix.name}`,
+        promotedAt: dbPointer("tables", t.name, "indexes", ix.name),
+      };
     return undefined;
   }
 
@@ -367,7 +399,7 @@ class Mapper {
     if (c.typeKind === "e") {
       const e = c.typeSchema === this.model.schema ? this.enums.get(c.typeName) : undefined;
       scalar = e
-        ? { type: { type: "enum", enum: e.name } }
+        ? { type: { type: "enum", enum: e.name }, ...(e.columnLoss ? { loss: e.columnLoss } : {}) }
         : {
             type: { type: "text" },
             loss: {
