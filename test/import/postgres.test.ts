@@ -160,7 +160,9 @@ describe.skipIf(!present)("import sql: the public corpus", () => {
     ]);
     // No primary key: the unique index over NOT NULL columns becomes it, and says so.
     expect(entity(r, "VerificationToken").primaryKey).toStrictEqual(["deviceIdentifier", "token"]);
-    expect(lossAt(r, "/tables/VerificationToken/indexes/VerificationToken_deviceIdentifier_token_key")[0]).toMatch(/^sql-primary-key: no primary key/);
+    expect(lossAt(r, "/tables/VerificationToken/indexes/VerificationToken_deviceIdentifier_token_key")[0]).toMatch(
+      /^sql-primary-key: no primary key/,
+    );
     await buildsClean(r);
   });
 
