@@ -38,16 +38,16 @@ export interface CatalogColumn {
   comment?: string;
 }
 
-export type ReferentialAction = "no-action" | "restrict" | "cascade" | "set-null" | "set-default";
+type ReferentialAction = "no-action" | "restrict" | "cascade" | "set-null" | "set-default";
 
-export interface CatalogKey {
+interface CatalogKey {
   name: string;
   columns: string[];
   deferrable: boolean;
   comment?: string;
 }
 
-export interface CatalogForeignKey extends CatalogKey {
+interface CatalogForeignKey extends CatalogKey {
   refSchema: string;
   refTable: string;
   refColumns: string[];
@@ -58,7 +58,7 @@ export interface CatalogForeignKey extends CatalogKey {
   validated: boolean;
 }
 
-export interface CatalogCheck {
+interface CatalogCheck {
   name: string;
   /** `pg_get_constraintdef`: `CHECK ((price >= (0)::numeric))`. */
   definition: string;
@@ -69,7 +69,7 @@ export interface CatalogCheck {
   comment?: string;
 }
 
-export interface CatalogIndex {
+interface CatalogIndex {
   name: string;
   unique: boolean;
   method: string;
@@ -107,14 +107,14 @@ export interface CatalogTable {
   rowSecurity: boolean;
 }
 
-export interface CatalogEnum {
+interface CatalogEnum {
   name: string;
   labels: string[];
   comment?: string;
 }
 
 /** An object of the schema that is neither a table nor an enum. */
-export interface CatalogOther {
+interface CatalogOther {
   kind: "view" | "materialized view" | "sequence" | "foreign table" | "trigger" | "policy" | "function" | "type";
   name: string;
   /** The table of a trigger or policy. */
