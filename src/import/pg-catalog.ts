@@ -114,7 +114,7 @@ interface CatalogEnum {
 }
 
 /** An object of the schema that is neither a table nor an enum. */
-interface CatalogOther {
+export interface CatalogOther {
   kind: "view" | "materialized view" | "sequence" | "foreign table" | "trigger" | "policy" | "function" | "type";
   name: string;
   /** The table of a trigger or policy. */
@@ -326,7 +326,8 @@ export async function readCatalog(db: Queryable, schema: string): Promise<Catalo
     nkeys: number;
     keys: number[];
     names: Array<string | null>;
-    quoted: Array<string | null>;
+    opclasses: string[];
+    collations: string[];
     exprs: string[];
     predicate: string | null;
     options: string[];
@@ -338,8 +339,14 @@ export async function readCatalog(db: Queryable, schema: string): Promise<Catalo
             ARRAY(SELECT k::int FROM unnest(i.indkey::int2[]) k) AS keys,
             ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
                   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord) AS names,
-            ARRAY(SELECT quote_ident(a.attname) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
-                  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord) AS quoted,
+            ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' ELSE opc.opcname::text END
+                  FROM unnest(i.indclass::oid[]) WITH ORDINALITY c(oid, ord) JOIN pg_opclass opc ON opc.oid = c.oid
+                  ORDER BY c.ord) AS opclasses,
+            ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_collation co
+                                   WHERE co.oid = c.coll AND c.coll <> COALESCE(a.attcollation, 0)), '')
+                  FROM unnest(i.indcollation::oid[]) WITH ORDINALITY c(coll, ord)
+                  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[c.ord - 1]
+                  ORDER BY c.ord) AS collations,
             ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord::int, true) FROM generate_series(1, i.indnatts) WITH ORDINALITY k(n, ord)
                   ORDER BY k.ord) AS exprs,
             pg_get_expr(i.indpred, i.indrelid) AS predicate,
@@ -366,10 +373,11 @@ export async function readCatalog(db: Queryable, schema: string): Promise<Catalo
       .slice(0, ix.nkeys)
       .map((o, j) => (o.trim() ? `${ix.exprs[j]} ${o.trim()}` : ""))
       .filter(Boolean);
-    // A key whose printed form carries more than the column (an operator class, a collation).
+    // A key with a non-default operator class or a collation other than its column's.
     keys.forEach((k, j) => {
-      const printed = ix.exprs[j] ?? "";
-      if (k !== 0 && printed !== ix.quoted[j]) options.push(printed);
+      const key = k === 0 ? (ix.exprs[j] ?? "") : (ix.names[j] ?? "");
+      if (ix.opclasses[j]) options.push(`${key} ${ix.opclasses[j]}`);
+      if (ix.collations[j]) options.push(`${key} COLLATE "${ix.collations[j]}"`);
     });
     table.indexes.push({
       name: ix.relname,

@@ -17,7 +17,7 @@ import { camelCase, pascalCase, pluralize, snakeCase } from "../design/names.ts"
 import { RESERVED_TYPE_NAMES } from "../design/semantics.ts";
 import type { Static } from "@sinclair/typebox";
 import type { Loss, LossClass } from "./loss.ts";
-import type { CatalogColumn, CatalogModel, CatalogTable } from "./pg-catalog.ts";
+import type { CatalogColumn, CatalogModel, CatalogOther, CatalogTable } from "./pg-catalog.ts";
 import { escapePointer } from "./openapi-schemas.ts";
 
 type Check = Static<typeof CheckSchema>;
@@ -43,6 +43,18 @@ const SNAKE = new RegExp(PATTERNS.snake);
 const CAMEL = new RegExp(PATTERNS.camel);
 const PASCAL = new RegExp(PATTERNS.pascal);
 const SQL_NAME = new RegExp(PATTERNS.sqlName);
+
+/** The pointer folder of each kind of object the data section cannot hold. */
+const OBJECT_FOLDER: Record<CatalogOther["kind"], string> = {
+  view: "views",
+  "materialized view": "materialized-views",
+  sequence: "sequences",
+  "foreign table": "foreign-tables",
+  trigger: "triggers",
+  policy: "policies",
+  function: "functions",
+  type: "types",
+};
 
 interface MappedEnum {
   name: string;
@@ -165,8 +177,8 @@ class Mapper {
     for (const o of this.model.other) {
       const at =
         o.kind === "trigger" || o.kind === "policy"
-          ? dbPointer("tables", o.table ?? "", `${o.kind}s`, o.name)
-          : dbPointer(`${o.kind.replace(/ /g, "-")}s`, o.name);
+          ? dbPointer("tables", o.table ?? "", OBJECT_FOLDER[o.kind], o.name)
+          : dbPointer(OBJECT_FOLDER[o.kind], o.name);
       const what = o.kind === "type" ? `${o.detail ?? ""} type ${o.name}`.trim() : `${o.kind} ${o.name}`;
       this.lose(at, "sql-object", what, "nothing");
     }

@@ -65,7 +65,7 @@ function exactObjects(r: DatabaseImportResult, catalog: CatalogModel): Array<[st
   const imported = new Set(r.tables.filter((t) => t.entity).map((t) => t.table));
   const out: Array<[string, string]> = [];
   const add = (at: string, def: string) => {
-    if (!lost.has(at) && ![...lost].some((p) => at.startsWith(`${p}/`))) out.push([at, def]);
+    if (!lost.has(at)) out.push([at, def]);
   };
   for (const t of catalog.tables) {
     if (!imported.has(t.name)) continue;
@@ -273,6 +273,58 @@ CREATE VIEW paid AS SELECT * FROM orders WHERE status = 'paid';
     await buildsClean(r);
   });
 
+  it("hostile DDL: odd names, every unsupported construct — a valid design that builds, each construct a loss", async () => {
+    const r = await importSql({ name: "hostile.sql", text: HOSTILE });
+    expect(validateDesign(r.design).diagnostics).toStrictEqual([]);
+    const losses = new Set(r.losses.map((l) => `${l.pointer} [${l.class}]`));
+    for (const want of [
+      "/enums/Weird Enum [enum-values]",
+      "/types/posint [sql-object]",
+      "/types/pair [sql-object]",
+      "/views/v [sql-object]",
+      "/materialized-views/mv [sql-object]",
+      "/sequences/free_seq [sql-object]",
+      "/functions/f(x integer) [sql-object]",
+      "/tables/typed/triggers/t [sql-object]",
+      "/tables/typed/policies/pol [sql-object]",
+      "/tables/typed/columns/u [sql-object]",
+      "/tables/typed/columns/v [sql-type]",
+      "/tables/typed/columns/cc [sql-default]",
+      "/tables/typed/indexes/typed_pat_idx [sql-index]",
+      "/tables/typed/indexes/typed_desc_idx [sql-index]",
+      "/tables/typed/indexes/typed_inc_idx [sql-index]",
+      "/tables/typed/indexes/typed_gist_idx [sql-index]",
+      "/tables/typed/indexes/typed_or_idx [sql-index]",
+      "/tables/child/constraints/child_or [sql-check]",
+      "/tables/child/constraints/child_small_fkey [sql-foreign-key]",
+      "/tables/child/constraints/child_parent_fk [sql-foreign-key]",
+      "/tables/child/constraints/fk2 [sql-foreign-key]",
+      '/tables/has "quote"/constraints/has "quote"_ref_fkey [sql-foreign-key]',
+      "/tables/events_2020 [sql-object]",
+      "/tables/nokey [sql-primary-key]",
+    ])
+      expect(losses, want).toContain(want);
+    const select = entity(r, "select");
+    expect(select.fields.map((f) => [f.name, f.column])).toStrictEqual([
+      ["from", undefined],
+      ["where", undefined],
+      ["field1st", "1st"],
+      ["userId", "user id"],
+      ["userId2", "userId"],
+      ["field", "ÄÖ"],
+    ]);
+    expect(entity(r, "Problem").name).toBe("Problem2");
+    expect(entity(r, "typed").indexes?.find((x) => x.name === "typed_partial_idx")).toStrictEqual({
+      name: "typed_partial_idx",
+      fields: ["a"],
+      where: [
+        { field: "a", operator: ">", value: 5 },
+        { field: "z", operator: "=", value: -1 },
+      ],
+    });
+    await buildsClean(r);
+  });
+
   it.each([
     [
       "a syntax error",
@@ -306,3 +358,64 @@ CREATE VIEW paid AS SELECT * FROM orders WHERE status = 'paid';
     }
   });
 });
+
+/** Every construct the format cannot hold, and names it would derive differently. */
+const HOSTILE = `
+CREATE SCHEMA other;
+CREATE TABLE other.ext (id int PRIMARY KEY);
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE TYPE pair AS (a int, b int);
+CREATE TYPE "Weird Enum" AS ENUM ('A b', 'a-b', 'A_B');
+CREATE TYPE ok_enum AS ENUM ('x', 'Y');
+CREATE TYPE empty_enum AS ENUM ();
+CREATE TABLE "Problem" (id serial PRIMARY KEY);
+CREATE TABLE problems (id serial PRIMARY KEY);
+CREATE TABLE "select" ("from" int PRIMARY KEY, "where" text, "1st" int, "user id" int, "userId" int, "ÄÖ" text);
+CREATE TABLE "has ""quote""" (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), ref int REFERENCES other.ext, w "Weird Enum", o ok_enum DEFAULT 'Y', e empty_enum);
+CREATE TABLE typed (
+  id bigserial PRIMARY KEY,
+  a smallint, b real, c double precision, d numeric, e money, f time, g interval, h inet, i bytea, j json, k xml,
+  l int[][] , m varchar(10)[], n posint, o pair, p int4range, q timestamp, r timestamptz(0), s char, t bit(3),
+  u int GENERATED ALWAYS AS (a * 2) STORED, v text COLLATE "C", w numeric(5,2)[] DEFAULT '{}',
+  x date DEFAULT '2020-01-01', y uuid DEFAULT '00000000-0000-0000-0000-000000000000', z int DEFAULT -1,
+  aa numeric(6,2) DEFAULT 0.50, bb text DEFAULT 'it''s', cc boolean DEFAULT (1 < 2), dd int DEFAULT 1 + 1,
+  ee text DEFAULT upper('x'), ff date DEFAULT now(), gg timestamptz DEFAULT CURRENT_TIMESTAMP,
+  hh varchar(3) DEFAULT 'toolong'::text
+);
+CREATE TABLE parent (id int, part int, PRIMARY KEY (id, part), CONSTRAINT parent_id_uq UNIQUE (id), CONSTRAINT parent_part_uq UNIQUE (part) DEFERRABLE);
+CREATE TABLE child (
+  id int PRIMARY KEY,
+  pid int, ppart int,
+  big bigint REFERENCES typed (id),
+  small int REFERENCES typed (id),
+  CONSTRAINT child_parent_fk FOREIGN KEY (pid, ppart) REFERENCES parent (id, part) MATCH FULL ON DELETE SET NULL ON UPDATE SET DEFAULT,
+  CONSTRAINT fk2 FOREIGN KEY (pid) REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT child_or CHECK (id > 0 OR pid IS NULL),
+  CONSTRAINT child_cols CHECK (pid <> ppart),
+  CONSTRAINT child_nv CHECK (id < 1000000) NOT VALID,
+  CONSTRAINT "Weird Check" CHECK (small >= 1)
+);
+CREATE TABLE nokey (a int, b int);
+CREATE TABLE nokey2 (a int NOT NULL, b int, UNIQUE (a));
+CREATE TABLE booking (id int PRIMARY KEY, room int, during tsrange);
+CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+CREATE INDEX typed_desc_idx ON typed (a DESC NULLS LAST);
+CREATE INDEX typed_inc_idx ON typed (a) INCLUDE (b);
+CREATE INDEX typed_gist_idx ON typed USING gist (p);
+CREATE INDEX typed_pat_idx ON typed (v text_pattern_ops);
+CREATE INDEX typed_partial_idx ON typed (a) WHERE a > 5 AND z = -1;
+CREATE UNIQUE INDEX typed_or_idx ON typed (a) WHERE a > 5 OR z = 1;
+CREATE INDEX "Index With Space" ON typed (z);
+CREATE VIEW v AS SELECT 1 AS one;
+CREATE MATERIALIZED VIEW mv AS SELECT 1 AS one;
+CREATE SEQUENCE free_seq;
+CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;
+CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER t BEFORE INSERT ON typed FOR EACH ROW EXECUTE FUNCTION trg();
+ALTER TABLE typed ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pol ON typed USING (true);
+COMMENT ON CONSTRAINT child_parent_fk ON child IS 'fk comment';
+COMMENT ON CONSTRAINT child_pkey ON child IS 'pk comment';
+COMMENT ON INDEX typed_desc_idx IS 'desc';
+`;
