@@ -163,6 +163,10 @@ class Mapper {
   private readonly entities = new Map<string, { entity: Entity; table: CatalogTable; fields: Map<string, Field> }>();
   private readonly tableStats: MappedData["tables"] = [];
   private readonly lossyColumns = new Set<string>();
+  /** Every SQL name of the schema's relations, types and constraints, and each one the design will produce. */
+  private readonly sqlNames = new Set<string>();
+  /** Per table: the names of its indexes and constraints in the design (one namespace per entity). */
+  private readonly designNames = new Map<string, Set<string>>();
 
   constructor(model: CatalogModel) {
     this.model = model;
@@ -173,6 +177,11 @@ class Mapper {
   }
 
   run(): MappedData {
+    for (const t of this.model.tables) {
+      this.sqlNames.add(t.name);
+      for (const k of [t.primaryKey, ...t.uniques, ...t.foreignKeys, ...t.checks, ...t.exclusions, ...t.indexes])
+        if (k) this.sqlNames.add(k.name);
+    }
     for (const e of this.model.enums) this.mapEnum(e);
     for (const o of this.model.other) {
       const at =
@@ -218,7 +227,12 @@ class Mapper {
     }
     let wanted = pascalCase(asciiOnly(e.name)).slice(0, 120);
     if (!PASCAL.test(wanted)) wanted = `Enum${wanted}`.slice(0, 120);
-    const name = unique(wanted, this.typeNames, "Enum");
+    // The enum's SQL type name shares the schema's namespace with the tables and other enums.
+    let name = wanted;
+    for (let i = 2; this.typeNames.has(name.toLowerCase()) || this.sqlNames.has(snakeCase(name)); i++)
+      name = `${wanted}${i}`;
+    this.typeNames.add(name.toLowerCase());
+    this.sqlNames.add(snakeCase(name));
     if (snakeCase(name) !== e.name)
       this.lose(at, "sql-name", `enum type name ${e.name}`, `${snakeCase(name)} (enum ${name})`);
     const relabelled = [...labels].some(([l, v]) => l !== v);
@@ -523,13 +537,22 @@ class Mapper {
 
   /** A constraint or index name: kept when snake_case and `<table>_`-prefixed, else a loss. */
   private constraintName(t: CatalogTable, name: string, at: string, what: string): string {
-    if (SNAKE.test(name) && name.startsWith(`${t.name}_`) && name.length <= 63) return name;
+    let taken = this.designNames.get(t.name);
+    if (!taken) this.designNames.set(t.name, (taken = new Set()));
+    if (SNAKE.test(name) && name.startsWith(`${t.name}_`) && name.length <= 63 && !taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
     const bare = name.startsWith(`${t.name}_`) ? name.slice(t.name.length + 1) : name;
-    let design = snakeCase(asciiOnly(bare)).replace(/_+/g, "_").replace(/^_/, "").slice(0, 100);
-    if (!SNAKE.test(design)) design = `c_${design}`.slice(0, 100);
-    if (!SNAKE.test(design)) design = "constraint";
-    const prefixed = design.startsWith(`${t.name}_`) ? design : `${t.name}_${design}`;
-    this.lose(at, "sql-name", `${what} name ${name}`, prefixed);
+    let base = snakeCase(asciiOnly(bare)).replace(/_+/g, "_").replace(/^_/, "").slice(0, 100);
+    if (!SNAKE.test(base)) base = `c_${base}`.slice(0, 100);
+    if (!SNAKE.test(base)) base = "constraint";
+    const prefixed = (n: string) => (n.startsWith(`${t.name}_`) ? n : `${t.name}_${n}`);
+    let design = base;
+    for (let i = 2; taken.has(design) || this.sqlNames.has(prefixed(design)); i++) design = `${base}_${i}`;
+    taken.add(design);
+    this.sqlNames.add(prefixed(design));
+    this.lose(at, "sql-name", `${what} name ${name}`, prefixed(design));
     return design;
   }
 

@@ -314,6 +314,9 @@ CREATE VIEW paid AS SELECT * FROM orders WHERE status = 'paid';
       ["field", "ÄÖ"],
     ]);
     expect(entity(r, "Problem").name).toBe("Problem2");
+    // Renamed names never collide with a kept one: SQL names are unique per schema, design names per entity.
+    expect(lossAt(r, "/tables/clash/indexes/clash_a")).toStrictEqual(["sql-name: index name clash_a → clash_a_2"]);
+    expect(lossAt(r, "/enums/ReqKind")).toStrictEqual(["sql-name: enum type name ReqKind → req_kind2 (enum ReqKind2)"]);
     expect(entity(r, "typed").indexes?.find((x) => x.name === "typed_partial_idx")).toStrictEqual({
       name: "typed_partial_idx",
       fields: ["a"],
@@ -418,4 +421,9 @@ CREATE POLICY pol ON typed USING (true);
 COMMENT ON CONSTRAINT child_parent_fk ON child IS 'fk comment';
 COMMENT ON CONSTRAINT child_pkey ON child IS 'pk comment';
 COMMENT ON INDEX typed_desc_idx IS 'desc';
+CREATE INDEX typed_index_with_space ON typed (y);
+CREATE TYPE "ReqKind" AS ENUM ('a');
+CREATE TABLE req_kind (id int PRIMARY KEY, k "ReqKind");
+CREATE TABLE clash (id int PRIMARY KEY, a int, CONSTRAINT clash_a CHECK (a > 0));
+CREATE INDEX clash_a ON clash (a);
 `;
