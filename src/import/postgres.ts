@@ -142,6 +142,7 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";
+    if (u.searchParams.has("password")) u.searchParams.set("password", "***");
     return u.toString();
   } catch {
     return url.replace(/(:\/\/[^:/@]*:)[^@]*@/, "$1***@");
@@ -160,7 +161,7 @@ export async function importPostgres(
   try {
     const u = new URL(url);
     if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") throw new Error("protocol");
-    password = decodeURIComponent(u.password);
+    password = decodeURIComponent(u.password) || (u.searchParams.get("password") ?? "");
   } catch {
     return {
       losses: [],
