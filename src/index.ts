@@ -11,5 +11,7 @@ export { DesignSchema } from "./design/schema.ts";
 export { registry as diagnosticCodes } from "./diagnostics/registry.ts";
 export { importOpenApi, LOSS_CLASSES } from "./import/openapi.ts";
 export type { ImportOptions, ImportResult, Loss, LossClass } from "./import/openapi.ts";
+export { importPostgres, importSql, readCatalog } from "./import/postgres.ts";
+export type { CatalogModel, DatabaseImportOptions, DatabaseImportResult } from "./import/postgres.ts";
 export { draft } from "./agent/draft.ts";
 export type { DraftOptions, DraftResult } from "./agent/draft.ts";

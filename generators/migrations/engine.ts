@@ -183,6 +183,16 @@ function pgliteEngine(db: PGliteInstance): Engine {
   };
 }
 
+/** Runs `fn` on a PGlite of its own (started like the shared one), closed afterwards: nothing it creates outlives it. */
+export async function withOwnPglite<T>(fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const db = await startPglite();
+  try {
+    return await fn(pgliteEngine(db));
+  } finally {
+    await db.close();
+  }
+}
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Runs `fn` in a fresh schema of the shared PGlite; the schema is dropped afterwards. One at a time. */

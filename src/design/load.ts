@@ -46,7 +46,7 @@ export async function loadDesignFile(file: string, options: LoadOptions = {}): P
  * handle (the path may have been replaced meanwhile); the open is non-blocking so that even then a
  * FIFO cannot block, and at most `maxBytes + 1` bytes are read whatever the size claims.
  */
-async function readDesignBytes(
+export async function readDesignBytes(
   file: string,
   maxBytes: number,
 ): Promise<{ bytes: Uint8Array } | { diagnostics: Diagnostic[] }> {

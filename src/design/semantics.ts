@@ -12,7 +12,7 @@ import { BUILTIN_ERRORS, SYNC_FEED_SCHEMA, defaultShape, tableName } from "./nor
 const diag = diagnosticsFor(designCodes);
 
 /** Type names the generated TypeScript and OpenAPI already use, or that shadow TS built-ins. */
-const RESERVED_TYPE_NAMES = new Set([
+export const RESERVED_TYPE_NAMES = new Set([
   "Problem",
   "ProblemFieldError",
   "ErrorCode",

@@ -89,10 +89,23 @@ describe("contractor import", () => {
     expect((await readdir(dir)).filter((f) => f.startsWith("never-"))).toStrictEqual([]);
   });
 
+  it("--help lists the three sources and the database options", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("openapi | postgres | sql");
+    expect(r.stdout).toContain("--database-url");
+    expect(r.stdout).toContain("--schema");
+  });
+
   it.each([
     ["an unknown source", ["graphql", "x.yaml"]],
     ["a missing spec", ["openapi"]],
     ["an unknown option", ["openapi", "x.yaml", "--nope"]],
+    ["postgres without --database-url", ["postgres"]],
+    ["postgres with a file", ["postgres", "x.sql", "--database-url", "postgres://localhost/db"]],
+    ["sql without a file", ["sql"]],
+    ["sql with --database-url", ["sql", "x.sql", "--database-url", "postgres://localhost/db"]],
+    ["openapi with --schema", ["openapi", "x.yaml", "--schema", "app"]],
   ])("%s: usage error, exit 2", async (_name, args) => {
     const r = await run(args);
     expect(r.code).toBe(2);
