@@ -4,14 +4,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { globSync } from "node:fs";
-import { ENGINE_TESTS, TEST_FILES, UNIT_TESTS, tierProblems } from "../vitest.config.ts";
+import { ENGINE_TESTS, PROCESS_TESTS, TEST_FILES, UNIT_TESTS, tierProblems } from "../vitest.config.ts";
 import { repoRoot } from "./helpers.ts";
 
 describe("test tiers", () => {
   it("every test file of the repository is in exactly one tier, and every pattern matches a file", () => {
     const files = globSync(TEST_FILES, { cwd: repoRoot }).sort();
     expect(files.length).toBeGreaterThan(50);
-    expect(tierProblems(files, { unit: UNIT_TESTS, engines: ENGINE_TESTS })).toStrictEqual([]);
+    expect(tierProblems(files, { unit: UNIT_TESTS, engines: ENGINE_TESTS, processes: PROCESS_TESTS })).toStrictEqual(
+      [],
+    );
   });
 
   it.each([
