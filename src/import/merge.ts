@@ -71,15 +71,24 @@ export interface MergedImportResult {
 /** Notes of an importer that describe its placeholder (gone from a merged design). */
 const PLACEHOLDER_CODES = new Set(["placeholder-entity", "placeholder-endpoint"]);
 
-/** Lowercase letters and digits only, singular: `OrderItems`, `order_items` and `orderItem` agree. */
-export function matchKey(name: string): string {
+/**
+ * The forms a name may take once case, separators and a plural ending are set aside: `OrderItems`,
+ * `order_items` and `orderItem` share `orderitem`. Two names agree when their forms meet (so
+ * `House` ↔ `houses` and `Category` ↔ `categories`, without a dictionary of plurals).
+ */
+export function nameForms(name: string): string[] {
   const flat = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (flat.endsWith("ies") && flat.length > 3) return `${flat.slice(0, -3)}y`;
-  if (/(ss|us|is)$/.test(flat)) return flat;
-  if (/(ses|xes|zes|ches|shes)$/.test(flat)) return flat.slice(0, -2);
-  if (flat.endsWith("s") && flat.length > 1) return flat.slice(0, -1);
-  return flat;
+  const forms = new Set([flat]);
+  if (flat.endsWith("ies") && flat.length > 3) forms.add(`${flat.slice(0, -3)}y`);
+  if (flat.endsWith("es") && flat.length > 2) forms.add(flat.slice(0, -2));
+  if (flat.endsWith("s") && !flat.endsWith("ss") && flat.length > 1) forms.add(flat.slice(0, -1));
+  return [...forms].sort();
 }
+
+const namesAgree = (a: string, b: string) => {
+  const forms = new Set(nameForms(a));
+  return nameForms(b).some((f) => forms.has(f));
+};
 
 /** A column's or property's name compared without case and underscores (`owner_id` ↔ `ownerId`). */
 const memberKey = (name: string) => name.toLowerCase().replace(/_/g, "");
@@ -145,8 +154,7 @@ export function mergeImports(api: ImportResult, db: DatabaseImportResult): Merge
   const renames = new Map<string, string>();
   const kept: Payload[] = [];
   for (const schema of spec.schemas ?? []) {
-    const key = matchKey(schema.name);
-    const candidates = entities.filter((e) => matchKey(e.name) === key || matchKey(tableName(e)) === key);
+    const candidates = entities.filter((e) => namesAgree(schema.name, e.name) || namesAgree(schema.name, tableName(e)));
     if (candidates.length === 0) {
       report.unmatched.push({
         schema: schema.name,
