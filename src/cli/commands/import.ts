@@ -114,7 +114,7 @@ export const importCommand = defineCommand({
     },
     "max-size": {
       type: "string",
-      description: "openapi, sql: largest file accepted (default 5MB)",
+      description: "openapi, sql, --openapi, --sql: largest file accepted (default 5MB)",
       valueHint: "size",
     },
   },
