@@ -13,6 +13,7 @@
  * placeholder entity.
  */
 import { assert, type Diagnostic } from "../design/diagnostics.ts";
+import { snakeCase } from "../design/names.ts";
 import { tableName } from "../design/normalize.ts";
 import type { Design, EnumDef, Field, Parameter, Payload, Property } from "../design/schema.ts";
 import { validateDesign } from "../design/validate.ts";
@@ -105,6 +106,13 @@ const TYPE_FAMILY: Partial<Record<Property["type"], string>> = {
 
 type Typed = Pick<Property, "type" | "enum" | "items">;
 
+/** Two enums with the same values, in any order (the wire carries the same strings; the database's order is kept). */
+function sameValues(a: EnumDef | undefined, b: EnumDef | undefined): boolean {
+  if (!a || !b || a.values.length !== b.values.length) return false;
+  const values = new Set(a.values);
+  return b.values.every((v) => values.has(v));
+}
+
 /** Why a property cannot be a column's API view, or undefined when it can. */
 function typeDisagreement(
   p: Typed,
@@ -118,9 +126,9 @@ function typeDisagreement(
   if (p.type === "ref") return `${differ}: a column holds no object`;
   if (p.type === "enum" || f.type === "enum") {
     if (p.type !== f.type) return differ;
-    const a = apiEnums.get(p.enum ?? "")?.values ?? [];
-    const b = dbEnums.get(f.enum ?? "")?.values ?? [];
-    return a.length === b.length && a.every((v, i) => v === b[i]) ? undefined : `${differ}: the values differ`;
+    return sameValues(apiEnums.get(p.enum ?? ""), dbEnums.get(f.enum ?? ""))
+      ? undefined
+      : `${differ}: the values differ`;
   }
   if (p.type === "array" || f.type === "array") {
     if (p.type !== f.type || !p.items || !f.items) return differ;
@@ -131,8 +139,8 @@ function typeDisagreement(
   return family !== undefined && family === TYPE_FAMILY[f.type] ? undefined : differ;
 }
 
-/** The column of a field (the importer sets `column` only when it is not the field's snake_case). */
-const columnOf = (f: Field): string => f.column ?? f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The column of a field, as normalisation derives it. */
+const columnOf = (f: Field): string => f.column ?? snakeCase(f.name);
 
 /** Merges the two imports into one design (see the module comment). */
 export function mergeImports(api: ImportResult, db: DatabaseImportResult): MergedImportResult {
@@ -254,7 +262,7 @@ export function mergeImports(api: ImportResult, db: DatabaseImportResult): Merge
   const enums: EnumDef[] = [...(data.enums ?? [])];
   for (const e of apiEnums.values()) {
     const same = dbEnums.get(e.name);
-    if (same && same.values.length === e.values.length && same.values.every((v, i) => v === e.values[i])) continue;
+    if (sameValues(same, e)) continue;
     let name = e.name;
     if (!free(name)) {
       name = freeName(`${e.name}Api`, free);

@@ -218,6 +218,15 @@ describe("mergeImports", () => {
     expect(m.design!.data.enums!.map((e) => e.name)).toStrictEqual(["PetStatus", "PetStatusApi"]);
   });
 
+  it("an enum with the same values in another order is the database's enum: the schema is matched", async () => {
+    const m = await mergeWith((s) => {
+      s.components.schemas.Pet.properties.status.enum.reverse();
+    });
+    expect(m.merge!.matched.map((x) => x.schema)).toStrictEqual(["Pet", "Owner"]);
+    expect(m.merge!.renamedEnums).toStrictEqual([]);
+    expect(m.design!.data.enums).toStrictEqual([{ name: "PetStatus", values: ["available", "sold"] }]);
+  });
+
   it("two schemas named like one table: the second finds it taken", async () => {
     const m = await mergeWith((s) => {
       // The paths name Owners first, so Owners is matched before Owner.
