@@ -166,6 +166,7 @@ export function deriveMigrations(ctx: ArtifactContext): Migrations {
     generator: "contractor",
     format: history?.lock.format ?? format,
     released: ctx.options.release && open ? open.version : released,
+    ...(history?.lock.baseline !== undefined ? { baseline: history.lock.baseline } : {}),
     migrations: [...entries.filter((m) => m.version <= released), ...(open ? [lockEntry(open)] : [])],
   };
   if (ctx.options.release) releasedJson = designFile(inputOf(ctx), RELEASED_FILE).contents;

@@ -8,7 +8,8 @@
  * design, so work in progress does not pile up migrations; it disappears when the schema is back
  * to the released one. A release build (`build --release`) seals it. A lock without `released`
  * (the first lock format) counts every migration as released and `design.json` as the
- * released design.
+ * released design. A lock may name a `baseline`: the released migration that recreates an
+ * imported database's schema (baseline.ts), which a database that already has it marks applied.
  * `design.json` and `design.released.json` hold `{ contractor: <format>, generator, design }`: the
  * design as written, validated and normalised again when read, so a change of normalisation
  * between contractor versions is not a design change. Files of format 1 (the normalised model
@@ -42,6 +43,12 @@ export interface Lock {
   format: MigrationFormat;
   /** The highest released version (0: nothing released); absent in locks of the first format. */
   released?: number;
+  /**
+   * The version of the baseline migration, when the history starts from an existing database
+   * (`contractor import … --baseline`): it creates the schema that database already has, so
+   * deployments mark it applied instead of running it. Absent in every other lock.
+   */
+  baseline?: number;
   migrations: LockEntry[];
 }
 
@@ -195,6 +202,8 @@ function parseLock(text: string): Lock | undefined {
       typeof v.format === "string" &&
       Array.isArray(v.migrations) &&
       (v.released === undefined || (Number.isInteger(v.released) && v.released >= 0)) &&
+      (v.baseline === undefined ||
+        (Number.isInteger(v.baseline) && v.baseline >= 1 && v.baseline <= (v.released ?? Number.POSITIVE_INFINITY))) &&
       v.migrations.every(
         (m) =>
           Number.isInteger(m.version) &&

@@ -62,6 +62,10 @@ export const importCodes = defineCodes({
     severity: "error",
     doc: "The embedded PostgreSQL (PGlite) rejected the DDL file: the location is the line and column of the failing statement (or of the error inside it), the message quotes the engine. Nothing is written.",
   },
+  "baseline-over-history": {
+    severity: "error",
+    doc: "`--baseline <dir>` names an out dir that already holds a migration history (a lock or a design.json): a baseline is the first migration of a history, so it is written only where none exists. Choose a new directory; nothing is written.",
+  },
 });
 
 export const importDiag = diagnosticsFor(importCodes);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -41,6 +41,7 @@ beforeAll(async () => {
     await admin.query("SET search_path TO app");
     if (existsSync(HOPPSCOTCH)) await admin.query(await readFile(HOPPSCOTCH, "utf8"));
     else await admin.query('CREATE TABLE "Team" (id text PRIMARY KEY)');
+    await admin.query("CREATE SCHEMA shop; CREATE TABLE shop.owners (id bigint PRIMARY KEY, email text NOT NULL)");
     // A role that may log in but has no USAGE on `app` (a new schema grants none).
     await admin.query(`CREATE ROLE reader LOGIN PASSWORD '${PASSWORD}'`);
   } finally {
@@ -85,6 +86,64 @@ describe("import postgres (a real server)", () => {
     const losses = JSON.parse(await readFile(report, "utf8")).losses as Array<{ pointer: string }>;
     for (const l of losses) expect(l.pointer).toMatch(/^\/(tables|enums)\//);
     expect(r.stderr).toMatch(/imported \d+ of \d+ table\(s\) to /);
+  });
+
+  it("CLI: --openapi with --database-url merges the spec with the live schema; --baseline from it", async (t) => {
+    if ("skip" in server) return t.skip(server.skip);
+    const spec = join(dir, "owners.json");
+    const owner = {
+      type: "object",
+      required: ["id", "email"],
+      properties: { id: { type: "integer", format: "int64" }, email: { type: "string" } },
+    };
+    await writeFile(
+      spec,
+      JSON.stringify({
+        openapi: "3.1.0",
+        info: { title: "Owners", version: "1.0.0" },
+        paths: {
+          "/owners/{id}": {
+            get: {
+              operationId: "getOwner",
+              parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", format: "int64" } }],
+              responses: {
+                "200": {
+                  description: "OK",
+                  content: { "application/json": { schema: { $ref: "#/components/schemas/Owner" } } },
+                },
+              },
+            },
+          },
+        },
+        components: { schemas: { Owner: owner } },
+      }),
+    );
+    const report = join(dir, "merged.json");
+    const base = join(dir, "baseline");
+    const r = await cli([
+      "--openapi",
+      spec,
+      "--database-url",
+      url("postgres", PASSWORD),
+      "--schema",
+      "shop",
+      "--report",
+      report,
+      "--baseline",
+      base,
+    ]);
+    expect(r.stderr).not.toContain(PASSWORD);
+    expect(r.code).toBe(0);
+    const design = parse(r.stdout);
+    expect(design.api.endpoints[0].response.schema).toBe("Owner");
+    expect(design.schemas).toBeUndefined();
+    const merged = JSON.parse(await readFile(report, "utf8"));
+    expect(merged.matched.map((m: { schema: string; table: string }) => `${m.schema} → ${m.table}`)).toStrictEqual([
+      "Owner → owners",
+    ]);
+    expect(merged.source.database).not.toContain(PASSWORD);
+    const lock = JSON.parse(await readFile(join(base, "migrations", "contractor.lock.json"), "utf8"));
+    expect(lock).toMatchObject({ released: 1, baseline: 1, migrations: [{ name: "0001_baseline" }] });
   });
 
   it.for([

@@ -89,12 +89,20 @@ describe("contractor import", () => {
     expect((await readdir(dir)).filter((f) => f.startsWith("never-"))).toStrictEqual([]);
   });
 
-  it("--help lists the three sources and the database options", async () => {
+  it("--help lists the three sources, the merged form, the baseline and the database options", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain("contractor import [source] [file] [options]");
     expect(r.stdout).toContain("openapi | postgres | sql");
-    expect(r.stdout).toContain("--database-url");
-    expect(r.stdout).toContain("--schema");
+    for (const flag of [
+      "--database-url <url>",
+      "--schema <name>",
+      "--openapi <spec.yaml>",
+      "--sql <file.sql>",
+      "--baseline <out dir>",
+      "--migrations-format <format>",
+    ])
+      expect(r.stdout).toContain(flag);
   });
 
   it.each([
@@ -109,6 +117,36 @@ describe("contractor import", () => {
   ])("%s: usage error, exit 2", async (_name, args) => {
     const r = await run(args);
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain("contractor import");
+  });
+
+  it.each([
+    ["no source", [], "missing source"],
+    ["a source with --openapi", ["sql", "x.sql", "--openapi", "s.yaml"], 'unexpected argument "sql"'],
+    ["--openapi without a database", ["--openapi", "s.yaml"], "--openapi needs the database to merge with"],
+    [
+      "--openapi with two databases",
+      ["--openapi", "s.yaml", "--sql", "x.sql", "--database-url", "postgres://localhost/db"],
+      "--database-url and --sql name two databases",
+    ],
+    ["--sql without --openapi", ["sql", "x.sql", "--sql", "y.sql"], "--sql goes with --openapi"],
+    ["--baseline without a database", ["openapi", "x.yaml", "--baseline", "out"], "--baseline needs a database"],
+    ["an empty --baseline", ["sql", "x.sql", "--baseline", ""], "--baseline needs a value"],
+    [
+      "--migrations-format without --baseline",
+      ["sql", "x.sql", "--migrations-format", "dbmate"],
+      "--migrations-format goes with --baseline",
+    ],
+    [
+      "an unknown --migrations-format",
+      ["sql", "x.sql", "--baseline", "out", "--migrations-format", "liquibase"],
+      "--migrations-format must be one of golang-migrate, dbmate, flyway",
+    ],
+    ["a third argument", ["sql", "x.sql", "y.sql"], 'unexpected argument "y.sql"'],
+  ])("%s: usage error, exit 2, saying why", async (_name, args, why) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(why);
     expect(r.stderr).toContain("contractor import");
   });
 });

@@ -11,12 +11,13 @@ import {
   RELEASED_FILE,
 } from "../../../generators/migrations/history.ts";
 import { deriveMigrations } from "../../../generators/migrations/derive.ts";
+import { baselineHistory } from "../../../generators/migrations/baseline.ts";
 import type { MigrationFiles } from "../../../generators/migrations/format.ts";
 import { evolutionFiles } from "../../../generators/evolution/output.ts";
 import { resolveOptions } from "../../../src/pipeline/build.ts";
 import type { ArtifactContext, PreviousBuild } from "../../../src/core/artifact.ts";
 import type { Design } from "../../../src/design/schema.ts";
-import { mini, miniInput } from "../evolution/mini.ts";
+import { entity, mini, miniInput } from "../evolution/mini.ts";
 
 const first: MigrationFiles = {
   version: 1,
@@ -177,6 +178,66 @@ describe("deriveMigrations: the files and lock of a history", () => {
       ctx(previous({ ...intact, [LOCK_FILE]: releasedLock }, designFile(miniInput()).contents)),
     );
     expect(codes(r)).toStrictEqual([`migration-missing ${RELEASED_FILE}:1`]);
+  });
+});
+
+describe("a baseline history (an imported database's schema as migration 0001)", () => {
+  const baseline = baselineHistory(mini(), miniInput(), "golang-migrate");
+  const byPath = (files: ReadonlyArray<{ path: string; contents: string }>) =>
+    Object.fromEntries(files.map((f) => [f.path, f.contents]));
+  const written = byPath(baseline.files);
+  const lockOf = (files: ReadonlyArray<{ path: string; contents: string }>) =>
+    JSON.parse(files.find((f) => f.path === LOCK_FILE)!.contents);
+  const withNotes = (d: Design) => entity(d).fields.push({ name: "pinned", type: "boolean", nullable: true });
+
+  it("holds 0001_baseline as released and as the baseline, with both design records", () => {
+    expect(baseline.diagnostics).toStrictEqual([]);
+    expect(Object.keys(written).sort()).toStrictEqual([
+      "design.json",
+      RELEASED_FILE,
+      "migrations/0001_baseline.down.sql",
+      "migrations/0001_baseline.up.sql",
+      LOCK_FILE,
+    ]);
+    expect(lockOf(baseline.files)).toMatchObject({ released: 1, baseline: 1, migrations: [{ name: "0001_baseline" }] });
+    // The baseline's up is the design's initial migration: what a first build of the design would run.
+    const initial = deriveMigrations(ctx(undefined)).files.find((f) => f.path === "migrations/0001_notes.up.sql")!;
+    expect(written["migrations/0001_baseline.up.sql"]).toBe(initial.contents);
+  });
+
+  it("the next build of the same design re-emits it byte for byte and plans nothing", () => {
+    const r = deriveMigrations(ctx(previous(written, written["design.json"])));
+    expect(r.diagnostics).toStrictEqual([]);
+    const { "design.json": _, ...history } = written;
+    expect(byPath(r.files)).toStrictEqual(history);
+    expect(r.next).toBeUndefined();
+  });
+
+  it("the next schema change is 0002, and the lock keeps the baseline", () => {
+    const r = deriveMigrations({
+      ...ctx(previous(written, written["design.json"])),
+      design: mini(withNotes),
+      input: miniInput(withNotes),
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toStrictEqual([]);
+    expect(r.next?.name).toBe("0002_add_notes_pinned");
+    expect(byPath(r.files)["migrations/0001_baseline.up.sql"]).toBe(written["migrations/0001_baseline.up.sql"]);
+    expect(lockOf(r.files)).toMatchObject({ released: 1, baseline: 1 });
+    expect(lockOf(r.files).migrations.map((m: { name: string }) => m.name)).toStrictEqual([
+      "0001_baseline",
+      "0002_add_notes_pinned",
+    ]);
+  });
+
+  it.each([
+    ["above the released version", { released: 0, baseline: 1 }],
+    ["zero", { released: 1, baseline: 0 }],
+    ["not a number", { released: 1, baseline: "1" }],
+  ])("a lock whose baseline is %s is unreadable", (_name, fields) => {
+    const lock = canonicalJson({ ...lockOf(baseline.files), ...fields });
+    expect(codes(readHistory(previous({ ...written, [LOCK_FILE]: lock }), "golang-migrate")!)).toStrictEqual([
+      "migration-lock-unreadable migrations/contractor.lock.json:1",
+    ]);
   });
 });
 
