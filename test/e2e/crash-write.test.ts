@@ -2,7 +2,7 @@
  * The real CLI killed with SIGKILL in the middle of writing listly v2 over v1
  * (CONTRACTOR_TEST_KILL_AT, see src/pipeline/write.ts), then run again: the recovery leaves the
  * complete old or new build, the next build completes, migration 0001 is never rewritten and the
- * user's files, empty dirs, modes and links are untouched. Five concurrent builds into one out
+ * user's files, empty dirs, modes and links are untouched. Three concurrent builds into one out
  * dir all succeed and leave one complete build. Every point of the write is covered in process
  * by test/pipeline/write-fault.test.ts; these are the real kills.
  */
@@ -203,13 +203,13 @@ describe("SIGKILL during the write", () => {
 });
 
 describe("concurrent builds", () => {
-  it("five builds into one out dir all succeed (one at a time) and leave one complete build", async () => {
+  it("three builds into one out dir all succeed (one at a time) and leave one complete build", async () => {
     const { out, userIntact } = await oldCopy("concurrent");
-    const runs = await Promise.all(Array.from({ length: 5 }, () => contractor(v2, out)));
+    const runs = await Promise.all(Array.from({ length: 3 }, () => contractor(v2, out)));
     expect(
       runs.map((r) => r.code),
       runs.map((r) => r.stderr).join("\n"),
-    ).toStrictEqual([0, 0, 0, 0, 0]);
+    ).toStrictEqual([0, 0, 0]);
     expect(runs.some((r) => /waiting for contractor process \d+ on .+ to finish with /.test(r.stderr))).toBe(true);
     expect(await owned(out)).toStrictEqual(refNew);
     await userIntact();
