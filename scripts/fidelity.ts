@@ -33,6 +33,7 @@ import { parse } from "yaml";
 import { importOpenApi, LOSS_CLASSES, type Loss } from "../src/import/openapi.ts";
 import { typeName } from "../src/import/openapi-schemas.ts";
 import { build } from "../src/pipeline/build.ts";
+import type { Design } from "../src/design/schema.ts";
 import { artifacts } from "../generators/index.ts";
 import { measureSql, SQL_MEASURES, SQL_MEASURE_TITLES, type SqlFidelity } from "./fidelity-sql.ts";
 
@@ -212,11 +213,19 @@ export interface SpecFidelity {
   errorBodiesEqual: number;
   losses: Loss[];
   reasons: Map<string, number>;
+  /** The imported design (absent when the import failed). */
+  design?: Design;
   failed?: string;
 }
 
-/** Measures one OpenAPI spec; `name` is how the report calls it (default: the file's name). */
-export async function measure(file: string, name = basename(file)): Promise<SpecFidelity> {
+/**
+ * Measures one OpenAPI spec, a file or a text (the round-trip property passes contractor's own
+ * openapi.yaml); `name` is how the report calls it (default: the file's name).
+ */
+export async function measure(
+  source: string | { text: string },
+  name = typeof source === "string" ? basename(source) : "spec",
+): Promise<SpecFidelity> {
   const result: SpecFidelity = {
     spec: name,
     operations: 0,
@@ -231,12 +240,13 @@ export async function measure(file: string, name = basename(file)): Promise<Spec
     losses: [],
     reasons: new Map(),
   };
-  const imported = await importOpenApi({ file });
+  const imported = await importOpenApi(typeof source === "string" ? { file: source } : source);
   result.losses = imported.losses;
   if (!imported.design) {
     result.failed = imported.diagnostics.map((d) => d.code).join(", ");
     return result;
   }
+  result.design = imported.design;
   const openapi = artifacts.filter((a) => a.name === "openapi");
   const built = await build(
     { text: JSON.stringify(imported.design), name: "design" },
@@ -251,7 +261,10 @@ export async function measure(file: string, name = basename(file)): Promise<Spec
     return result;
   }
   const options = { resolve: { external: false }, dereference: { circular: true as const } };
-  const original = (await SwaggerParser.dereference(file, options)) as unknown as Node;
+  const original = (await SwaggerParser.dereference(
+    typeof source === "string" ? source : (parse(source.text) as OpenAPI.Document),
+    options,
+  )) as unknown as Node;
   const generated = (await SwaggerParser.dereference(
     parse(String(file$.contents)) as OpenAPI.Document,
     options,
@@ -300,7 +313,8 @@ export async function measure(file: string, name = basename(file)): Promise<Spec
     isObject(generated.components) && isObject(generated.components.schemas) ? generated.components.schemas : {};
   for (const [name, s] of Object.entries(origSchemas)) {
     result.schemas++;
-    const g = genSchemas[typeName(name)] ?? genSchemas[name];
+    // The import renames a schema whose name the format reserves for derived ones (`…Page`, `…Create`, `…Update`) with a `Body` suffix.
+    const g = genSchemas[typeName(name)] ?? genSchemas[name] ?? genSchemas[`${typeName(name)}Body`];
     if (g && sameShape(s, g)) result.schemasEqual++;
   }
   return result;
