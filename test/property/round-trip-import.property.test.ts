@@ -50,13 +50,13 @@ const fileText = (files: Array<{ path: string; contents: string | Uint8Array }>,
 /**
  * The losses the OpenAPI import reports on contractor's own spec are what the build derives from
  * the design and derives again from the imported one: the problem+json error bodies (and the
- * Problem, ProblemFieldError and ErrorCode schemas only they use), the rate
- * limit / caching / deprecation response headers, the page-size default of paginated lists, a
- * field's default shown by its create schema (an imported schema is a payload, which holds no
- * default; the database half keeps it), and the structured examples of component schemas (the format states examples per field only). Two
- * are gaps of the spec contractor writes: token and session lifetimes, and the version an
- * operation was deprecated in, are in description prose only, so the importer assumes them.
- * Anything else is a bug of the importer or of the generator.
+ * Problem, ProblemFieldError and ErrorCode schemas only they use), the rate limit / caching /
+ * deprecation response headers, the page-size default of paginated lists, a field's default
+ * shown by its create schema (an imported schema is a payload, which holds no default; the
+ * database half keeps it), and the structured examples of component schemas (the format states
+ * examples per field only). Two are gaps of the spec contractor writes: token and session
+ * lifetimes, and the version an operation was deprecated in, are in description prose only, so
+ * the importer assumes them. Anything else is a bug of the importer or of the generator.
  */
 const DERIVED_LOSSES: Array<{ class: Loss["class"]; pointer: RegExp }> = [
   { class: "error-model", pointer: /^\/components\/responses\/[A-Za-z]+\/content$/ },
@@ -69,10 +69,13 @@ const DERIVED_LOSSES: Array<{ class: Loss["class"]; pointer: RegExp }> = [
   { class: "deprecation", pointer: /\/(get|post|put|patch|delete)\/deprecated$/ },
 ];
 
-/** An endpoint as the wire shows it: the summary, path and parameters are on it; tags, descriptions and error lists are derived. */
+/**
+ * An endpoint as the wire shows it: operationId, method, full path, path parameters, status,
+ * summary and whether it is public (the other parameters, bodies and responses are compared on
+ * the wire; tags, descriptions and error lists are derived).
+ */
 const endpointView = (design: NDesign) =>
   design.api.endpoints
-    .filter((e) => !(e.operationId === "listChanges" && e.path === "/sync/changes"))
     .map((e) => ({
       operationId: e.operationId,
       method: e.method,
