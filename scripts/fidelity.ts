@@ -1,27 +1,41 @@
 /**
- * The fidelity harness, API half: for each OpenAPI spec of a folder, import → build (the OpenAPI
- * artifact and its checker) → compare the original with contractor's openapi.yaml, and print a
- * table. `--write <file>` also writes the Markdown report (docs/fidelity.md).
+ * The fidelity harness: how much of a real API and a real database survives `contractor import`
+ * → `contractor build`. Each input of the folders given (searched recursively) is imported, built
+ * and compared with what the build generates; a table per half is printed, and `--write <file>`
+ * also writes the Markdown report (docs/fidelity.md).
  *
- *   npm run fidelity -- ../shared/corpus/openapi [--write docs/fidelity.md]
+ *   npm run fidelity -- ../shared/corpus [--write docs/fidelity.md]
+ *   npm run fidelity -- ../shared/corpus/openapi ../shared/corpus/sql   (several folders or files)
  *
- * Measures (each over the original's operations or schemas):
+ * Inputs: `.yaml`, `.yml` and `.json` files are OpenAPI specs (the API half); `.sql` files are DDL
+ * (the SQL half, scripts/fidelity-sql.ts), except `*.down.sql` (the undo half of an up/down pair).
+ * An input is named by its path below the folder given, so one parent folder names them
+ * `openapi/…` and `sql/…` (docs/fidelity.md is written that way).
+ *
+ * API half, measures (each over the original's operations or schemas):
  * - wire-compatible operations: same method and path template (parameter names aside) under the
  *   server's base path; parameters by location, name, required and schema type; request body by
  *   content type, required and schema shape; success responses by status, content type and shape;
  * - the same modulo the base path (the design's `<basePath>/v<N>` prefix is one known limit);
  * - component schemas equal in shape (types, properties, required, nullability, items, enums);
  * - the error model apart: error statuses kept, and error bodies equal in shape.
+ *
+ * SQL half: the original DDL and the generated up migration are loaded into two fresh databases
+ * and their catalogs compared: tables, columns exact (type with length/precision, nullability,
+ * default), primary keys, foreign keys with actions, uniques, indexes, checks, enums (labels in
+ * order) and names; each miss is tied to the loss-report entries on the same object.
  */
 import { readdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, relative } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { OpenAPI } from "openapi-types";
 import { parse } from "yaml";
 import { importOpenApi, LOSS_CLASSES, type Loss } from "../src/import/openapi.ts";
 import { typeName } from "../src/import/openapi-schemas.ts";
 import { build } from "../src/pipeline/build.ts";
+import type { Design } from "../src/design/schema.ts";
 import { artifacts } from "../generators/index.ts";
+import { measureSql, SQL_MEASURES, SQL_MEASURE_TITLES, type SqlFidelity } from "./fidelity-sql.ts";
 
 type Node = Record<string, unknown>;
 const isObject = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -199,12 +213,21 @@ export interface SpecFidelity {
   errorBodiesEqual: number;
   losses: Loss[];
   reasons: Map<string, number>;
+  /** The imported design (absent when the import failed). */
+  design?: Design;
   failed?: string;
 }
 
-export async function measure(file: string): Promise<SpecFidelity> {
+/**
+ * Measures one OpenAPI spec, a file or a text (the round-trip property passes contractor's own
+ * openapi.yaml); `name` is how the report calls it (default: the file's name).
+ */
+export async function measure(
+  source: string | { text: string },
+  name = typeof source === "string" ? basename(source) : "spec",
+): Promise<SpecFidelity> {
   const result: SpecFidelity = {
-    spec: basename(file),
+    spec: name,
     operations: 0,
     imported: 0,
     compatible: 0,
@@ -217,12 +240,13 @@ export async function measure(file: string): Promise<SpecFidelity> {
     losses: [],
     reasons: new Map(),
   };
-  const imported = await importOpenApi({ file });
+  const imported = await importOpenApi(typeof source === "string" ? { file: source } : source);
   result.losses = imported.losses;
   if (!imported.design) {
     result.failed = imported.diagnostics.map((d) => d.code).join(", ");
     return result;
   }
+  result.design = imported.design;
   const openapi = artifacts.filter((a) => a.name === "openapi");
   const built = await build(
     { text: JSON.stringify(imported.design), name: "design" },
@@ -237,7 +261,10 @@ export async function measure(file: string): Promise<SpecFidelity> {
     return result;
   }
   const options = { resolve: { external: false }, dereference: { circular: true as const } };
-  const original = (await SwaggerParser.dereference(file, options)) as unknown as Node;
+  const original = (await SwaggerParser.dereference(
+    typeof source === "string" ? source : (parse(source.text) as OpenAPI.Document),
+    options,
+  )) as unknown as Node;
   const generated = (await SwaggerParser.dereference(
     parse(String(file$.contents)) as OpenAPI.Document,
     options,
@@ -286,7 +313,8 @@ export async function measure(file: string): Promise<SpecFidelity> {
     isObject(generated.components) && isObject(generated.components.schemas) ? generated.components.schemas : {};
   for (const [name, s] of Object.entries(origSchemas)) {
     result.schemas++;
-    const g = genSchemas[typeName(name)] ?? genSchemas[name];
+    // The import renames a schema whose name the format reserves for derived ones (`…Page`, `…Create`, `…Update`) with a `Body` suffix.
+    const g = genSchemas[typeName(name)] ?? genSchemas[name] ?? genSchemas[`${typeName(name)}Body`];
     if (g && sameShape(s, g)) result.schemasEqual++;
   }
   return result;
@@ -309,16 +337,13 @@ function table(rows: SpecFidelity[]): string {
   return `${head}\n${lines.join("\n")}\n`;
 }
 
-function lossTable(rows: SpecFidelity[]): string {
+/** Loss classes (most frequent first) × inputs, each with the format limit that causes it. */
+function lossTable(rows: Array<{ name: string; losses: Loss[] }>): string {
   const classes = Object.keys(LOSS_CLASSES) as Array<keyof typeof LOSS_CLASSES>;
-  const count = (r: SpecFidelity, c: string) => r.losses.filter((l) => l.class === c).length;
-  const used = classes
-    .filter((c) => rows.some((r) => count(r, c) > 0))
-    .sort(
-      (a, b) =>
-        rows.reduce((s, r) => s + count(r, b), 0) - rows.reduce((s, r) => s + count(r, a), 0) || (a < b ? -1 : 1),
-    );
-  const head = `| loss class | ${rows.map((r) => r.spec).join(" | ")} | the format limit that causes it |\n|---|${rows.map(() => "---|").join("")}---|`;
+  const count = (r: { losses: Loss[] }, c: string) => r.losses.filter((l) => l.class === c).length;
+  const total = (c: string) => rows.reduce((s, r) => s + count(r, c), 0);
+  const used = classes.filter((c) => total(c) > 0).sort((a, b) => total(b) - total(a) || (a < b ? -1 : 1));
+  const head = `| loss class | ${rows.map((r) => r.name).join(" | ")} | the format limit that causes it |\n|---|${rows.map(() => "---|").join("")}---|`;
   return `${head}\n${used.map((c) => `| \`${c}\` | ${rows.map((r) => count(r, c)).join(" | ")} | ${LOSS_CLASSES[c]} |`).join("\n")}\n`;
 }
 
@@ -328,19 +353,43 @@ function reasonsTable(rows: SpecFidelity[]): string {
   return `${head}\n${keys.map((k) => `| ${k} | ${rows.map((r) => r.reasons.get(k) ?? 0).join(" | ")} |`).join("\n")}\n`;
 }
 
-function report(rows: SpecFidelity[]): string {
-  return `<!-- Generated by scripts/fidelity.ts (npm run fidelity -- ../shared/corpus/openapi --write docs/fidelity.md). Do not edit by hand. -->
+const tally = (t: { kept: number; total: number }) => `${t.kept}/${t.total} (${pct(t.kept, t.total)})`;
+const unexplained = (r: SqlFidelity) => r.misses.filter((m) => m.classes.length === 0).length;
 
-# Import fidelity
+/** The SQL half's table: one row per DDL file and a total. */
+export function sqlTable(rows: SqlFidelity[]): string {
+  const head = `| DDL | ${SQL_MEASURES.map((m) => SQL_MEASURE_TITLES[m]).join(" | ")} | losses | unexplained |\n|---|${SQL_MEASURES.map(() => "---|").join("")}---|---|`;
+  const lines = rows.map((r) =>
+    r.failed
+      ? `| ${r.input} | failed: ${r.failed} |${SQL_MEASURES.map(() => " |").join("")} |`
+      : `| ${r.input} | ${SQL_MEASURES.map((m) => tally(r.measures[m])).join(" | ")} | ${r.losses.length} | ${unexplained(r)} |`,
+  );
+  const sum = (m: (typeof SQL_MEASURES)[number]) => ({
+    kept: rows.reduce((a, r) => a + r.measures[m].kept, 0),
+    total: rows.reduce((a, r) => a + r.measures[m].total, 0),
+  });
+  lines.push(
+    `| **all** | ${SQL_MEASURES.map((m) => tally(sum(m))).join(" | ")} | ${rows.reduce((a, r) => a + r.losses.length, 0)} | ${rows.reduce((a, r) => a + unexplained(r), 0)} |`,
+  );
+  return `${head}\n${lines.join("\n")}\n`;
+}
 
-How much of a real API survives \`contractor import openapi\` → \`contractor build\`: each spec of
-the public corpus (\`../shared/corpus/openapi\`, see its README) is imported, built, and the
-original spec is compared with contractor's \`openapi.yaml\`. The numbers measure the design
-format's expressiveness: each later format change should move them.
+/** Why original objects are not kept, per input, with the loss classes the import reported on them. */
+function sqlReasonsTable(rows: SqlFidelity[]): string {
+  const keys = [...new Set(rows.flatMap((r) => r.misses.map((m) => m.reason)))].sort();
+  const classesOf = (k: string) =>
+    [...new Set(rows.flatMap((r) => r.misses.filter((m) => m.reason === k).flatMap((m) => m.classes)))]
+      .sort()
+      .map((c) => `\`${c}\``)
+      .join(", ") || "**none: unexplained**";
+  const head = `| why an object is not kept | ${rows.map((r) => r.input).join(" | ")} | loss classes reported on those objects |\n|---|${rows.map(() => "---|").join("")}---|`;
+  return `${head}\n${keys.map((k) => `| ${k} | ${rows.map((r) => r.misses.filter((m) => m.reason === k).length).join(" | ")} | ${classesOf(k)} |`).join("\n")}\n`;
+}
 
-## API
-
-${table(rows)}
+/** The Markdown report (docs/fidelity.md). */
+export function report(api: SpecFidelity[], sql: SqlFidelity[]): string {
+  const apiPart = api.length
+    ? `${table(api)}
 - **wire-compatible**: same method, same path template under the server's base path (parameter
   names aside), every original query/header parameter present with the same name, \`required\`
   and schema type (no new required one), the same request body content types, \`required\` and
@@ -353,50 +402,155 @@ ${table(rows)}
 - **error model**: error responses (4xx/5xx) of the original whose status the build keeps, and
   whose body is equal in shape (contractor answers RFC 9457 problem+json).
 
-${reasonsTable(rows)}
-## Losses, by the format limit that causes them
+${reasonsTable(api)}
+### Losses, by the format limit that causes them
 
 Every loss the import reports, grouped; \`contractor import openapi <spec> --report loss.json\` lists
 each one with its JSON pointer into the source, what was lost and what the design holds instead.
 
-${lossTable(rows)}
-## Not measured yet
+${lossTable(api.map((r) => ({ name: r.spec, losses: r.losses })))}`
+    : "No OpenAPI spec was measured.\n";
+  const sqlPart = sql.length
+    ? `${sqlTable(sql)}
+Each original object counts once in its column, as kept/total:
+- **tables**: a table of the same name exists (partitions aside: their parent counts).
+- **columns exact**: the column of the same name has the same type as \`format_type\` prints it
+  (length, precision and time zone included; an enum column, the matched enum), nullability,
+  default (as \`pg_get_expr\` prints it, identity included) and generation expression.
+- **primary keys**: the same columns in the same order.
+- **foreign keys**: the same columns, referenced table and columns, \`ON DELETE\` / \`ON UPDATE\`
+  actions, \`MATCH\` and deferrability (the name aside).
+- **uniques**: a unique constraint on the same columns (a unique index there enforces the same
+  rule but is another object; it counts under names only).
+- **indexes** (those backing no constraint): the same uniqueness, method, key columns and
+  expressions, \`INCLUDE\` columns, predicate and per-key options.
+- **checks**: a check with the same expression.
+- **enums**: the enum of the same name (or the one its columns use after the import) with the
+  same labels in the same order.
+- **names**: each primary key, foreign key, unique, check, index and enum whose counterpart has
+  the same name.
+- **unexplained**: objects not kept on which the import reported no loss; each would be a bug of
+  the importer or of the generator (the loss report promises no silent approximation).
 
-The database half (\`contractor import sql\` / \`import postgres\`: the catalogs of the original
-schema and of the generated migration compared) and the round trip \`import(build(design))\` on
-contractor's own designs are still to come (issue 18).
+${sqlReasonsTable(sql)}
+### Losses, by the format limit that causes them
+
+Every loss the import reports, grouped; \`contractor import sql <file.sql> --report loss.json\` lists
+each one with its pointer (\`/tables/<table>/columns/<column>\`…), what was lost and what the
+design holds instead.
+
+${lossTable(sql.map((r) => ({ name: r.input, losses: r.losses })))}`
+    : "No DDL file was measured.\n";
+  return `<!-- Generated by scripts/fidelity.ts (npm run fidelity -- ../shared/corpus --write docs/fidelity.md). Do not edit by hand. -->
+
+# Import fidelity
+
+How much of a real API and a real database survives \`contractor import\` → \`contractor build\`:
+each input of the public corpus (\`../shared/corpus\`, see its README) is imported, built, and
+compared with what the build generates. The numbers measure the design format's
+expressiveness: each later format change should move them.
+
+Reproduce (from the repository, with the corpus beside it):
+
+\`\`\`sh
+npm run fidelity -- ../shared/corpus --write docs/fidelity.md
+\`\`\`
+
+\`test/scripts/fidelity.test.ts\` runs the same measurement and fails when this document differs
+from it (skipped when the corpus is absent).
+
+## API (\`contractor import openapi\`)
+
+Each spec is imported, built (the OpenAPI artifact and its checker), and the original spec is
+compared with contractor's \`openapi.yaml\`.
+
+${apiPart}
+## Database (\`contractor import sql\`)
+
+Each DDL file (an up migration, never its \`.down.sql\`) is imported, built (the migrations
+artifact), and the original DDL and the generated up migration are loaded into two fresh
+embedded PostgreSQL databases (PGlite) whose catalogs are compared, tables and columns by name.
+
+${sqlPart}
+## Round trip on contractor's own designs
+
+\`test/property/round-trip-import.property.test.ts\` checks \`import(build(design))\` over generated
+designs (\`FUZZ_ROUNDTRIP_RUNS\` runs more): the OpenAPI a design builds imports to a design whose
+build is wire-compatible with it on every operation, equal in shape on every component schema and
+error body, with the same endpoints; the up migration imports to a design whose migration has the
+same catalog, names and comments included, and the same entities, fields, keys, indexes and
+checks. The losses the import reports there are only what the build derives again (problem+json
+bodies, derived response headers, structured examples, the page-size default, field defaults on
+create schemas). Known gaps, left out of the property:
+
+- an error of the catalog no endpoint answers is on the wire only as a value of \`ErrorCode\`, so
+  the import does not keep it;
+- \`sparseFields\`: the \`fields\` selection imports as a plain array parameter (its
+  \`explode: false\`, \`minItems\` and \`uniqueItems\` are lost);
+- \`caching\`: \`If-None-Match\` imports as a plain header and the 304 response is lost;
+- rate-limit tiers are stated in response descriptions only, and the import does not keep them;
+  token and session lifetimes and the version an operation was deprecated in are in descriptions
+  only too, and the import assumes them.
 `;
+}
+
+/** The inputs below each folder (or the files) given: OpenAPI specs and DDL files, each with its report name. */
+export function collectInputs(paths: string[]): { api: Array<[string, string]>; sql: Array<[string, string]> } {
+  const api: Array<[string, string]> = [];
+  const sql: Array<[string, string]> = [];
+  for (const root of paths) {
+    const files = statSync(root).isDirectory()
+      ? (readdirSync(root, { recursive: true }) as string[])
+          .map((f) => join(root, f))
+          .filter((f) => statSync(f).isFile())
+          .sort()
+      : [root];
+    for (const file of files) {
+      const name = file === root ? basename(file) : relative(root, file).split("\\").join("/");
+      if (/\.sql$/i.test(file) && !/\.down\.sql$/i.test(file)) sql.push([file, name]);
+      else if (/\.(ya?ml|json)$/i.test(file)) api.push([file, name]);
+    }
+  }
+  return { api, sql };
+}
+
+/** Measures every input given (folders or files), the API half then the SQL half. */
+export async function measureAll(paths: string[]): Promise<{ api: SpecFidelity[]; sql: SqlFidelity[] }> {
+  const inputs = collectInputs(paths);
+  const api: SpecFidelity[] = [];
+  for (const [file, name] of inputs.api) api.push(await measure(file, name));
+  const sql: SqlFidelity[] = [];
+  for (const [file, name] of inputs.sql) sql.push(await measureSql(file, name));
+  return { api, sql };
 }
 
 async function main(argv: string[]): Promise<number> {
   const writeAt = argv.indexOf("--write");
   const out = writeAt >= 0 ? argv[writeAt + 1] : undefined;
-  const dirs = argv.filter((a, i) => !a.startsWith("--") && !(writeAt >= 0 && i === writeAt + 1));
-  const dir = dirs[0];
-  if (!dir) {
-    process.stderr.write("usage: npm run fidelity -- <dir of OpenAPI specs> [--write docs/fidelity.md]\n");
+  const paths = argv.filter((a, i) => !a.startsWith("--") && !(writeAt >= 0 && i === writeAt + 1));
+  if (paths.length === 0 || (writeAt >= 0 && !out)) {
+    process.stderr.write(
+      "usage: npm run fidelity -- <folder or file>... [--write docs/fidelity.md]\n" +
+        "  OpenAPI specs (.yaml, .yml, .json) and DDL files (.sql, not .down.sql), searched recursively\n",
+    );
     return 2;
   }
-  let files: string[];
-  try {
-    files = statSync(dir).isDirectory()
-      ? readdirSync(dir)
-          .filter((f) => /\.(ya?ml|json)$/.test(f))
-          .sort()
-          .map((f) => join(dir, f))
-      : [dir];
-  } catch {
-    process.stderr.write(`fidelity: cannot read ${dir}\n`);
-    return 2;
-  }
-  const rows: SpecFidelity[] = [];
-  for (const f of files) rows.push(await measure(f));
-  process.stdout.write(table(rows));
+  for (const p of paths)
+    try {
+      statSync(p);
+    } catch {
+      process.stderr.write(`fidelity: cannot read ${p}\n`);
+      return 2;
+    }
+  const { api, sql } = await measureAll(paths);
+  if (api.length) process.stdout.write(`API\n\n${table(api)}\n`);
+  if (sql.length) process.stdout.write(`SQL\n\n${sqlTable(sql)}`);
+  if (api.length + sql.length === 0) process.stderr.write("fidelity: no OpenAPI spec or DDL file found\n");
   if (out) {
-    writeFileSync(out, report(rows));
+    writeFileSync(out, report(api, sql));
     process.stderr.write(`wrote ${out}\n`);
   }
-  return rows.some((r) => r.failed) ? 1 : 0;
+  return api.some((r) => r.failed) || sql.some((r) => r.failed) || api.length + sql.length === 0 ? 1 : 0;
 }
 
 if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

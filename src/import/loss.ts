@@ -29,7 +29,7 @@ export const LOSS_CLASSES = {
     "There is no binary floating-point type: numbers are held as json (bodies) or decimal strings (parameters).",
   "integer-format": "Integers are int32 (`integer`) or int64 (`bigint`); unsigned and other formats are not kept.",
   "string-format":
-    "Strings have the formats uuid, email, uri, date and date-time only; lengths of email and url default to 320 and 2048.",
+    "Strings have the formats uuid, email, uri, date and date-time, or are decimals (`format: decimal` with a pattern bounding the digits) only; lengths of email and url default to 320 and 2048.",
   "enum-values": "Enum values are lowercase snake or kebab case strings.",
   composition: "No oneOf/anyOf/not, discriminators, or allOf of non-objects.",
   map: "No maps (additionalProperties) or free-form objects with properties.",

@@ -8,7 +8,7 @@
 import type { Diagnostic } from "../design/diagnostics.ts";
 import { pointer } from "../design/diagnostics.ts";
 import type { ArrayItems, EnumDef, Payload, Property, ScalarType } from "../design/schema.ts";
-import { PATTERNS } from "../design/schema.ts";
+import { DEFAULT_DECIMAL, PATTERNS } from "../design/schema.ts";
 import { camelCase, pascalCase } from "../design/names.ts";
 import { importDiag } from "./codes.ts";
 import type { Loss, LossClass } from "./loss.ts";
@@ -33,6 +33,8 @@ export interface Typed {
   minimum?: number;
   maximum?: number;
   pattern?: string;
+  precision?: number;
+  scale?: number;
   enum?: string;
   ref?: string;
   items?: ArrayItems;
@@ -361,8 +363,13 @@ export class SchemaMapper {
       }
     }
     if (node.not !== undefined) this.lose(`${r.at}/not`, "composition", "not", "no restriction");
-    if (Array.isArray(node.allOf) && !isObject(node.properties) && node.allOf.length === 1 && node.type === undefined)
-      return { ...this.typeOf(node.allOf[0], `${r.at}/allOf/0`, hint, where), ...pick(out) };
+    if (Array.isArray(node.allOf) && !isObject(node.properties) && node.allOf.length === 1) {
+      // A sibling `type` that repeats the target's says nothing more (contractor writes
+      // `type: string, nullable: true, allOf: [$ref]` for a nullable enum).
+      const target = node.type === undefined ? undefined : this.deref(node.allOf[0], `${r.at}/allOf/0`);
+      if (node.type === undefined || (target && target.node.type === node.type))
+        return { ...this.typeOf(node.allOf[0], `${r.at}/allOf/0`, hint, where), ...pick(out) };
+    }
 
     if (Array.isArray(node.enum) && type !== "string" && type !== undefined)
       this.lose(
@@ -454,6 +461,7 @@ export class SchemaMapper {
         return { ...out, type: "enum", enum: e };
       }
     }
+    if (node.format === "decimal") return this.decimalType(node, at, out);
     const formats: Record<string, ScalarType> = {
       uuid: "uuid",
       email: "email",
@@ -493,6 +501,39 @@ export class SchemaMapper {
         if (node[k] !== undefined) this.lose(`${at}/${k}`, "schema-keyword", `${k} on a ${format}`, "no bound");
     }
     if (type === "text" && t.maxLength !== undefined && t.maxLength <= MAX_LENGTH) type = "text";
+    return t;
+  }
+
+  /**
+   * A decimal string as contractor writes one: `format: decimal` with the pattern of at most
+   * `precision` digits, `scale` after the point (`^-?\d{1,8}(\.\d{1,2})?$`), bounds as
+   * `x-minimum` / `x-maximum`.
+   */
+  private decimalType(node: Node, at: string, out: Typed): Typed {
+    const t: Typed = { ...out, type: "decimal" };
+    const digits =
+      typeof node.pattern === "string"
+        ? /^\^-\?(?:\\d\{1,(\d+)\}|0)(?:\(\\\.\\d\{1,(\d+)\}\)\?)?\$$/.exec(node.pattern)
+        : null;
+    const scale = Number(digits?.[2] ?? 0);
+    const precision = Number(digits?.[1] ?? 0) + scale;
+    if (digits && precision >= 1 && precision <= 1000) {
+      t.precision = precision;
+      t.scale = scale;
+    } else
+      this.lose(
+        typeof node.pattern === "string" ? `${at}/pattern` : at,
+        "string-format",
+        typeof node.pattern === "string"
+          ? `decimal digits bounded by ${JSON.stringify(node.pattern)}`
+          : "a decimal of any size",
+        `decimal(${DEFAULT_DECIMAL.precision},${DEFAULT_DECIMAL.scale})`,
+      );
+    for (const [k, bound] of [
+      ["minimum", node["x-minimum"]],
+      ["maximum", node["x-maximum"]],
+    ] as const)
+      if (typeof bound === "number" && Number.isFinite(bound) && Math.abs(bound) <= MAX_BOUND) t[k] = bound;
     return t;
   }
 
@@ -561,6 +602,8 @@ function copyTyped(target: Property, t: Typed): void {
     "minimum",
     "maximum",
     "pattern",
+    "precision",
+    "scale",
     "enum",
     "ref",
     "items",

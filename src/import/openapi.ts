@@ -825,7 +825,18 @@ class Importer {
     }
     const t = this.m.typeOf(schema ?? {}, `${at}/schema`, `${typeName(operationId)}${typeName(raw)}`, "param");
     const param: Parameter = { name, in: where, type: t.type as Parameter["type"] };
-    for (const k of ["maxLength", "minLength", "minimum", "maximum", "pattern", "enum", "items", "example"] as const)
+    for (const k of [
+      "maxLength",
+      "minLength",
+      "minimum",
+      "maximum",
+      "pattern",
+      "precision",
+      "scale",
+      "enum",
+      "items",
+      "example",
+    ] as const)
       if (t[k] !== undefined) (param as unknown as Record<string, unknown>)[k] = t[k];
     if (t.nullable) this.lose(`${at}/schema`, "param-type", "a nullable parameter", "a non-null parameter");
     if (where === "path") param.required = true;
@@ -888,8 +899,8 @@ class Importer {
       const rat = `${at}/responses/${escapePointer(s)}`;
       if (s === chosen) continue;
       if (/^[45]\d\d$/.test(s)) {
-        const code = this.errorFor(Number(s), responses[s], rat);
-        if (code && !errorCodes.includes(code)) errorCodes.push(code);
+        for (const code of this.errorsFor(Number(s), responses[s], rat))
+          if (!errorCodes.includes(code)) errorCodes.push(code);
       } else if (/^2\d\d$/.test(s))
         this.lose(rat, "success-responses", `a second success response ${s}`, `only ${chosen ?? "the first"}`);
       else
@@ -933,7 +944,18 @@ class Importer {
     const wrapper = this.m.claim(`${typeName(e.operationId)}Response`);
     const t = this.m.typeOf(json.schema ?? {}, json.at, `${wrapper}Value`, "property");
     const prop = { name: "value", type: t.type } as NonNullable<Design["schemas"]>[number]["properties"][number];
-    for (const k of ["maxLength", "minLength", "minimum", "maximum", "pattern", "enum", "ref", "items"] as const)
+    for (const k of [
+      "maxLength",
+      "minLength",
+      "minimum",
+      "maximum",
+      "pattern",
+      "precision",
+      "scale",
+      "enum",
+      "ref",
+      "items",
+    ] as const)
       if (t[k] !== undefined) (prop as unknown as Record<string, unknown>)[k] = t[k];
     if (t.nullable) prop.nullable = true;
     this.m.payloads.push({ name: wrapper, properties: [prop] });
@@ -946,8 +968,12 @@ class Importer {
     e.response.schema = wrapper;
   }
 
-  /** The catalog code of an error response (builtin codes for the statuses contractor answers itself). */
-  private errorFor(status: number, raw: unknown, at: string): string | undefined {
+  /**
+   * The catalog codes of an error response: the ones it names in `x-error-codes` (contractor's own
+   * responses, each with a problem+json example holding its title and detail), else one code for
+   * the status (the builtin one for the statuses contractor answers itself).
+   */
+  private errorsFor(status: number, raw: unknown, at: string): string[] {
     const r = this.m.deref(raw, at);
     const description = r && typeof r.node.description === "string" ? r.node.description.trim() : "";
     if (r && isObject(r.node.content) && Object.keys(r.node.content).length)
@@ -957,8 +983,10 @@ class Importer {
         `the ${status} error body (${Object.keys(r.node.content).join(", ")})`,
         "an RFC 9457 problem+json body",
       );
+    const named = r ? this.namedErrors(status, r.node) : [];
+    if (named.length) return named;
     const builtin = BUILTIN_BY_STATUS.get(status);
-    if (builtin) return builtin.code;
+    if (builtin) return [builtin.code];
     const title = description.split("\n")[0]!.slice(0, 120) || REASONS[status] || `Error ${status}`;
     let code = title
       .toLowerCase()
@@ -979,7 +1007,36 @@ class Importer {
         ...(description && description !== title ? { description } : {}),
       });
     }
-    return code;
+    return [code];
+  }
+
+  /** The codes of `x-error-codes`, registered with the title and detail of their problem+json examples. */
+  private namedErrors(status: number, response: Node): string[] {
+    const listed = response["x-error-codes"];
+    if (!Array.isArray(listed)) return [];
+    const kebab = new RegExp(PATTERNS.kebab);
+    const codes = listed.filter((c): c is string => typeof c === "string" && kebab.test(c));
+    const problem = isObject(response.content) ? response.content["application/problem+json"] : undefined;
+    const examples = isObject(problem) && isObject(problem.examples) ? problem.examples : {};
+    const out: string[] = [];
+    for (const code of codes) {
+      const builtin = BUILTIN_ERRORS.find((b) => b.code === code);
+      const existing = this.errors.get(code);
+      // A code is one entry of the catalog: a code already held with another status is not this one.
+      if ((builtin && builtin.status !== status) || (existing && existing.status !== status)) continue;
+      out.push(code);
+      if (builtin || existing) continue;
+      const example = examples[code];
+      const title = isObject(example) && typeof example.summary === "string" && example.summary ? example.summary : "";
+      const detail = isObject(example) && typeof example.description === "string" ? example.description : "";
+      this.errors.set(code, {
+        code,
+        status,
+        title: (title || REASONS[status] || `Error ${status}`).slice(0, 120),
+        ...(detail && detail !== title ? { description: detail } : {}),
+      });
+    }
+    return out;
   }
 }
 

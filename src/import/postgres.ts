@@ -49,7 +49,7 @@ const PLACEHOLDER_OPERATION = "importPlaceholder";
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The catalog of `schema` mapped to a design (`source` names the database or file it came from). */
-function designFromCatalog(
+export function designFromCatalog(
   catalog: CatalogModel,
   source: { name: string; title: string },
 ): Omit<DatabaseImportResult, "catalog"> {

@@ -296,6 +296,95 @@ describe("importOpenApi: mapping", () => {
   });
 });
 
+describe("importOpenApi: what contractor's own specs say", () => {
+  it.each([
+    [
+      "a decimal string with precision and scale",
+      { type: "string", format: "decimal", pattern: "^-?\\d{1,8}(\\.\\d{1,2})?$", "x-minimum": 0 },
+      { type: "decimal", precision: 10, scale: 2, minimum: 0 },
+    ],
+    [
+      "a decimal string below 1",
+      { type: "string", format: "decimal", pattern: "^-?0(\\.\\d{1,4})?$" },
+      { type: "decimal", precision: 4, scale: 4 },
+    ],
+    [
+      "a whole decimal string",
+      { type: "string", format: "decimal", pattern: "^-?\\d{1,6}$" },
+      { type: "decimal", precision: 6, scale: 0 },
+    ],
+    ["a decimal string of any size", { type: "string", format: "decimal" }, { type: "decimal" }],
+    [
+      "a nullable enum: type beside one allOf $ref",
+      { type: "string", nullable: true, allOf: [{ $ref: "#/components/schemas/Kind" }] },
+      { type: "enum", enum: "Kind", nullable: true },
+    ],
+  ])("%s", async (_name, schema, want) => {
+    const r = await run(
+      spec(
+        { "/a": get({ type: "object", required: ["x"], properties: { x: schema } }) },
+        { components: { schemas: { Kind: { type: "string", enum: ["alpha", "beta-two"] } } } },
+      ),
+    );
+    const { name: _, ...x } = payload(r, "GetItResponse")!.properties[0]!;
+    expect(x).toStrictEqual(want);
+  });
+
+  it("a decimal string without a pattern is a loss", async () => {
+    const r = await run(
+      spec({ "/a": get({ type: "object", properties: { x: { type: "string", format: "decimal" } } }) }),
+    );
+    expect(lossesOf(r, "string-format")).toStrictEqual([
+      "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x",
+    ]);
+  });
+
+  it("takes error codes from x-error-codes, titles and details from their problem+json examples", async () => {
+    const problem = (code: string, summary: string, description?: string) => ({
+      summary,
+      ...(description ? { description } : {}),
+      value: { code },
+    });
+    const r = await run(
+      spec({
+        "/a": get(
+          { type: "object", properties: { x: { type: "string" } } },
+          {
+            responses: {
+              ...ok({ type: "object", properties: { x: { type: "string" } } }),
+              "404": {
+                description: "Not found: `not-found` (Not found).",
+                "x-error-codes": ["not-found"],
+                content: {
+                  "application/problem+json": { examples: { "not-found": problem("not-found", "Not found") } },
+                },
+              },
+              "409": {
+                description: "One of: `out-of-stock` (Out of stock), `gone-away` (Gone).",
+                "x-error-codes": ["out-of-stock", "gone-away", "Not A Code"],
+                content: {
+                  "application/problem+json": {
+                    examples: {
+                      "out-of-stock": problem("out-of-stock", "Out of stock"),
+                      "gone-away": problem("gone-away", "Gone", "It left."),
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ),
+      }),
+    );
+    expect(r.design?.api.endpoints[0]?.errors).toStrictEqual(["not-found", "out-of-stock", "gone-away"]);
+    expect(r.design?.errors.filter((e) => e.status !== 422)).toStrictEqual([
+      { code: "not-found", status: 404, title: "Not found" },
+      { code: "out-of-stock", status: 409, title: "Out of stock" },
+      { code: "gone-away", status: 409, title: "Gone", description: "It left." },
+    ]);
+  });
+});
+
 describe.skipIf(!existsSync(corpusDir))("importOpenApi: the public corpus (../shared/corpus/openapi)", () => {
   const files = existsSync(corpusDir)
     ? readdirSync(corpusDir)
