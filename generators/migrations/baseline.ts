@@ -15,7 +15,7 @@ import { RELEASED_FILE, designFile, lockEntry, lockFile, type Lock } from "./his
 import { planInitialMigration } from "./initial-plan.ts";
 
 /** The version and slug of a baseline migration. */
-export const BASELINE = { version: 1, slug: "baseline" } as const;
+const BASELINE = { version: 1, slug: "baseline" } as const;
 
 /**
  * The out-dir files of a history whose only migration is the baseline of `design` (normalised)
