@@ -6,8 +6,9 @@
  * (bench/<artifact>.ts). Prints a readable report and writes bench/results.json.
  * `npm run bench -- --quick`: the versus section alone, with fewer runs.
  * Environment: BENCH_RUNS (default 5), BENCH_ONLY (comma-separated section names: versus, openapi,
- * sql, mermaid, typescript, and builds: in-process builds of BENCH_SIZES, default 10,100,300,1000,
- * with warm rebuilds and per-step times, not run by default).
+ * sql, mermaid, typescript, import (bench/import.ts: `import openapi` against tsp-openapi3), and
+ * builds: in-process builds of BENCH_SIZES, default 10,100,300,1000, with warm rebuilds and per-step
+ * times, not run by default).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
@@ -22,7 +23,8 @@ const sizes = (process.env.BENCH_SIZES ?? "10,100,300,1000").split(",").filter(B
 const runs = Math.max(2, Number(process.env.BENCH_RUNS ?? 5));
 const quick = process.argv.includes("--quick");
 const only =
-  process.env.BENCH_ONLY?.split(",") ?? (quick ? ["versus"] : ["versus", "openapi", "sql", "mermaid", "typescript"]);
+  process.env.BENCH_ONLY?.split(",") ??
+  (quick ? ["versus"] : ["versus", "openapi", "sql", "mermaid", "typescript", "import"]);
 const wanted = (section: string) => only.includes(section);
 
 interface Subject {
@@ -167,7 +169,7 @@ if (wanted("builds")) {
   }
 }
 
-for (const name of ["openapi", "sql", "mermaid", "typescript"]) {
+for (const name of ["openapi", "sql", "mermaid", "typescript", "import"]) {
   const file = `${here}${name}.ts`;
   if (!wanted(name) || !existsSync(file)) continue;
   console.log(`\n## ${name}`);
