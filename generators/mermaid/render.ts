@@ -11,7 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import type { Diagnostic } from "../../src/design/diagnostics.ts";
@@ -122,7 +122,7 @@ export async function renderDiagrams(
     };
   }
   const { default: puppeteer } = await import("puppeteer-core");
-  const bundle = createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
+  const bundle = await readFile(createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js"), "utf8");
   const userDataDir = await mkdtemp(join(tmpdir(), "contractor-chromium-"));
   let instance: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
   try {
@@ -192,14 +192,16 @@ type PuppeteerBrowser = Awaited<ReturnType<typeof import("puppeteer-core")["defa
 
 type PuppeteerPage = Awaited<ReturnType<PuppeteerBrowser["newPage"]>>;
 
-/** A page of `browser` with mermaid's bundle loaded from disk; it requests nothing from the network. */
+/** A page of `browser` with mermaid's bundle (its source text) loaded; it requests nothing from the network. */
 async function openRenderPage(browser: PuppeteerBrowser, bundle: string): Promise<PuppeteerPage> {
   const page = await browser.newPage();
   try {
     await page.setRequestInterception(true);
     page.on("request", (r) => void (/^(data|about|blob):/.test(r.url()) ? r.continue() : r.abort()));
     await page.setContent('<!doctype html><html><body><div id="container"></div></body></html>');
-    await page.addScriptTag({ path: bundle });
+    // Evaluated in the page (it defines the global `mermaid`): markedly faster to load than a script
+    // tag holding the same 3.5 MB.
+    await page.evaluate(bundle);
     return page;
   } catch (error) {
     await page.close().catch(() => undefined);

@@ -4,9 +4,9 @@ import { validDesignsBuild, invalidDesignsFail, designsEvolve } from "../../fixt
 
 // The suite runs a fixed sample (the same seeds every run, so a failure reproduces), sized so the
 // engine-backed properties fit the CI budget; `npm run fuzz -- --runs N` explores new seeds at any size.
-const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 60);
+const VALID_RUNS = Number(process.env.FUZZ_VALID_RUNS ?? 25);
 const INVALID_RUNS = Number(process.env.FUZZ_INVALID_RUNS ?? 300);
-const EVOLVE_RUNS = Number(process.env.FUZZ_EVOLVE_RUNS ?? 30);
+const EVOLVE_RUNS = Number(process.env.FUZZ_EVOLVE_RUNS ?? 12);
 
 describe("property: builds", () => {
   it(`${VALID_RUNS} generated valid designs build, pass every artifact check (engine included) and are deterministic`, async () => {

@@ -17,7 +17,7 @@ import { cell, code, renderMarkdown, text } from "../../generators/markdown/docu
 import { fixturePath } from "../helpers.ts";
 import { freeTextSlots, saturate, withText, withValueFields, type Slot } from "./free-text.ts";
 
-const RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 14);
+const RUNS = Number(process.env.FUZZ_TEXT_RUNS ?? 8);
 
 /** Pieces that mean something to one of the targets. */
 const TOKENS = [

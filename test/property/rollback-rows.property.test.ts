@@ -19,7 +19,7 @@ import { resolveOptions } from "../../src/pipeline/build.ts";
 
 afterAll(closeSharedPglite);
 
-const RUNS = Number(process.env.FUZZ_ROLLBACK_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_ROLLBACK_RUNS ?? 16);
 /** Changes contractor refuses to migrate, by design (as in properties.ts). */
 const REFUSED = new Set(["evolution-unsupported-change", "enum-value-used-in-same-migration"]);
 
