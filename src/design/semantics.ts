@@ -427,7 +427,8 @@ const segments = (p: string) =>
     .slice(1)
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 
-function isUniqueSet(entity: Entity, names: readonly string[]): boolean {
+/** Whether `names` (field names) are unique in `entity`: its key, a unique field, a unique set or a full unique index. */
+export function isUniqueSet(entity: Entity, names: readonly string[]): boolean {
   const pk = entity.primaryKey ?? entity.fields.filter((f) => f.primaryKey).map((f) => f.name);
   const same = (set: readonly string[]) => set.length === names.length && set.every((n) => names.includes(n));
   if (same(pk)) return true;

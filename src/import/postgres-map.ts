@@ -14,7 +14,7 @@
 import type { CheckSchema, EnumDef, Entity, Field, ForeignKey, Index, Predicate } from "../design/schema.ts";
 import { PATTERNS, type REFERENTIAL_ACTIONS } from "../design/schema.ts";
 import { camelCase, pascalCase, pluralize, snakeCase } from "../design/names.ts";
-import { RESERVED_TYPE_NAMES } from "../design/semantics.ts";
+import { isUniqueSet, RESERVED_TYPE_NAMES } from "../design/semantics.ts";
 import type { Static } from "@sinclair/typebox";
 import type { Loss, LossClass } from "./loss.ts";
 import type { CatalogColumn, CatalogModel, CatalogOther, CatalogTable } from "./pg-catalog.ts";
@@ -745,17 +745,6 @@ class Mapper {
       else stats.columnsExact++;
     }
   }
-}
-
-function isUniqueSet(entity: Entity, names: readonly string[]): boolean {
-  const pk = entity.primaryKey ?? entity.fields.filter((f) => f.primaryKey).map((f) => f.name);
-  const same = (set: readonly string[]) => set.length === names.length && set.every((n) => names.includes(n));
-  if (same(pk)) return true;
-  if (names.length === 1 && entity.fields.find((f) => f.name === names[0])?.unique) return true;
-  return (
-    (entity.uniques ?? []).some((u) => same(u.fields)) ||
-    (entity.indexes ?? []).some((x) => x.unique && !x.where && same(x.fields))
-  );
 }
 
 function sameType(a: Field, b: Field): boolean {
